@@ -1,0 +1,24 @@
+//! Loaders for critmin: the embedded default dataset and user CSV files of the same shapes.
+//!
+//! Every file goes through the same validation. A bad file yields one [`Problem`] per fault
+//! (file, line, column, value, what was expected), and [`load`] returns a [`Dataset`] only
+//! when there is no problem at all: nothing half-loaded is ever used.
+//!
+//! Conventions enforced (see `data/SOURCES.md`): an empty value is missing, never zero;
+//! `WLD` is the source's world total and never a supplier; `ROW` is the source's residual;
+//! one unit per series; quantities are non-negative; keys are unique; series that appear in
+//! two files are never added together (identical copies, like the IEA refined rows in
+//! `refining.csv` and `iea_supply_2024.csv`, are kept once).
+//!
+//! Boundary: this crate knows CSV and the file layout; it knows nothing of metrics, terminals
+//! or HTTP.
+
+mod embedded;
+mod load;
+mod parse;
+mod problem;
+mod table;
+
+pub use embedded::{EMBEDDED_FILES, EmbeddedFile, embedded_file};
+pub use load::{FileKind, InputFile, load, load_embedded, load_with_overlay, read_text};
+pub use problem::{LoadError, Problem};

@@ -1,0 +1,94 @@
+//! Reading one CSV file into rows addressed by column name, collecting problems.
+
+use crate::problem::Problem;
+
+/// A parsed CSV file: its header and records with their line numbers.
+pub(crate) struct CsvTable {
+    pub(crate) file: String,
+    header: Vec<String>,
+    pub(crate) rows: Vec<(u64, csv::StringRecord)>,
+}
+
+/// Column positions resolved against a required list.
+pub(crate) struct Columns(Vec<Option<usize>>);
+
+impl CsvTable {
+    /// Parses `text`; structural errors (ragged rows, invalid UTF-8) become problems and the
+    /// offending record is skipped (the whole load fails anyway).
+    pub(crate) fn parse(file: &str, text: &str, problems: &mut Vec<Problem>) -> CsvTable {
+        let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+        let mut reader = csv::ReaderBuilder::new().has_headers(true).flexible(false).from_reader(text.as_bytes());
+        let header = match reader.headers() {
+            Ok(h) => h.iter().map(|s| s.trim().to_owned()).collect(),
+            Err(e) => {
+                problems.push(Problem::line(file, 1, format!("a readable CSV header ({e})")));
+                Vec::new()
+            }
+        };
+        let mut rows = Vec::new();
+        let mut record = csv::StringRecord::new();
+        loop {
+            match reader.read_record(&mut record) {
+                Ok(true) => {
+                    let line = record.position().map_or(0, |p| p.line());
+                    rows.push((line, record.clone()));
+                }
+                Ok(false) => break,
+                Err(e) => {
+                    let line = e.position().map_or(0, |p| p.line());
+                    let expected = match e.kind() {
+                        csv::ErrorKind::UnequalLengths { expected_len, len, .. } => {
+                            format!("{expected_len} fields as in the header, found {len}")
+                        }
+                        csv::ErrorKind::Utf8 { .. } => "UTF-8 text".to_owned(),
+                        _ => format!("a well-formed CSV record ({e})"),
+                    };
+                    problems.push(Problem::line(file, line, expected));
+                    // A broken record may not advance the reader; stop after reporting it.
+                    if matches!(e.kind(), csv::ErrorKind::Io(_)) {
+                        break;
+                    }
+                }
+            }
+        }
+        CsvTable { file: file.to_owned(), header, rows }
+    }
+
+    /// The header, trimmed.
+    pub(crate) fn header(&self) -> &[String] {
+        &self.header
+    }
+
+    /// Resolves `required` column names; a missing one is reported on line 1. Returns `None`
+    /// when any is missing, because no row can then be read.
+    pub(crate) fn columns(&self, required: &[&str], problems: &mut Vec<Problem>) -> Option<Columns> {
+        let mut found = Vec::with_capacity(required.len());
+        let mut ok = true;
+        for name in required {
+            let pos = self.header.iter().position(|h| h == name);
+            if pos.is_none() {
+                ok = false;
+                problems.push(Problem {
+                    file: self.file.clone(),
+                    line: 1,
+                    column: Some((*name).to_owned()),
+                    value: None,
+                    expected: format!(
+                        "a column named `{name}` in the header (found: {})",
+                        self.header.join(",")
+                    ),
+                });
+            }
+            found.push(pos);
+        }
+        ok.then_some(Columns(found))
+    }
+}
+
+impl Columns {
+    /// The trimmed cell of required column number `i` (in the order given to
+    /// [`CsvTable::columns`]).
+    pub(crate) fn get<'r>(&self, record: &'r csv::StringRecord, i: usize) -> &'r str {
+        self.0[i].and_then(|pos| record.get(pos)).map_or("", str::trim)
+    }
+}
