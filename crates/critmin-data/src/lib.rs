@@ -20,5 +20,8 @@ mod problem;
 mod table;
 
 pub use embedded::{EMBEDDED_FILES, EmbeddedFile, embedded_file};
-pub use load::{FileKind, InputFile, load, load_embedded, load_with_overlay, read_text};
+pub use load::{
+    FileKind, InputFile, embedded_inputs, load, load_embedded, load_with_overlay, overlay, read_dir_inputs,
+    read_text,
+};
 pub use problem::{LoadError, Problem};

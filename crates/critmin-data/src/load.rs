@@ -112,7 +112,8 @@ pub fn load_embedded() -> Result<Dataset, LoadError> {
     load(&embedded_inputs())
 }
 
-fn embedded_inputs() -> Vec<InputFile> {
+/// The embedded CSV files as inputs.
+pub fn embedded_inputs() -> Vec<InputFile> {
     EMBEDDED_FILES
         .iter()
         .filter(|f| f.name.ends_with(".csv"))
@@ -120,11 +121,20 @@ fn embedded_inputs() -> Vec<InputFile> {
         .collect()
 }
 
-/// Loads the embedded dataset with the CSV files of `dir` laid over it: a file named like an
-/// embedded one (`production.csv`, `countries.csv`, ...) replaces it; any other `*.csv` file
-/// of a known shape is added (observation files become extra tables). Returns the dataset
-/// and the user files that were used.
-pub fn load_with_overlay(dir: &Path) -> Result<(Dataset, Vec<String>), LoadError> {
+/// Lays `top` over `base`: a top file whose file name equals a base file's name replaces it;
+/// the others are added after the base files.
+pub fn overlay(mut base: Vec<InputFile>, top: Vec<InputFile>) -> Vec<InputFile> {
+    let file_name = |name: &str| Path::new(name).file_name().and_then(|n| n.to_str()).unwrap_or(name).to_owned();
+    for file in top {
+        let name = file_name(&file.name);
+        base.retain(|f| file_name(&f.name) != name);
+        base.push(file);
+    }
+    base
+}
+
+/// Reads every `*.csv` file of `dir` (sorted by name) as inputs named by their path.
+pub fn read_dir_inputs(dir: &Path) -> Result<Vec<InputFile>, LoadError> {
     let io = |source| LoadError::Io { path: dir.to_owned(), source };
     let mut paths: Vec<_> = std::fs::read_dir(dir)
         .map_err(io)?
@@ -132,17 +142,17 @@ pub fn load_with_overlay(dir: &Path) -> Result<(Dataset, Vec<String>), LoadError
         .filter(|p| p.extension().is_some_and(|x| x.eq_ignore_ascii_case("csv")) && p.is_file())
         .collect();
     paths.sort();
-    let mut inputs = embedded_inputs();
-    let mut used = Vec::new();
-    for path in paths {
-        let text = read_text(&path)?;
-        let name = path.display().to_string();
-        let base = path.file_name().and_then(|n| n.to_str()).unwrap_or_default().to_owned();
-        inputs.retain(|f| f.name != base);
-        used.push(name.clone());
-        inputs.push(InputFile { name, text });
-    }
-    load(&inputs).map(|ds| (ds, used))
+    paths.iter().map(|p| Ok(InputFile { name: p.display().to_string(), text: read_text(p)? })).collect()
+}
+
+/// Loads the embedded dataset with the CSV files of `dir` laid over it: a file named like an
+/// embedded one (`production.csv`, `countries.csv`, ...) replaces it; any other `*.csv` file
+/// of a known shape is added (observation files become extra tables). Returns the dataset
+/// and the user files that were used.
+pub fn load_with_overlay(dir: &Path) -> Result<(Dataset, Vec<String>), LoadError> {
+    let user = read_dir_inputs(dir)?;
+    let used = user.iter().map(|f| f.name.clone()).collect();
+    load(&overlay(embedded_inputs(), user)).map(|ds| (ds, used))
 }
 
 /// Reads a file as UTF-8 text; invalid UTF-8 is a problem of the file, not an IO error.

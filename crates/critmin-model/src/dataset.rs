@@ -248,19 +248,53 @@ impl Dataset {
     }
 
     /// Series matching the filters (each `None` matches everything).
-    pub fn find_series<'a>(
+    pub fn find_series<'a, 'f>(
         &'a self,
-        mineral: Option<&'a MineralId>,
-        stage: Option<&'a StageId>,
+        mineral: Option<&'f MineralId>,
+        stage: Option<&'f StageId>,
         year: Option<u16>,
-        source: Option<&'a str>,
-    ) -> impl Iterator<Item = &'a Series> + 'a {
+        source: Option<&'f str>,
+    ) -> impl Iterator<Item = &'a Series> + 'f
+    where
+        'a: 'f,
+    {
         self.series.iter().filter(move |s| {
             mineral.is_none_or(|m| &s.key.mineral == m)
                 && stage.is_none_or(|st| &s.key.stage == st)
                 && year.is_none_or(|y| s.key.year == y)
                 && source.is_none_or(|src| s.key.source.0.eq_ignore_ascii_case(src))
         })
+    }
+
+    /// The series to show when the user names less than a full key: among the series of
+    /// `mineral` matching the filters (capacity stages only when `stage` names one), the
+    /// latest year, then the source naming the most countries (the most granular), then the
+    /// source code in alphabetical order.
+    pub fn preferred_series<'a>(
+        &'a self,
+        mineral: &'a MineralId,
+        stage: Option<&'a StageId>,
+        chain: Option<ChainStage>,
+        year: Option<u16>,
+        source: Option<&'a str>,
+    ) -> Option<&'a Series> {
+        self.find_series(Some(mineral), stage, year, source)
+            .filter(|s| {
+                let info = self.stage(&s.key.stage);
+                let capacity_ok = stage.is_some() || info.is_none_or(|i| !i.capacity);
+                let chain_ok = chain.is_none_or(|c| info.is_some_and(|i| i.chain_stage == c));
+                capacity_ok && chain_ok
+            })
+            .max_by(|a, b| {
+                a.key
+                    .year
+                    .cmp(&b.key.year)
+                    .then(a.countries.iter().filter(|r| r.value.is_some()).count().cmp(
+                        &b.countries.iter().filter(|r| r.value.is_some()).count(),
+                    ))
+                    .then(b.key.source.cmp(&a.key.source))
+                    .then(b.key.stage.cmp(&a.key.stage))
+            })
     }
 
     /// Import-reliance records of `country` for a mineral (matched by id or alias).

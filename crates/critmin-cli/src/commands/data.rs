@@ -1,0 +1,118 @@
+//! `critmin data`: check, import and export data files.
+
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+use anyhow::{Context, Result};
+use clap::Subcommand;
+use critmin_data::{EMBEDDED_FILES, InputFile, LoadError, embedded_inputs, load, overlay, read_dir_inputs, read_text};
+
+#[derive(Debug, Subcommand)]
+pub(crate) enum DataCommand {
+    /// Validate the embedded data, or the data directory given with --data, and report every
+    /// problem (exit status 1 when there is one).
+    Check,
+    /// Validate CSV files against the embedded data (and what the directory already holds);
+    /// copy them into the directory only when every row is valid.
+    Import {
+        /// CSV files in the shapes of the embedded files (see `critmin data export`).
+        #[arg(required = true)]
+        files: Vec<PathBuf>,
+        /// Data directory to import into (created if missing); use it later with --data.
+        #[arg(long, value_name = "DIR", default_value = "critmin-data")]
+        into: PathBuf,
+    },
+    /// Write the embedded data files (CSV and SOURCES.md) into a directory, to read or edit.
+    Export {
+        /// Target directory (created if missing); existing files are not overwritten.
+        dir: PathBuf,
+    },
+}
+
+pub(crate) fn run(cmd: &DataCommand, data_dir: Option<&Path>) -> Result<ExitCode> {
+    match cmd {
+        DataCommand::Check => {
+            let user = match data_dir {
+                Some(dir) => read_dir_inputs(dir).map_err(report),
+                None => Ok(Vec::new()),
+            };
+            let Ok(user) = user else { return Ok(ExitCode::FAILURE) };
+            let names: Vec<String> = user.iter().map(|f| f.name.clone()).collect();
+            match load(&overlay(embedded_inputs(), user)) {
+                Ok(ds) => {
+                    let rows: usize = ds.tables.iter().map(|t| t.observations.len()).sum();
+                    println!(
+                        "ok: {} series from {} observation rows, {} countries, {} minerals, {} governance rows, {} import-reliance rows",
+                        ds.series.len(),
+                        rows,
+                        ds.countries.len(),
+                        ds.minerals.len(),
+                        ds.governance.len(),
+                        ds.import_reliance.len()
+                    );
+                    for n in names {
+                        println!("  user file: {n}");
+                    }
+                    Ok(ExitCode::SUCCESS)
+                }
+                Err(e) => {
+                    report(e);
+                    Ok(ExitCode::FAILURE)
+                }
+            }
+        }
+        DataCommand::Import { files, into } => import(files, into),
+        DataCommand::Export { dir } => export(dir),
+    }
+}
+
+fn report(e: LoadError) {
+    eprintln!("error: {e}");
+}
+
+fn import(files: &[PathBuf], into: &Path) -> Result<ExitCode> {
+    let existing = if into.is_dir() { read_dir_inputs(into) } else { Ok(Vec::new()) };
+    let new: Result<Vec<InputFile>, LoadError> = files
+        .iter()
+        .map(|p| Ok(InputFile { name: p.display().to_string(), text: read_text(p)? }))
+        .collect();
+    let (existing, new) = match (existing, new) {
+        (Ok(a), Ok(b)) => (a, b),
+        (Err(e), _) | (_, Err(e)) => {
+            report(e);
+            return Ok(ExitCode::FAILURE);
+        }
+    };
+    if let Err(e) = load(&overlay(overlay(embedded_inputs(), existing), new.clone())) {
+        report(e);
+        eprintln!("nothing was imported");
+        return Ok(ExitCode::FAILURE);
+    }
+    std::fs::create_dir_all(into).with_context(|| format!("creating {}", into.display()))?;
+    for (path, file) in files.iter().zip(&new) {
+        let name = path.file_name().context("an import path must name a file")?;
+        let target = into.join(name);
+        // Write beside the target and rename, so a crash never leaves a half-written file
+        // that the next load would read.
+        let tmp = into.join(format!(".{}.tmp", name.to_string_lossy()));
+        std::fs::write(&tmp, &file.text).with_context(|| format!("writing {}", tmp.display()))?;
+        std::fs::rename(&tmp, &target).with_context(|| format!("writing {}", target.display()))?;
+        println!("imported {} -> {}", path.display(), target.display());
+    }
+    println!("use it with: critmin --data {} <command>", into.display());
+    Ok(ExitCode::SUCCESS)
+}
+
+fn export(dir: &Path) -> Result<ExitCode> {
+    std::fs::create_dir_all(dir).with_context(|| format!("creating {}", dir.display()))?;
+    for f in EMBEDDED_FILES {
+        let target = dir.join(f.name);
+        if target.exists() {
+            eprintln!("skipped {} (exists)", target.display());
+            continue;
+        }
+        std::fs::write(&target, f.text).with_context(|| format!("writing {}", target.display()))?;
+        println!("wrote {}", target.display());
+    }
+    Ok(ExitCode::SUCCESS)
+}
