@@ -58,7 +58,8 @@ pub struct CountryExposure<'a> {
 /// For each mineral: the headline reliance is the record of the first metric in
 /// [`RELIANCE_METRICS`] that the country has, matching the mineral id before its aliases,
 /// newest year first. For mining and processing, the supply series is
-/// [`Dataset::preferred_series`] (capacity series are skipped), with
+/// [`Dataset::preferred_series`] (capacity series are skipped, and so are series with no
+/// country figure), with
 /// [`partner_lens`] applied to its shares.
 pub fn country_exposure<'a>(dataset: &'a Dataset, country: CountryCode, partners: &PartnerSet) -> CountryExposure<'a> {
     let minerals = dataset
@@ -77,7 +78,7 @@ pub fn country_exposure<'a>(dataset: &'a Dataset, country: CountryCode, partners
                 .into_iter()
                 .filter_map(|chain| {
                     let series = dataset.preferred_series(&mineral.id, None, Some(chain), None, None)?;
-                    let supply = series_concentration(dataset, series).ok()?;
+                    let supply = series_concentration(dataset, series).ok().filter(|c| !c.shares.named.is_empty())?;
                     let lens = partner_lens(&supply.shares, country, partners, dataset);
                     Some(StageExposure { chain_stage: chain, supply, lens })
                 })

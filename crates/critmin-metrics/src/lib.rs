@@ -69,7 +69,7 @@ pub use governance::{GovernanceHhi, ScoredShare, governance_hhi};
 pub use partner::{
     ClassifiedShare, PartnerLens, PartnerSet, SupplierClass, feoc_share, partner_lens,
 };
-pub use overview::{SeriesConcentration, SeriesFilter, concentration_overview, series_concentration};
+pub use overview::{NotComputable, SeriesConcentration, SeriesFilter, concentration_overview, series_concentration};
 pub use reliance::{
     NetImportReliance, NirInputs, RelianceError, eu_import_reliance, net_import_reliance,
 };

@@ -55,19 +55,32 @@ pub struct SeriesFilter {
     pub source: Option<String>,
 }
 
-/// Concentration of every series matching `filter`, in series-key order. Series whose shares
-/// cannot be computed (e.g. USGS germanium, all values withheld) come back in the second list
-/// with the reason, never as zeros.
+/// Why a series has no concentration figures.
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+pub enum NotComputable {
+    /// Its shares cannot be computed (e.g. USGS germanium: every value withheld).
+    #[error(transparent)]
+    Shares(#[from] SharesError),
+    /// The source gives only a world total (and perhaps a residual), no country figure, so
+    /// there is no supplier to measure (e.g. USGS titanium ilmenite plus rutile).
+    #[error("the source gives no country figure, only totals")]
+    NoCountryFigures,
+}
+
+/// Concentration of every series matching `filter`, in series-key order. Series that have no
+/// concentration (see [`NotComputable`]) come back in the second list with the reason, never
+/// as zeros.
 pub fn concentration_overview<'a>(
     dataset: &'a Dataset,
     filter: &SeriesFilter,
-) -> (Vec<SeriesConcentration<'a>>, Vec<(SeriesKey, SharesError)>) {
+) -> (Vec<SeriesConcentration<'a>>, Vec<(SeriesKey, NotComputable)>) {
     let mut ok = Vec::new();
     let mut failed = Vec::new();
     for series in dataset.find_series(filter.mineral.as_ref(), filter.stage.as_ref(), filter.year, filter.source.as_deref()) {
         match series_concentration(dataset, series) {
+            Ok(c) if c.shares.named.is_empty() => failed.push((series.key.clone(), NotComputable::NoCountryFigures)),
             Ok(c) => ok.push(c),
-            Err(e) => failed.push((series.key.clone(), e)),
+            Err(e) => failed.push((series.key.clone(), e.into())),
         }
     }
     (ok, failed)

@@ -307,6 +307,7 @@ pub fn build_report(ds: &Dataset, options: &ReportOptions) -> Report {
                             let q = r.qualifier.as_ref().map(|q| q.as_str());
                             let text = match (r.value, q) {
                                 (_, Some("E")) => "net exporter".to_owned(),
+                                (Some(v), _) if r.metric == "self_sufficiency_pct" => format!("{v:.0}% self-sufficient"),
                                 (Some(v), Some(b @ (">" | "<"))) => format!("{b}{v:.0}%"),
                                 (Some(v), _) => format!("{v:.0}%"),
                                 (None, Some(word)) => word.to_owned(),
@@ -398,10 +399,13 @@ fn findings(ds: &Dataset, all: &[SeriesConcentration<'_>], countries: &[CountryC
         .collect();
     china.sort_by(|a, b| b.0.total_cmp(&a.0));
     if !china.is_empty() {
+        const SHOWN: usize = 8;
+        let more = china.len().saturating_sub(SHOWN);
         out.push(format!(
-            "China supplies half or more of {} series: {}.",
+            "China supplies half or more of {} of them; the largest shares: {}{}.",
             china.len(),
-            china.iter().map(|(_, t)| t.as_str()).collect::<Vec<_>>().join("; ")
+            china.iter().take(SHOWN).map(|(_, t)| t.as_str()).collect::<Vec<_>>().join("; "),
+            if more > 0 { format!("; and {more} more") } else { String::new() }
         ));
     }
     for &country in countries {

@@ -46,6 +46,9 @@ fn pct(f: f64) -> String {
 }
 
 fn thousands(v: f64) -> String {
+    if v.abs() < 1e-12 {
+        return "0".to_owned();
+    }
     let decimals = if v.abs() >= 100.0 { 0 } else if v.abs() >= 1.0 { 1 } else { 3 };
     let s = format!("{v:.decimals$}");
     let (int, frac) = s.split_once('.').map_or((s.as_str(), None), |(i, f)| (i, Some(f)));
@@ -169,7 +172,7 @@ impl Report {
         write!(
             h,
             "<header><h1>Critical-mineral supply: concentration and exposure</h1>\
-             <p>Who supplies each stage of {} critical-mineral series, how concentrated each stage is, and how exposed {} are. \
+             <p>Who supplies each stage of {} minerals, how concentrated each stage is, and how exposed {} are. \
              Data: USGS Mineral Commodity Summaries 2025, IEA Critical Minerals Dataset 2025 (base year 2024), World Governance Indicators 2024.</p></header>",
             self.heat.len(),
             esc(&countries.join(" and "))
