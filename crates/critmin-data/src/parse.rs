@@ -85,14 +85,18 @@ pub(crate) fn source_code(cell: &str) -> Result<&str, String> {
 mod tests {
     use super::*;
 
+    fn assert_close(got: f64, want: f64) {
+        assert!((got - want).abs() <= want * 1e-12, "{got} != {want}");
+    }
+
     #[test]
     fn rounding_reads_the_last_significant_digit() {
-        assert_eq!(rounding_half_unit("3861"), 0.5);
-        assert_eq!(rounding_half_unit("3483.7"), 0.05);
-        assert_eq!(rounding_half_unit("1860"), 5.0);
-        assert_eq!(rounding_half_unit("130000000"), 5_000_000.0);
-        assert_eq!(rounding_half_unit("0"), 0.5);
-        assert_eq!(rounding_half_unit("0.0"), 0.05);
+        assert_close(rounding_half_unit("3861"), 0.5);
+        assert_close(rounding_half_unit("3483.7"), 0.05);
+        assert_close(rounding_half_unit("1860"), 5.0);
+        assert_close(rounding_half_unit("130000000"), 5_000_000.0);
+        assert_close(rounding_half_unit("0"), 0.5);
+        assert_close(rounding_half_unit("0.0"), 0.05);
     }
 
     #[test]

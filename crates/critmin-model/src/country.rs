@@ -27,16 +27,16 @@ impl CountryCode {
     /// China.
     pub const CHINA: CountryCode = CountryCode(*b"CHN");
 
-    /// Builds a code from three upper-case ASCII letters.
-    pub const fn from_bytes(bytes: [u8; 3]) -> Result<CountryCode, ()> {
+    /// Builds a code from three upper-case ASCII letters; `None` for anything else.
+    pub const fn from_bytes(bytes: [u8; 3]) -> Option<CountryCode> {
         let mut i = 0;
         while i < 3 {
             if !bytes[i].is_ascii_uppercase() {
-                return Err(());
+                return None;
             }
             i += 1;
         }
-        Ok(CountryCode(bytes))
+        Some(CountryCode(bytes))
     }
 
     /// The code as a string slice.
@@ -58,7 +58,7 @@ impl FromStr for CountryCode {
         if b.len() != 3 {
             return Err(CountryCodeError(s.to_owned()));
         }
-        CountryCode::from_bytes([b[0], b[1], b[2]]).map_err(|()| CountryCodeError(s.to_owned()))
+        CountryCode::from_bytes([b[0], b[1], b[2]]).ok_or_else(|| CountryCodeError(s.to_owned()))
     }
 }
 

@@ -261,7 +261,7 @@ pub fn build_report(ds: &Dataset, options: &ReportOptions) -> Report {
         })
         .filter(|r| r.cells.iter().any(Option::is_some))
         .collect();
-    heat.sort_by(|a, b| a.name.to_lowercase().cmp(&b.name.to_lowercase()));
+    heat.sort_by_key(|r| r.name.to_lowercase());
 
     let iea = |mineral: &str, stage: &str| -> Option<(f64, String, f64)> {
         let c = all.iter().find(|c| {
