@@ -116,7 +116,13 @@ pub(crate) fn pct(fraction: f64) -> String {
 
 /// A quantity with thousands separators and at most three significant decimals.
 pub(crate) fn quantity(v: f64) -> String {
-    let decimals = if v.abs() >= 100.0 { 0 } else if v.abs() >= 1.0 { 2 } else { 3 };
+    let decimals = if v.abs() >= 100.0 {
+        0
+    } else if v.abs() >= 1.0 {
+        2
+    } else {
+        3
+    };
     let s = format!("{v:.decimals$}");
     let (int, frac) = s.split_once('.').map_or((s.as_str(), None), |(i, f)| (i, Some(f)));
     let (sign, digits) = int.strip_prefix('-').map_or(("", int), |d| ("-", d));
@@ -153,6 +159,9 @@ mod tests {
         t.row(vec!["Côte".into(), "100".into()]);
         let mut buf = Vec::new();
         t.write(&mut buf).unwrap();
-        assert_eq!(String::from_utf8(buf).unwrap(), "name  value\n----  -----\na         1\nCôte    100\n");
+        assert_eq!(
+            String::from_utf8(buf).unwrap(),
+            "name  value\n----  -----\na         1\nCôte    100\n"
+        );
     }
 }

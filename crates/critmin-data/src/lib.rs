@@ -21,7 +21,6 @@ mod table;
 
 pub use embedded::{EMBEDDED_FILES, EmbeddedFile, embedded_file};
 pub use load::{
-    FileKind, InputFile, embedded_inputs, load, load_embedded, load_with_overlay, overlay, read_dir_inputs,
-    read_text,
+    FileKind, InputFile, embedded_inputs, load, load_embedded, load_with_overlay, overlay, read_dir_inputs, read_text,
 };
 pub use problem::{LoadError, Problem};

@@ -6,9 +6,9 @@ use std::path::Path;
 use std::sync::Arc;
 
 use critmin_model::{
-    ChainStage, Country, CountryCode, CriticalList, Dataset, GovernanceRecord, Group, GroupSet,
-    ImportRelianceRecord, Mineral, MineralId, Observation, ObservationTable, Provenance,
-    Qualifier, Series, SeriesKey, SeriesRow, SourceCode, Stage, StageId,
+    ChainStage, Country, CountryCode, CriticalList, Dataset, GovernanceRecord, Group, GroupSet, ImportRelianceRecord,
+    Mineral, MineralId, Observation, ObservationTable, Provenance, Qualifier, Series, SeriesKey, SeriesRow, SourceCode,
+    Stage, StageId,
 };
 
 use crate::embedded::EMBEDDED_FILES;
@@ -47,7 +47,15 @@ pub enum FileKind {
     Pipeline,
 }
 
-const COUNTRY_COLUMNS: &[&str] = &["iso3", "iso2", "name", "un_region", "continent", "oecd_accession_year", "note"];
+const COUNTRY_COLUMNS: &[&str] = &[
+    "iso3",
+    "iso2",
+    "name",
+    "un_region",
+    "continent",
+    "oecd_accession_year",
+    "note",
+];
 const MINERAL_COLUMNS: &[&str] = &["id", "name", "element", "aliases", "critical_list_names", "note"];
 const STAGE_COLUMNS: &[&str] = &["id", "chain_stage", "capacity", "name"];
 const LIST_COLUMNS: &[&str] = &["list", "mineral", "source"];
@@ -66,10 +74,37 @@ const GOVERNANCE_COLUMNS: &[&str] = &[
     "source",
     "note",
 ];
-const RELIANCE_COLUMNS: &[&str] =
-    &["country_iso3", "mineral", "year", "metric", "value", "qualifier", "major_import_sources", "source", "note"];
-const OBSERVATION_COLUMNS: &[&str] = &["mineral", "stage", "country_iso3", "year", "value", "unit", "source", "note"];
-const PIPELINE_COLUMNS: &[&str] = &["id", "category", "item", "minerals", "location", "counterparty", "date", "status"];
+const RELIANCE_COLUMNS: &[&str] = &[
+    "country_iso3",
+    "mineral",
+    "year",
+    "metric",
+    "value",
+    "qualifier",
+    "major_import_sources",
+    "source",
+    "note",
+];
+const OBSERVATION_COLUMNS: &[&str] = &[
+    "mineral",
+    "stage",
+    "country_iso3",
+    "year",
+    "value",
+    "unit",
+    "source",
+    "note",
+];
+const PIPELINE_COLUMNS: &[&str] = &[
+    "id",
+    "category",
+    "item",
+    "minerals",
+    "location",
+    "counterparty",
+    "date",
+    "status",
+];
 
 impl FileKind {
     /// The kind of an embedded file name, if it is one.
@@ -117,14 +152,23 @@ pub fn embedded_inputs() -> Vec<InputFile> {
     EMBEDDED_FILES
         .iter()
         .filter(|f| f.name.ends_with(".csv"))
-        .map(|f| InputFile { name: f.name.to_owned(), text: f.text.to_owned() })
+        .map(|f| InputFile {
+            name: f.name.to_owned(),
+            text: f.text.to_owned(),
+        })
         .collect()
 }
 
 /// Lays `top` over `base`: a top file whose file name equals a base file's name replaces it;
 /// the others are added after the base files.
 pub fn overlay(mut base: Vec<InputFile>, top: Vec<InputFile>) -> Vec<InputFile> {
-    let file_name = |name: &str| Path::new(name).file_name().and_then(|n| n.to_str()).unwrap_or(name).to_owned();
+    let file_name = |name: &str| {
+        Path::new(name)
+            .file_name()
+            .and_then(|n| n.to_str())
+            .unwrap_or(name)
+            .to_owned()
+    };
     for file in top {
         let name = file_name(&file.name);
         base.retain(|f| file_name(&f.name) != name);
@@ -135,14 +179,25 @@ pub fn overlay(mut base: Vec<InputFile>, top: Vec<InputFile>) -> Vec<InputFile> 
 
 /// Reads every `*.csv` file of `dir` (sorted by name) as inputs named by their path.
 pub fn read_dir_inputs(dir: &Path) -> Result<Vec<InputFile>, LoadError> {
-    let io = |source| LoadError::Io { path: dir.to_owned(), source };
+    let io = |source| LoadError::Io {
+        path: dir.to_owned(),
+        source,
+    };
     let mut paths: Vec<_> = std::fs::read_dir(dir)
         .map_err(io)?
         .filter_map(|e| e.ok().map(|e| e.path()))
         .filter(|p| p.extension().is_some_and(|x| x.eq_ignore_ascii_case("csv")) && p.is_file())
         .collect();
     paths.sort();
-    paths.iter().map(|p| Ok(InputFile { name: p.display().to_string(), text: read_text(p)? })).collect()
+    paths
+        .iter()
+        .map(|p| {
+            Ok(InputFile {
+                name: p.display().to_string(),
+                text: read_text(p)?,
+            })
+        })
+        .collect()
 }
 
 /// Loads the embedded dataset with the CSV files of `dir` laid over it: a file named like an
@@ -157,10 +212,20 @@ pub fn load_with_overlay(dir: &Path) -> Result<(Dataset, Vec<String>), LoadError
 
 /// Reads a file as UTF-8 text; invalid UTF-8 is a problem of the file, not an IO error.
 pub fn read_text(path: &Path) -> Result<String, LoadError> {
-    let bytes = std::fs::read(path).map_err(|source| LoadError::Io { path: path.to_owned(), source })?;
+    let bytes = std::fs::read(path).map_err(|source| LoadError::Io {
+        path: path.to_owned(),
+        source,
+    })?;
     String::from_utf8(bytes).map_err(|e| {
-        let line = 1 + e.as_bytes()[..e.utf8_error().valid_up_to()].iter().filter(|&&b| b == b'\n').count() as u64;
-        LoadError::Invalid(vec![Problem::line(&path.display().to_string(), line, "UTF-8 text (save the file as UTF-8)")])
+        let line = 1 + e.as_bytes()[..e.utf8_error().valid_up_to()]
+            .iter()
+            .filter(|&&b| b == b'\n')
+            .count() as u64;
+        LoadError::Invalid(vec![Problem::line(
+            &path.display().to_string(),
+            line,
+            "UTF-8 text (save the file as UTF-8)",
+        )])
     })
 }
 
@@ -186,13 +251,25 @@ pub fn load(files: &[InputFile]) -> Result<Dataset, LoadError> {
         }
     }
     let take = |kind: FileKind, by_kind: &mut BTreeMap<u8, Vec<(FileKind, CsvTable)>>| {
-        by_kind.remove(&(kind as u8)).unwrap_or_default().into_iter().map(|(_, t)| t).collect::<Vec<_>>()
+        by_kind
+            .remove(&(kind as u8))
+            .unwrap_or_default()
+            .into_iter()
+            .map(|(_, t)| t)
+            .collect::<Vec<_>>()
     };
-    let single = |kind: FileKind, name: &str, problems: &mut Vec<Problem>, by_kind: &mut BTreeMap<u8, Vec<(FileKind, CsvTable)>>| {
+    let single = |kind: FileKind,
+                  name: &str,
+                  problems: &mut Vec<Problem>,
+                  by_kind: &mut BTreeMap<u8, Vec<(FileKind, CsvTable)>>| {
         let mut tables = take(kind, by_kind);
         if tables.len() > 1 {
             for t in &tables[1..] {
-                problems.push(Problem::line(&t.file, 1, format!("only one {name} table (another one is {})", tables[0].file)));
+                problems.push(Problem::line(
+                    &t.file,
+                    1,
+                    format!("only one {name} table (another one is {})", tables[0].file),
+                ));
             }
         }
         if tables.is_empty() {
@@ -213,9 +290,14 @@ pub fn load(files: &[InputFile]) -> Result<Dataset, LoadError> {
     let stages = single(FileKind::Stages, "stages.csv", &mut problems, &mut by_kind)
         .map(|t| read_stages(&t, &mut problems))
         .unwrap_or_default();
-    let lists = single(FileKind::CriticalLists, "critical_lists.csv", &mut problems, &mut by_kind)
-        .map(|t| read_critical_lists(&t, &mut problems))
-        .unwrap_or_default();
+    let lists = single(
+        FileKind::CriticalLists,
+        "critical_lists.csv",
+        &mut problems,
+        &mut by_kind,
+    )
+    .map(|t| read_critical_lists(&t, &mut problems))
+    .unwrap_or_default();
     let governance = take(FileKind::Governance, &mut by_kind)
         .iter()
         .flat_map(|t| read_governance(t, &known, &mut problems))
@@ -245,7 +327,16 @@ pub fn load(files: &[InputFile]) -> Result<Dataset, LoadError> {
             .map(|l| l.id.clone())
             .collect();
     }
-    Ok(Dataset::from_parts(countries, minerals, stages, lists, tables, series, governance, import_reliance))
+    Ok(Dataset::from_parts(
+        countries,
+        minerals,
+        stages,
+        lists,
+        tables,
+        series,
+        governance,
+        import_reliance,
+    ))
 }
 
 struct References<'a> {
@@ -278,14 +369,25 @@ fn country_cell(
 }
 
 /// Records a problem for a failed cell parse and returns the value when it parsed.
-fn check<T>(result: Result<T, String>, file: &str, line: u64, column: &str, cell: &str, problems: &mut Vec<Problem>) -> Option<T> {
-    result.map_err(|expected| problems.push(Problem::cell(file, line, column, cell, expected))).ok()
+fn check<T>(
+    result: Result<T, String>,
+    file: &str,
+    line: u64,
+    column: &str,
+    cell: &str,
+    problems: &mut Vec<Problem>,
+) -> Option<T> {
+    result
+        .map_err(|expected| problems.push(Problem::cell(file, line, column, cell, expected)))
+        .ok()
 }
 
 fn read_countries(t: &CsvTable, problems: &mut Vec<Problem>) -> Vec<Country> {
     let mut required: Vec<&str> = COUNTRY_COLUMNS.to_vec();
     required.extend(Group::ALL.iter().map(|g| g.column()));
-    let Some(cols) = t.columns(&required, problems) else { return Vec::new() };
+    let Some(cols) = t.columns(&required, problems) else {
+        return Vec::new();
+    };
     let mut seen: HashMap<CountryCode, u64> = HashMap::new();
     let mut out = Vec::new();
     for (line, rec) in &t.rows {
@@ -294,14 +396,26 @@ fn read_countries(t: &CsvTable, problems: &mut Vec<Problem>) -> Vec<Country> {
         let code = match iso3.parse::<CountryCode>() {
             Ok(c) => Some(c),
             Err(_) => {
-                problems.push(Problem::cell(&t.file, line, "iso3", iso3, "a three-letter upper-case ISO 3166-1 alpha-3 code"));
+                problems.push(Problem::cell(
+                    &t.file,
+                    line,
+                    "iso3",
+                    iso3,
+                    "a three-letter upper-case ISO 3166-1 alpha-3 code",
+                ));
                 None
             }
         };
         if let Some(code) = code
             && let Some(first) = seen.insert(code, line)
         {
-            problems.push(Problem::cell(&t.file, line, "iso3", iso3, format!("a unique code (already on line {first})")));
+            problems.push(Problem::cell(
+                &t.file,
+                line,
+                "iso3",
+                iso3,
+                format!("a unique code (already on line {first})"),
+            ));
         }
         let name = cols.get(rec, 2);
         if name.is_empty() {
@@ -311,7 +425,14 @@ fn read_countries(t: &CsvTable, problems: &mut Vec<Problem>) -> Vec<Country> {
         let oecd_accession_year = if accession.is_empty() {
             None
         } else {
-            check(parse::year(accession), &t.file, line, "oecd_accession_year", accession, problems)
+            check(
+                parse::year(accession),
+                &t.file,
+                line,
+                "oecd_accession_year",
+                accession,
+                problems,
+            )
         };
         let mut groups = GroupSet::EMPTY;
         for (i, group) in Group::ALL.iter().enumerate() {
@@ -342,21 +463,37 @@ fn read_countries(t: &CsvTable, problems: &mut Vec<Problem>) -> Vec<Country> {
 }
 
 fn split_list(cell: &str) -> Vec<String> {
-    cell.split(';').map(str::trim).filter(|s| !s.is_empty()).map(str::to_owned).collect()
+    cell.split(';')
+        .map(str::trim)
+        .filter(|s| !s.is_empty())
+        .map(str::to_owned)
+        .collect()
 }
 
 fn read_minerals(t: &CsvTable, problems: &mut Vec<Problem>) -> Vec<Mineral> {
-    let Some(cols) = t.columns(MINERAL_COLUMNS, problems) else { return Vec::new() };
+    let Some(cols) = t.columns(MINERAL_COLUMNS, problems) else {
+        return Vec::new();
+    };
     let mut names: HashMap<String, (u64, &'static str)> = HashMap::new();
     let mut out = Vec::new();
     for (line, rec) in &t.rows {
         let line = *line;
         let id = cols.get(rec, 0);
-        let Some(id) = check(parse::identifier(id), &t.file, line, "id", id, problems) else { continue };
+        let Some(id) = check(parse::identifier(id), &t.file, line, "id", id, problems) else {
+            continue;
+        };
         let aliases = split_list(cols.get(rec, 3));
-        for (name, column) in std::iter::once((id.to_owned(), "id")).chain(aliases.iter().map(|a| (a.clone(), "aliases"))) {
+        for (name, column) in
+            std::iter::once((id.to_owned(), "id")).chain(aliases.iter().map(|a| (a.clone(), "aliases")))
+        {
             if let Some((first, _)) = names.insert(name.clone(), (line, column)) {
-                problems.push(Problem::cell(&t.file, line, column, &name, format!("a name not used by another mineral (already on line {first})")));
+                problems.push(Problem::cell(
+                    &t.file,
+                    line,
+                    column,
+                    &name,
+                    format!("a name not used by another mineral (already on line {first})"),
+                ));
             }
         }
         out.push(Mineral {
@@ -373,32 +510,55 @@ fn read_minerals(t: &CsvTable, problems: &mut Vec<Problem>) -> Vec<Mineral> {
 }
 
 fn read_stages(t: &CsvTable, problems: &mut Vec<Problem>) -> Vec<Stage> {
-    let Some(cols) = t.columns(STAGE_COLUMNS, problems) else { return Vec::new() };
+    let Some(cols) = t.columns(STAGE_COLUMNS, problems) else {
+        return Vec::new();
+    };
     let mut seen: HashMap<String, u64> = HashMap::new();
     let mut out = Vec::new();
     for (line, rec) in &t.rows {
         let line = *line;
         let id = cols.get(rec, 0);
-        let Some(id) = check(parse::identifier(id), &t.file, line, "id", id, problems) else { continue };
+        let Some(id) = check(parse::identifier(id), &t.file, line, "id", id, problems) else {
+            continue;
+        };
         if let Some(first) = seen.insert(id.to_owned(), line) {
-            problems.push(Problem::cell(&t.file, line, "id", id, format!("a unique stage id (already on line {first})")));
+            problems.push(Problem::cell(
+                &t.file,
+                line,
+                "id",
+                id,
+                format!("a unique stage id (already on line {first})"),
+            ));
         }
         let chain = cols.get(rec, 1);
         let chain_stage = ChainStage::from_id(chain);
         if chain_stage.is_none() {
-            problems.push(Problem::cell(&t.file, line, "chain_stage", chain, "one of reserves, mining, processing"));
+            problems.push(Problem::cell(
+                &t.file,
+                line,
+                "chain_stage",
+                chain,
+                "one of reserves, mining, processing",
+            ));
         }
         let cap = cols.get(rec, 2);
         let capacity = check(parse::boolean(cap), &t.file, line, "capacity", cap, problems);
         if let (Some(chain_stage), Some(capacity)) = (chain_stage, capacity) {
-            out.push(Stage { id: StageId(id.to_owned()), chain_stage, capacity, name: cols.get(rec, 3).to_owned() });
+            out.push(Stage {
+                id: StageId(id.to_owned()),
+                chain_stage,
+                capacity,
+                name: cols.get(rec, 3).to_owned(),
+            });
         }
     }
     out
 }
 
 fn read_critical_lists(t: &CsvTable, problems: &mut Vec<Problem>) -> Vec<CriticalList> {
-    let Some(cols) = t.columns(LIST_COLUMNS, problems) else { return Vec::new() };
+    let Some(cols) = t.columns(LIST_COLUMNS, problems) else {
+        return Vec::new();
+    };
     let mut lists: Vec<CriticalList> = Vec::new();
     let mut seen: HashMap<(String, String), u64> = HashMap::new();
     for (line, rec) in &t.rows {
@@ -408,21 +568,35 @@ fn read_critical_lists(t: &CsvTable, problems: &mut Vec<Problem>) -> Vec<Critica
             problems.push(Problem::cell(&t.file, line, "list", list, "a list id such as US-2022"));
             continue;
         }
-        let Some(mineral) = check(parse::identifier(mineral), &t.file, line, "mineral", mineral, problems) else { continue };
+        let Some(mineral) = check(parse::identifier(mineral), &t.file, line, "mineral", mineral, problems) else {
+            continue;
+        };
         if let Some(first) = seen.insert((list.to_owned(), mineral.to_owned()), line) {
-            problems.push(Problem::cell(&t.file, line, "mineral", mineral, format!("each mineral once per list (already on line {first})")));
+            problems.push(Problem::cell(
+                &t.file,
+                line,
+                "mineral",
+                mineral,
+                format!("each mineral once per list (already on line {first})"),
+            ));
             continue;
         }
         match lists.iter_mut().find(|l| l.id == list) {
             Some(l) => l.names.push(mineral.to_owned()),
-            None => lists.push(CriticalList { id: list.to_owned(), names: vec![mineral.to_owned()], source: source.to_owned() }),
+            None => lists.push(CriticalList {
+                id: list.to_owned(),
+                names: vec![mineral.to_owned()],
+                source: source.to_owned(),
+            }),
         }
     }
     lists
 }
 
 fn read_governance(t: &CsvTable, known: &HashSet<CountryCode>, problems: &mut Vec<Problem>) -> Vec<GovernanceRecord> {
-    let Some(cols) = t.columns(GOVERNANCE_COLUMNS, problems) else { return Vec::new() };
+    let Some(cols) = t.columns(GOVERNANCE_COLUMNS, problems) else {
+        return Vec::new();
+    };
     let mut seen: HashMap<(CountryCode, u16), u64> = HashMap::new();
     let mut out = Vec::new();
     for (line, rec) in &t.rows {
@@ -433,34 +607,86 @@ fn read_governance(t: &CsvTable, known: &HashSet<CountryCode>, problems: &mut Ve
         let mut estimates = [None; 6];
         for (k, est) in estimates.iter_mut().enumerate() {
             let c = cell(2 + k);
-            *est = check(parse::optional_number(c), &t.file, line, GOVERNANCE_COLUMNS[2 + k], c, problems).flatten();
+            *est = check(
+                parse::optional_number(c),
+                &t.file,
+                line,
+                GOVERNANCE_COLUMNS[2 + k],
+                c,
+                problems,
+            )
+            .flatten();
             if est.is_some_and(|v| !(-5.0..=5.0).contains(&v)) {
-                problems.push(Problem::cell(&t.file, line, GOVERNANCE_COLUMNS[2 + k], c, "a WGI estimate between -5 and 5 (the published range is about -2.5..2.5)"));
+                problems.push(Problem::cell(
+                    &t.file,
+                    line,
+                    GOVERNANCE_COLUMNS[2 + k],
+                    c,
+                    "a WGI estimate between -5 and 5 (the published range is about -2.5..2.5)",
+                ));
             }
         }
-        let mean = check(parse::optional_number(cell(8)), &t.file, line, "wgi_mean_6", cell(8), problems).flatten();
+        let mean = check(
+            parse::optional_number(cell(8)),
+            &t.file,
+            line,
+            "wgi_mean_6",
+            cell(8),
+            problems,
+        )
+        .flatten();
         let n_dims = match cell(9).parse::<u8>() {
             Ok(n) if n <= 6 => n,
             _ => {
-                problems.push(Problem::cell(&t.file, line, "n_dims", cell(9), "a count of estimates from 0 to 6"));
+                problems.push(Problem::cell(
+                    &t.file,
+                    line,
+                    "n_dims",
+                    cell(9),
+                    "a count of estimates from 0 to 6",
+                ));
                 0
             }
         };
-        let risk = check(parse::optional_number(cell(10)), &t.file, line, "wgi_risk_0_10", cell(10), problems).flatten();
+        let risk = check(
+            parse::optional_number(cell(10)),
+            &t.file,
+            line,
+            "wgi_risk_0_10",
+            cell(10),
+            problems,
+        )
+        .flatten();
         if let Some(r) = risk {
             if !(0.0..=10.0).contains(&r) {
-                problems.push(Problem::cell(&t.file, line, "wgi_risk_0_10", cell(10), "a score from 0 to 10"));
+                problems.push(Problem::cell(
+                    &t.file,
+                    line,
+                    "wgi_risk_0_10",
+                    cell(10),
+                    "a score from 0 to 10",
+                ));
             } else if let Some(m) = mean {
                 // The score is derived; a copy edited by hand must still follow its formula.
                 let derived = ((2.5 - m) * 2.0).clamp(0.0, 10.0);
                 if (derived - r).abs() > 1e-3 {
-                    problems.push(Problem::cell(&t.file, line, "wgi_risk_0_10", cell(10), format!("clamp((2.5 - wgi_mean_6) x 2, 0, 10) = {derived:.4}")));
+                    problems.push(Problem::cell(
+                        &t.file,
+                        line,
+                        "wgi_risk_0_10",
+                        cell(10),
+                        format!("clamp((2.5 - wgi_mean_6) x 2, 0, 10) = {derived:.4}"),
+                    ));
                 }
             }
         }
         if let (Some(country), Some(year)) = (country, year) {
             if let Some(first) = seen.insert((country, year), line) {
-                problems.push(Problem::line(&t.file, line, format!("one row per country and year ({country} {year} already on line {first})")));
+                problems.push(Problem::line(
+                    &t.file,
+                    line,
+                    format!("one row per country and year ({country} {year} already on line {first})"),
+                ));
             }
             out.push(GovernanceRecord {
                 country,
@@ -477,8 +703,14 @@ fn read_governance(t: &CsvTable, known: &HashSet<CountryCode>, problems: &mut Ve
     out
 }
 
-fn read_import_reliance(t: &CsvTable, known: &HashSet<CountryCode>, problems: &mut Vec<Problem>) -> Vec<ImportRelianceRecord> {
-    let Some(cols) = t.columns(RELIANCE_COLUMNS, problems) else { return Vec::new() };
+fn read_import_reliance(
+    t: &CsvTable,
+    known: &HashSet<CountryCode>,
+    problems: &mut Vec<Problem>,
+) -> Vec<ImportRelianceRecord> {
+    let Some(cols) = t.columns(RELIANCE_COLUMNS, problems) else {
+        return Vec::new();
+    };
     let file: Arc<str> = Arc::from(t.file.as_str());
     let mut seen: HashMap<(CountryCode, String, u16, String), u64> = HashMap::new();
     let mut out = Vec::new();
@@ -491,15 +723,29 @@ fn read_import_reliance(t: &CsvTable, known: &HashSet<CountryCode>, problems: &m
         let metric = check(parse::identifier(cell(3)), &t.file, line, "metric", cell(3), problems);
         let value = check(parse::quantity(cell(4)), &t.file, line, "value", cell(4), problems).flatten();
         if value.is_some_and(|v| v > 100.0) && metric.is_some_and(|m| m.ends_with("_pct")) {
-            problems.push(Problem::cell(&t.file, line, "value", cell(4), "a percentage from 0 to 100"));
+            problems.push(Problem::cell(
+                &t.file,
+                line,
+                "value",
+                cell(4),
+                "a percentage from 0 to 100",
+            ));
         }
         let qualifier = Qualifier::parse(cell(5));
         if value.is_none() && qualifier.is_none() {
-            problems.push(Problem::line(&t.file, line, "a value or a qualifier (E for net exporter, or a word such as `substantial`)"));
+            problems.push(Problem::line(
+                &t.file,
+                line,
+                "a value or a qualifier (E for net exporter, or a word such as `substantial`)",
+            ));
         }
         if let (Some(country), Some(commodity), Some(year), Some(metric)) = (country, commodity, year, metric) {
             if let Some(first) = seen.insert((country, commodity.to_owned(), year, metric.to_owned()), line) {
-                problems.push(Problem::line(&t.file, line, format!("one row per country, mineral, year and metric (already on line {first})")));
+                problems.push(Problem::line(
+                    &t.file,
+                    line,
+                    format!("one row per country, mineral, year and metric (already on line {first})"),
+                ));
             }
             out.push(ImportRelianceRecord {
                 country,
@@ -508,10 +754,18 @@ fn read_import_reliance(t: &CsvTable, known: &HashSet<CountryCode>, problems: &m
                 metric: metric.to_owned(),
                 value,
                 qualifier,
-                major_import_sources: cell(6).split(';').map(str::trim).filter(|s| !s.is_empty()).map(str::to_owned).collect(),
+                major_import_sources: cell(6)
+                    .split(';')
+                    .map(str::trim)
+                    .filter(|s| !s.is_empty())
+                    .map(str::to_owned)
+                    .collect(),
                 source: cell(7).to_owned(),
                 note: cell(8).to_owned(),
-                provenance: Provenance { file: file.clone(), line },
+                provenance: Provenance {
+                    file: file.clone(),
+                    line,
+                },
             });
         }
     }
@@ -519,8 +773,13 @@ fn read_import_reliance(t: &CsvTable, known: &HashSet<CountryCode>, problems: &m
 }
 
 fn read_observations(t: &CsvTable, refs: &References<'_>, problems: &mut Vec<Problem>) -> ObservationTable {
-    let mut table = ObservationTable { name: t.file.clone(), observations: Vec::new() };
-    let Some(cols) = t.columns(OBSERVATION_COLUMNS, problems) else { return table };
+    let mut table = ObservationTable {
+        name: t.file.clone(),
+        observations: Vec::new(),
+    };
+    let Some(cols) = t.columns(OBSERVATION_COLUMNS, problems) else {
+        return table;
+    };
     let file: Arc<str> = Arc::from(t.file.as_str());
     let mut keys: HashMap<(String, String, CountryCode, u16, String), u64> = HashMap::new();
     let mut units: HashMap<(String, String, u16, String), (String, u64)> = HashMap::new();
@@ -535,31 +794,69 @@ fn read_observations(t: &CsvTable, refs: &References<'_>, problems: &mut Vec<Pro
                 .find(|m| m.answers_to(mineral))
                 .map(|m| format!(" (`{mineral}` is an alias of `{}`; use the id)", m.id))
                 .unwrap_or_default();
-            problems.push(Problem::cell(&t.file, line, "mineral", mineral, format!("a mineral id listed in minerals.csv{hint}")));
+            problems.push(Problem::cell(
+                &t.file,
+                line,
+                "mineral",
+                mineral,
+                format!("a mineral id listed in minerals.csv{hint}"),
+            ));
         }
         let stage = cell(1);
         if !refs.stages.contains(stage) {
             let mut ids: Vec<&str> = refs.stages.iter().map(String::as_str).collect();
             ids.sort_unstable();
-            problems.push(Problem::cell(&t.file, line, "stage", stage, format!("a stage listed in stages.csv: {}", ids.join(", "))));
+            problems.push(Problem::cell(
+                &t.file,
+                line,
+                "stage",
+                stage,
+                format!("a stage listed in stages.csv: {}", ids.join(", ")),
+            ));
         }
         let country = country_cell(&t.file, line, "country_iso3", cell(2), refs.countries, true, problems);
         let year = check(parse::year(cell(3)), &t.file, line, "year", cell(3), problems);
         let value_cell = cell(4);
-        let value = check(parse::quantity(value_cell), &t.file, line, "value", value_cell, problems).flatten();
+        let value = check(
+            parse::quantity(value_cell),
+            &t.file,
+            line,
+            "value",
+            value_cell,
+            problems,
+        )
+        .flatten();
         let unit = cell(5);
         if unit.is_empty() {
-            problems.push(Problem::cell(&t.file, line, "unit", unit, "a unit with its basis, e.g. `t Li content`"));
+            problems.push(Problem::cell(
+                &t.file,
+                line,
+                "unit",
+                unit,
+                "a unit with its basis, e.g. `t Li content`",
+            ));
         }
         let source_cell = cell(6);
-        let source = check(parse::source_code(source_cell), &t.file, line, "source", source_cell, problems);
+        let source = check(
+            parse::source_code(source_cell),
+            &t.file,
+            line,
+            "source",
+            source_cell,
+            problems,
+        );
         let note = cell(7);
         let qualifier = note
             .split(';')
             .find_map(|part| part.trim().strip_prefix("qualifier:"))
             .and_then(Qualifier::parse);
-        let (Some(country), Some(year), Some(source)) = (country, year, source) else { continue };
-        if let Some(first) = keys.insert((mineral.to_owned(), stage.to_owned(), country, year, source.to_owned()), line) {
+        let (Some(country), Some(year), Some(source)) = (country, year, source) else {
+            continue;
+        };
+        if let Some(first) = keys.insert(
+            (mineral.to_owned(), stage.to_owned(), country, year, source.to_owned()),
+            line,
+        ) {
             problems.push(Problem::line(
                 &t.file,
                 line,
@@ -588,13 +885,20 @@ fn read_observations(t: &CsvTable, refs: &References<'_>, problems: &mut Vec<Pro
             country,
             year,
             value,
-            rounding: if value.is_some() { parse::rounding_half_unit(value_cell) } else { 0.0 },
+            rounding: if value.is_some() {
+                parse::rounding_half_unit(value_cell)
+            } else {
+                0.0
+            },
             qualifier,
             unit: unit.to_owned(),
             source: SourceCode(source.to_owned()),
             source_detail: source_cell.to_owned(),
             note: note.to_owned(),
-            provenance: Provenance { file: file.clone(), line },
+            provenance: Provenance {
+                file: file.clone(),
+                line,
+            },
         });
     }
     table
@@ -644,7 +948,11 @@ fn build_series(tables: &[ObservationTable], problems: &mut Vec<Problem>) -> Vec
                 }
                 Some(existing) if same_figures(existing, &series) => existing.tables.extend(series.tables),
                 Some(existing) => {
-                    let line = series.countries.first().or(series.world.as_ref()).map_or(0, |r| r.provenance.line);
+                    let line = series
+                        .countries
+                        .first()
+                        .or(series.world.as_ref())
+                        .map_or(0, |r| r.provenance.line);
                     problems.push(Problem::line(
                         &table.name,
                         line,

@@ -23,7 +23,11 @@ pub(crate) fn number(cell: &str) -> Result<f64, String> {
 
 /// An optional finite number.
 pub(crate) fn optional_number(cell: &str) -> Result<Option<f64>, String> {
-    if cell.is_empty() { Ok(None) } else { number(cell).map(Some) }
+    if cell.is_empty() {
+        Ok(None)
+    } else {
+        number(cell).map(Some)
+    }
 }
 
 /// A four-digit year between 1900 and 2100.
@@ -46,8 +50,14 @@ pub(crate) fn boolean(cell: &str) -> Result<bool, String> {
 /// A lower-case identifier: letters, digits and `_`, starting with a letter.
 pub(crate) fn identifier(cell: &str) -> Result<&str, String> {
     let ok = cell.chars().next().is_some_and(|c| c.is_ascii_lowercase())
-        && cell.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_');
-    if ok { Ok(cell) } else { Err("a lower-case identifier of letters, digits and `_`".to_owned()) }
+        && cell
+            .chars()
+            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_');
+    if ok {
+        Ok(cell)
+    } else {
+        Err("a lower-case identifier of letters, digits and `_`".to_owned())
+    }
 }
 
 /// Half a unit of the last significant digit of a number as written: how far rounding alone
@@ -73,7 +83,9 @@ pub(crate) fn rounding_half_unit(cell: &str) -> f64 {
 pub(crate) fn source_code(cell: &str) -> Result<&str, String> {
     let code = cell.split_whitespace().next().unwrap_or("");
     let ok = !code.is_empty()
-        && code.chars().all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_' || c == '.');
+        && code
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_' || c == '.');
     if ok {
         Ok(code)
     } else {

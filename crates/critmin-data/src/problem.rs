@@ -30,7 +30,13 @@ impl Problem {
     }
 
     pub(crate) fn line(file: &str, line: u64, expected: impl Into<String>) -> Problem {
-        Problem { file: file.to_owned(), line, column: None, value: None, expected: expected.into() }
+        Problem {
+            file: file.to_owned(),
+            line,
+            column: None,
+            value: None,
+            expected: expected.into(),
+        }
     }
 }
 

@@ -17,7 +17,10 @@ impl CsvTable {
     /// offending record is skipped (the whole load fails anyway).
     pub(crate) fn parse(file: &str, text: &str, problems: &mut Vec<Problem>) -> CsvTable {
         let text = text.strip_prefix('\u{feff}').unwrap_or(text);
-        let mut reader = csv::ReaderBuilder::new().has_headers(true).flexible(false).from_reader(text.as_bytes());
+        let mut reader = csv::ReaderBuilder::new()
+            .has_headers(true)
+            .flexible(false)
+            .from_reader(text.as_bytes());
         let header = match reader.headers() {
             Ok(h) => h.iter().map(|s| s.trim().to_owned()).collect(),
             Err(e) => {
@@ -51,7 +54,11 @@ impl CsvTable {
                 }
             }
         }
-        CsvTable { file: file.to_owned(), header, rows }
+        CsvTable {
+            file: file.to_owned(),
+            header,
+            rows,
+        }
     }
 
     /// The header, trimmed.

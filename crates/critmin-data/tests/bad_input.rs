@@ -37,29 +37,51 @@ fn obs(rows: &str) -> Vec<u8> {
 
 #[test]
 fn unknown_country_code() {
-    let p = problems(&[("mine.csv", &obs("lithium,mine,XXA,2024,10,t Li content,ACME-2025 survey,\n"))]);
+    let p = problems(&[(
+        "mine.csv",
+        &obs("lithium,mine,XXA,2024,10,t Li content,ACME-2025 survey,\n"),
+    )]);
     assert_eq!(
         p,
-        ["mine.csv:2: column `country_iso3`: value `XXA`: an ISO 3166-1 alpha-3 code listed in countries.csv (or WLD for the world total, ROW for the residual)"]
+        [
+            "mine.csv:2: column `country_iso3`: value `XXA`: an ISO 3166-1 alpha-3 code listed in countries.csv (or WLD for the world total, ROW for the residual)"
+        ]
     );
 }
 
 #[test]
 fn lower_case_country_code_is_rejected() {
-    let p = problems(&[("mine.csv", &obs("lithium,mine,ind,2024,10,t Li content,ACME-2025 survey,\n"))]);
+    let p = problems(&[(
+        "mine.csv",
+        &obs("lithium,mine,ind,2024,10,t Li content,ACME-2025 survey,\n"),
+    )]);
     assert_eq!(p.len(), 1);
-    assert!(p[0].starts_with("mine.csv:2: column `country_iso3`: value `ind`"), "{p:?}");
+    assert!(
+        p[0].starts_with("mine.csv:2: column `country_iso3`: value `ind`"),
+        "{p:?}"
+    );
 }
 
 #[test]
 fn unparsable_number() {
-    let p = problems(&[("mine.csv", &obs("lithium,mine,AUS,2024,\"1,200\",t Li content,ACME-2025 survey,\n"))]);
-    assert_eq!(p, ["mine.csv:2: column `value`: value `1,200`: a decimal number such as 1234 or 12.5 (no thousands separators, units or words)"]);
+    let p = problems(&[(
+        "mine.csv",
+        &obs("lithium,mine,AUS,2024,\"1,200\",t Li content,ACME-2025 survey,\n"),
+    )]);
+    assert_eq!(
+        p,
+        [
+            "mine.csv:2: column `value`: value `1,200`: a decimal number such as 1234 or 12.5 (no thousands separators, units or words)"
+        ]
+    );
 }
 
 #[test]
 fn withheld_flag_in_the_value_column_is_not_a_number() {
-    let p = problems(&[("mine.csv", &obs("lithium,mine,AUS,2024,W,t Li content,ACME-2025 survey,\n"))]);
+    let p = problems(&[(
+        "mine.csv",
+        &obs("lithium,mine,AUS,2024,W,t Li content,ACME-2025 survey,\n"),
+    )]);
     assert_eq!(p.len(), 1);
     assert!(p[0].contains("column `value`: value `W`"), "{p:?}");
 }
@@ -68,11 +90,15 @@ fn withheld_flag_in_the_value_column_is_not_a_number() {
 fn unit_that_differs_within_a_series() {
     let p = problems(&[(
         "mine.csv",
-        &obs("lithium,mine,AUS,2024,10,t Li content,ACME-2025 survey,\nlithium,mine,CHL,2024,20,kt Li content,ACME-2025 survey,\n"),
+        &obs(
+            "lithium,mine,AUS,2024,10,t Li content,ACME-2025 survey,\nlithium,mine,CHL,2024,20,kt Li content,ACME-2025 survey,\n",
+        ),
     )]);
     assert_eq!(
         p,
-        ["mine.csv:3: column `unit`: value `kt Li content`: the unit of this series, `t Li content` (line 2); units are never mixed within a series"]
+        [
+            "mine.csv:3: column `unit`: value `kt Li content`: the unit of this series, `t Li content` (line 2); units are never mixed within a series"
+        ]
     );
 }
 
@@ -80,30 +106,52 @@ fn unit_that_differs_within_a_series() {
 fn duplicate_key() {
     let p = problems(&[(
         "mine.csv",
-        &obs("lithium,mine,AUS,2024,10,t Li content,ACME-2025 survey,\nlithium,mine,AUS,2024,11,t Li content,ACME-2025 survey,\n"),
+        &obs(
+            "lithium,mine,AUS,2024,10,t Li content,ACME-2025 survey,\nlithium,mine,AUS,2024,11,t Li content,ACME-2025 survey,\n",
+        ),
     )]);
     assert_eq!(
         p,
-        ["mine.csv:3: one row per mineral, stage, country, year and source (lithium mine AUS 2024 ACME-2025 already on line 2)"]
+        [
+            "mine.csv:3: one row per mineral, stage, country, year and source (lithium mine AUS 2024 ACME-2025 already on line 2)"
+        ]
     );
 }
 
 #[test]
 fn negative_quantity() {
-    let p = problems(&[("mine.csv", &obs("lithium,mine,AUS,2024,-5,t Li content,ACME-2025 survey,\n"))]);
-    assert_eq!(p, ["mine.csv:2: column `value`: value `-5`: a non-negative quantity (quantities cannot be negative)"]);
+    let p = problems(&[(
+        "mine.csv",
+        &obs("lithium,mine,AUS,2024,-5,t Li content,ACME-2025 survey,\n"),
+    )]);
+    assert_eq!(
+        p,
+        ["mine.csv:2: column `value`: value `-5`: a non-negative quantity (quantities cannot be negative)"]
+    );
 }
 
 #[test]
 fn unknown_mineral_and_stage_and_alias_hint() {
     let p = problems(&[(
         "mine.csv",
-        &obs("unobtainium,mine,AUS,2024,1,t,ACME-2025 s,\nchromite,mine,AUS,2024,1,t,ACME-2025 s,\nlithium,quarry,AUS,2024,1,t,ACME-2025 s,\n"),
+        &obs(
+            "unobtainium,mine,AUS,2024,1,t,ACME-2025 s,\nchromite,mine,AUS,2024,1,t,ACME-2025 s,\nlithium,quarry,AUS,2024,1,t,ACME-2025 s,\n",
+        ),
     )]);
     assert_eq!(p.len(), 3, "{p:?}");
-    assert_eq!(p[0], "mine.csv:2: column `mineral`: value `unobtainium`: a mineral id listed in minerals.csv");
-    assert_eq!(p[1], "mine.csv:3: column `mineral`: value `chromite`: a mineral id listed in minerals.csv (`chromite` is an alias of `chromium`; use the id)");
-    assert!(p[2].starts_with("mine.csv:4: column `stage`: value `quarry`: a stage listed in stages.csv: mine, "), "{}", p[2]);
+    assert_eq!(
+        p[0],
+        "mine.csv:2: column `mineral`: value `unobtainium`: a mineral id listed in minerals.csv"
+    );
+    assert_eq!(
+        p[1],
+        "mine.csv:3: column `mineral`: value `chromite`: a mineral id listed in minerals.csv (`chromite` is an alias of `chromium`; use the id)"
+    );
+    assert!(
+        p[2].starts_with("mine.csv:4: column `stage`: value `quarry`: a stage listed in stages.csv: mine, "),
+        "{}",
+        p[2]
+    );
 }
 
 #[test]
@@ -120,10 +168,15 @@ fn every_problem_is_reported_not_just_the_first() {
 fn ragged_row_and_missing_column() {
     let p = problems(&[("mine.csv", &obs("lithium,mine,AUS,2024,1,t Li content\n"))]);
     assert_eq!(p, ["mine.csv:2: 8 fields as in the header, found 6"]);
-    let p = problems(&[("production.csv", b"mineral,stage,country_iso3,year,value,source,note\nlithium,mine,AUS,2024,1,X-1 s,\n")]);
+    let p = problems(&[(
+        "production.csv",
+        b"mineral,stage,country_iso3,year,value,source,note\nlithium,mine,AUS,2024,1,X-1 s,\n",
+    )]);
     assert_eq!(
         p,
-        ["production.csv:1: column `unit`: a column named `unit` in the header (found: mineral,stage,country_iso3,year,value,source,note)"]
+        [
+            "production.csv:1: column `unit`: a column named `unit` in the header (found: mineral,stage,country_iso3,year,value,source,note)"
+        ]
     );
 }
 
@@ -136,29 +189,51 @@ fn unknown_file_shape() {
 
 #[test]
 fn invalid_utf8() {
-    let p = problems(&[("mine.csv", b"mineral,stage,country_iso3,year,value,unit,source,note\nlithium,mine,AUS,2024,1,t \xff,ACME-2025 s,\n")]);
+    let p = problems(&[(
+        "mine.csv",
+        b"mineral,stage,country_iso3,year,value,unit,source,note\nlithium,mine,AUS,2024,1,t \xff,ACME-2025 s,\n",
+    )]);
     assert_eq!(p, ["mine.csv:2: UTF-8 text (save the file as UTF-8)"]);
 }
 
 #[test]
 fn series_conflicting_with_an_embedded_file_is_not_added() {
-    let p = problems(&[("mine.csv", &obs("lithium,mine,AUS,2024,1,t Li content,USGS-MCS2025 mine,\n"))]);
+    let p = problems(&[(
+        "mine.csv",
+        &obs("lithium,mine,AUS,2024,1,t Li content,USGS-MCS2025 mine,\n"),
+    )]);
     assert_eq!(p.len(), 1);
-    assert!(p[0].starts_with("mine.csv:2: series lithium mine 2024 USGS-MCS2025 is also in production.csv with different figures"), "{p:?}");
+    assert!(
+        p[0].starts_with(
+            "mine.csv:2: series lithium mine 2024 USGS-MCS2025 is also in production.csv with different figures"
+        ),
+        "{p:?}"
+    );
 }
 
 #[test]
 fn reference_tables_are_validated_too() {
-    let countries = std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("../../data/countries.csv")).unwrap();
-    let broken = countries.replacen("IND,IN,India,Southern Asia,Asia,true", "IND,IN,India,Southern Asia,Asia,yes", 1);
+    let countries =
+        std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("../../data/countries.csv")).unwrap();
+    let broken = countries.replacen(
+        "IND,IN,India,Southern Asia,Asia,true",
+        "IND,IN,India,Southern Asia,Asia,yes",
+        1,
+    );
     assert_ne!(broken, countries);
     let p = problems(&[("countries.csv", broken.as_bytes())]);
     assert_eq!(p.len(), 1, "{p:?}");
-    assert!(p[0].starts_with("countries.csv:") && p[0].contains("column `msp_member`: value `yes`: `true` or `false`"), "{p:?}");
+    assert!(
+        p[0].starts_with("countries.csv:") && p[0].contains("column `msp_member`: value `yes`: `true` or `false`"),
+        "{p:?}"
+    );
 
     let gov = "country_iso3,year,wgi_voice_accountability,wgi_political_stability,wgi_government_effectiveness,wgi_regulatory_quality,wgi_rule_of_law,wgi_control_of_corruption,wgi_mean_6,n_dims,wgi_risk_0_10,source,note\nIND,2023,0.1,0.1,0.1,0.1,0.1,0.1,0.1,6,9.9,me,\n";
     let p = problems(&[("governance.csv", gov.as_bytes())]);
-    assert_eq!(p, ["governance.csv:2: column `wgi_risk_0_10`: value `9.9`: clamp((2.5 - wgi_mean_6) x 2, 0, 10) = 4.8000"]);
+    assert_eq!(
+        p,
+        ["governance.csv:2: column `wgi_risk_0_10`: value `9.9`: clamp((2.5 - wgi_mean_6) x 2, 0, 10) = 4.8000"]
+    );
 }
 
 #[test]
@@ -178,7 +253,9 @@ fn a_valid_user_file_adds_its_series() {
     .unwrap();
     let (ds, used) = load_with_overlay(dir.path()).unwrap();
     assert_eq!(used.len(), 1);
-    let s = ds.find_series(None, None, Some(2024), Some("ACME-2025")).collect::<Vec<_>>();
+    let s = ds
+        .find_series(None, None, Some(2024), Some("ACME-2025"))
+        .collect::<Vec<_>>();
     assert_eq!(s.len(), 1);
     assert_eq!(s[0].countries.len(), 2);
     // The embedded series are all still there.

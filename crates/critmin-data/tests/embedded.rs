@@ -22,12 +22,23 @@ fn iea_refined_series_present_in_two_files_is_kept_once() {
     let ds = load_embedded().unwrap();
     let cobalt = MineralId("cobalt".into());
     let refined = StageId("refined".into());
-    let found: Vec<_> = ds.find_series(Some(&cobalt), Some(&refined), Some(2024), Some("IEA-CMD-2025")).collect();
+    let found: Vec<_> = ds
+        .find_series(Some(&cobalt), Some(&refined), Some(2024), Some("IEA-CMD-2025"))
+        .collect();
     assert_eq!(found.len(), 1);
-    assert_eq!(found[0].tables, vec!["refining.csv".to_owned(), "iea_supply_2024.csv".to_owned()]);
+    assert_eq!(
+        found[0].tables,
+        vec!["refining.csv".to_owned(), "iea_supply_2024.csv".to_owned()]
+    );
     let copper = MineralId("copper".into());
-    let copper_refined: Vec<_> = ds.find_series(Some(&copper), Some(&refined), Some(2024), None).collect();
-    assert_eq!(copper_refined.len(), 1, "IEA copper refining lives only in iea_supply_2024.csv");
+    let copper_refined: Vec<_> = ds
+        .find_series(Some(&copper), Some(&refined), Some(2024), None)
+        .collect();
+    assert_eq!(
+        copper_refined.len(),
+        1,
+        "IEA copper refining lives only in iea_supply_2024.csv"
+    );
     assert_eq!(copper_refined[0].tables, vec!["iea_supply_2024.csv".to_owned()]);
 }
 
@@ -39,7 +50,10 @@ fn world_and_residual_are_never_listed_as_countries() {
     }
     let lithium = MineralId("lithium".into());
     let mine = StageId("mine".into());
-    let li = ds.find_series(Some(&lithium), Some(&mine), Some(2024), Some("USGS-MCS2025")).next().unwrap();
+    let li = ds
+        .find_series(Some(&lithium), Some(&mine), Some(2024), Some("USGS-MCS2025"))
+        .next()
+        .unwrap();
     let usa = li.countries.iter().find(|r| r.country == CountryCode::USA).unwrap();
     assert_eq!(usa.value, None, "US lithium is withheld (W): missing, not zero");
     assert!(li.world.is_some());

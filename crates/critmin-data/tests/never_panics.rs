@@ -8,9 +8,15 @@ fn with_embedded(name: &str, text: String) -> Vec<InputFile> {
     let mut files: Vec<InputFile> = EMBEDDED_FILES
         .iter()
         .filter(|f| f.name.ends_with(".csv") && f.name != name)
-        .map(|f| InputFile { name: f.name.to_owned(), text: f.text.to_owned() })
+        .map(|f| InputFile {
+            name: f.name.to_owned(),
+            text: f.text.to_owned(),
+        })
         .collect();
-    files.push(InputFile { name: name.to_owned(), text });
+    files.push(InputFile {
+        name: name.to_owned(),
+        text,
+    });
     files
 }
 

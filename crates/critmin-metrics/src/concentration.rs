@@ -22,9 +22,7 @@ pub enum ShareError {
         value: f64,
     },
     /// A share is below 0 or above 1 (percent given instead of a fraction?).
-    #[error(
-        "share #{index} = {value} is outside [0, 1]; shares are fractions (0.25 = 25 %), not percent"
-    )]
+    #[error("share #{index} = {value} is outside [0, 1]; shares are fractions (0.25 = 25 %), not percent")]
     OutOfRange {
         /// Position of the share in the input.
         index: usize,

@@ -70,7 +70,10 @@ pub fn country_exposure<'a>(dataset: &'a Dataset, country: CountryCode, partners
             records.sort_by_key(|r| {
                 (
                     r.commodity != mineral.id.as_str(),
-                    RELIANCE_METRICS.iter().position(|m| *m == r.metric).unwrap_or(RELIANCE_METRICS.len()),
+                    RELIANCE_METRICS
+                        .iter()
+                        .position(|m| *m == r.metric)
+                        .unwrap_or(RELIANCE_METRICS.len()),
                     std::cmp::Reverse(r.year),
                 )
             });
@@ -78,16 +81,31 @@ pub fn country_exposure<'a>(dataset: &'a Dataset, country: CountryCode, partners
                 .into_iter()
                 .filter_map(|chain| {
                     let series = dataset.preferred_series(&mineral.id, None, Some(chain), None, None)?;
-                    let supply = series_concentration(dataset, series).ok().filter(|c| !c.shares.named.is_empty())?;
+                    let supply = series_concentration(dataset, series)
+                        .ok()
+                        .filter(|c| !c.shares.named.is_empty())?;
                     let lens = partner_lens(&supply.shares, country, partners, dataset);
-                    Some(StageExposure { chain_stage: chain, supply, lens })
+                    Some(StageExposure {
+                        chain_stage: chain,
+                        supply,
+                        lens,
+                    })
                 })
                 .collect();
             if stages.is_empty() && records.is_empty() {
                 return None;
             }
-            Some(MineralExposure { mineral, reliance: records.first().copied(), reliance_records: records, stages })
+            Some(MineralExposure {
+                mineral,
+                reliance: records.first().copied(),
+                reliance_records: records,
+                stages,
+            })
         })
         .collect();
-    CountryExposure { country, partners: partners.clone(), minerals }
+    CountryExposure {
+        country,
+        partners: partners.clone(),
+        minerals,
+    }
 }

@@ -6,9 +6,7 @@ use critmin_model::CountryCode;
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]
 pub enum GeoPolRiskError {
     /// The HHI is not a fraction in [0, 1] (pass `hhi_0_10000 / 10,000`).
-    #[error(
-        "HHI = {0} is not in [0, 1]; GeoPolRisk takes the HHI as a fraction (HHI_0_10000 / 10,000)"
-    )]
+    #[error("HHI = {0} is not in [0, 1]; GeoPolRisk takes the HHI as a fraction (HHI_0_10000 / 10,000)")]
     HhiOutOfRange(f64),
     /// Domestic production is negative or not finite.
     #[error("domestic production = {0} is not a finite number ≥ 0")]
@@ -54,9 +52,7 @@ pub struct GeoPolRisk {
 /// Formula: `g = risk_0_10 / 10`, clamped to [0, 1]; `None` for a non-finite input.
 /// Source: as [`geopolrisk`] (instability scaled to 0–1); project DESIGN.
 pub fn instability_from_risk_0_10(risk_0_10: f64) -> Option<f64> {
-    risk_0_10
-        .is_finite()
-        .then(|| (risk_0_10 / 10.0).clamp(0.0, 1.0))
+    risk_0_10.is_finite().then(|| (risk_0_10 / 10.0).clamp(0.0, 1.0))
 }
 
 /// GeoPolRisk of a raw material for an importing country.
@@ -134,22 +130,12 @@ mod tests {
     fn hand_example() {
         // HHI 0.38; imports 60 from CHN (g 0.6), 40 from AUS (g 0.1); P = 100.
         // WTA = (36 + 4) / 200 = 0.2; GeoPolRisk = 0.076.
-        let r = geopolrisk(
-            0.38,
-            &[(code("CHN"), 60.0, 0.6), (code("AUS"), 40.0, 0.1)],
-            100.0,
-        )
-        .unwrap();
+        let r = geopolrisk(0.38, &[(code("CHN"), 60.0, 0.6), (code("AUS"), 40.0, 0.1)], 100.0).unwrap();
         assert_relative_eq!(r.wta, 0.2, epsilon = 1e-12);
         assert_relative_eq!(r.value, 0.076, epsilon = 1e-12);
         assert_relative_eq!(r.total_imports, 100.0);
         // Without domestic production WTA is the import-weighted mean instability.
-        let r = geopolrisk(
-            0.38,
-            &[(code("CHN"), 60.0, 0.6), (code("AUS"), 40.0, 0.1)],
-            0.0,
-        )
-        .unwrap();
+        let r = geopolrisk(0.38, &[(code("CHN"), 60.0, 0.6), (code("AUS"), 40.0, 0.1)], 0.0).unwrap();
         assert_relative_eq!(r.wta, 0.4, epsilon = 1e-12);
         // Domestic supply only: no import risk.
         let r = geopolrisk(0.5, &[], 10.0).unwrap();

@@ -66,10 +66,7 @@ impl GovernanceHhi {
     ///
     /// Formula: none (a projection of [`Self::scored`]). Source: as [`governance_hhi`].
     pub fn as_mix(&self) -> Vec<(CountryCode, f64, f64)> {
-        self.scored
-            .iter()
-            .map(|s| (s.country, s.share, s.risk_0_10))
-            .collect()
+        self.scored.iter().map(|s| (s.country, s.share, s.risk_0_10)).collect()
     }
 }
 
@@ -138,11 +135,7 @@ mod tests {
         assert_relative_eq!(risk_0_10_from_wgi_mean(2.5).unwrap(), 0.0);
         assert_relative_eq!(risk_0_10_from_wgi_mean(0.0).unwrap(), 5.0);
         assert_relative_eq!(risk_0_10_from_wgi_mean(-2.5).unwrap(), 10.0);
-        assert_relative_eq!(
-            risk_0_10_from_wgi_mean(1.14).unwrap(),
-            2.72,
-            epsilon = 1e-12
-        );
+        assert_relative_eq!(risk_0_10_from_wgi_mean(1.14).unwrap(), 2.72, epsilon = 1e-12);
         assert_relative_eq!(risk_0_10_from_wgi_mean(3.0).unwrap(), 0.0);
         assert_relative_eq!(risk_0_10_from_wgi_mean(-3.0).unwrap(), 10.0);
         assert_eq!(risk_0_10_from_wgi_mean(f64::NAN), None);
@@ -152,11 +145,7 @@ mod tests {
     fn hand_example_with_unscored_and_remainder() {
         // CHN 0.5 (g 6), AUS 0.2 (g 1, from 2022), BRA 0.1 (no score), ROW 0.2.
         let s = series(
-            &[
-                ("CHN", Some(50.0)),
-                ("AUS", Some(20.0)),
-                ("BRA", Some(10.0)),
-            ],
+            &[("CHN", Some(50.0)), ("AUS", Some(20.0)), ("BRA", Some(10.0))],
             Some(row("ROW", Some(20.0))),
             None,
         );

@@ -60,22 +60,14 @@ pub mod supply_risk;
 #[cfg(test)]
 mod test_support;
 
-pub use concentration::{
-    Concentration, ConcentrationBand, ShareError, effective_number, hhi, top_k_share,
-};
+pub use concentration::{Concentration, ConcentrationBand, ShareError, effective_number, hhi, top_k_share};
 pub use exposure::{CountryExposure, MineralExposure, RELIANCE_METRICS, StageExposure, country_exposure};
 pub use geopolrisk::{GeoPolRisk, GeoPolRiskError, geopolrisk};
 pub use governance::{GovernanceHhi, ScoredShare, governance_hhi};
-pub use partner::{
-    ClassifiedShare, PartnerLens, PartnerSet, SupplierClass, feoc_share, partner_lens,
-};
 pub use overview::{NotComputable, SeriesConcentration, SeriesFilter, concentration_overview, series_concentration};
-pub use reliance::{
-    NetImportReliance, NirInputs, RelianceError, eu_import_reliance, net_import_reliance,
-};
-pub use shares::{
-    CountryShare, QualityNote, QualityNoteKind, SharesError, SupplyShares, TotalBasis,
-};
+pub use partner::{ClassifiedShare, PartnerLens, PartnerSet, SupplierClass, feoc_share, partner_lens};
+pub use reliance::{NetImportReliance, NirInputs, RelianceError, eu_import_reliance, net_import_reliance};
+pub use shares::{CountryShare, QualityNote, QualityNoteKind, SharesError, SupplyShares, TotalBasis};
 pub use supply_risk::{SupplyRisk, SupplyRiskError, SupplyRiskParams, supply_risk};
 
 /// Version of the methods implemented here (the crate version). Results shown to users should

@@ -76,7 +76,12 @@ pub fn concentration_overview<'a>(
 ) -> (Vec<SeriesConcentration<'a>>, Vec<(SeriesKey, NotComputable)>) {
     let mut ok = Vec::new();
     let mut failed = Vec::new();
-    for series in dataset.find_series(filter.mineral.as_ref(), filter.stage.as_ref(), filter.year, filter.source.as_deref()) {
+    for series in dataset.find_series(
+        filter.mineral.as_ref(),
+        filter.stage.as_ref(),
+        filter.year,
+        filter.source.as_deref(),
+    ) {
         match series_concentration(dataset, series) {
             Ok(c) if c.shares.named.is_empty() => failed.push((series.key.clone(), NotComputable::NoCountryFigures)),
             Ok(c) => ok.push(c),

@@ -41,8 +41,7 @@ impl PartnerSet {
     /// Formula: `c ∈ countries ∨ ∃ g ∈ groups : in_group(c, g)`. Source: project DESIGN
     /// ("Partner lens").
     pub fn contains(&self, country: CountryCode, dataset: &Dataset) -> bool {
-        self.countries.contains(&country)
-            || self.groups.iter().any(|g| dataset.in_group(country, g))
+        self.countries.contains(&country) || self.groups.iter().any(|g| dataset.in_group(country, g))
     }
 
     /// Whether the set is empty (no group and no country): every non-domestic supplier is then
@@ -274,17 +273,9 @@ mod tests {
         assert_relative_eq!(lens.unattributed_share, 0.1, epsilon = 1e-12);
         // 10,000 · (0.01 + 0.09 + 0.36) = 4,600
         assert_relative_eq!(lens.grouped_hhi, 4_600.0, epsilon = 1e-6);
-        let ind = lens
-            .suppliers
-            .iter()
-            .find(|c| c.country == CountryCode::INDIA)
-            .unwrap();
+        let ind = lens.suppliers.iter().find(|c| c.country == CountryCode::INDIA).unwrap();
         assert_eq!(ind.class, SupplierClass::Domestic);
-        let chn = lens
-            .suppliers
-            .iter()
-            .find(|c| c.country == CountryCode::CHINA)
-            .unwrap();
+        let chn = lens.suppliers.iter().find(|c| c.country == CountryCode::CHINA).unwrap();
         assert_eq!(chn.class, SupplierClass::Feoc);
         assert!(chn.feoc);
         assert_eq!(quad.to_string(), "quad");

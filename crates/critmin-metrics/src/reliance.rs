@@ -162,11 +162,7 @@ pub fn net_import_reliance(inputs: &NirInputs) -> Result<NetImportReliance, Reli
 /// Source: Blengini, G. A. et al. (2017), *Methodology for establishing the EU list of critical
 /// raw materials — Guidelines*, EUR 28654 EN, Publications Office of the EU,
 /// doi:10.2760/73303 (supply risk, import reliance).
-pub fn eu_import_reliance(
-    domestic_production: f64,
-    imports: f64,
-    exports: f64,
-) -> Result<f64, RelianceError> {
+pub fn eu_import_reliance(domestic_production: f64, imports: f64, exports: f64) -> Result<f64, RelianceError> {
     let p = flow("domestic_production", domestic_production)?;
     let i = flow("imports", imports)?;
     let e = flow("exports", exports)?;
@@ -249,17 +245,11 @@ mod tests {
         ));
         assert!(matches!(
             net_import_reliance(&inputs(1.0, f64::NAN, 0.0, 0.0)),
-            Err(RelianceError::NotFinite {
-                field: "imports",
-                ..
-            })
+            Err(RelianceError::NotFinite { field: "imports", .. })
         ));
         assert!(matches!(
             net_import_reliance(&inputs(1.0, 1.0, -2.0, 0.0)),
-            Err(RelianceError::Negative {
-                field: "exports",
-                ..
-            })
+            Err(RelianceError::Negative { field: "exports", .. })
         ));
         assert!(matches!(
             net_import_reliance(&inputs(1.0, 1.0, 0.0, f64::INFINITY)),
@@ -284,10 +274,7 @@ mod tests {
             Err(RelianceError::NonPositiveConsumption(_))
         ));
         i.apparent_consumption = Some(f64::NAN);
-        assert!(matches!(
-            net_import_reliance(&i),
-            Err(RelianceError::NotFinite { .. })
-        ));
+        assert!(matches!(net_import_reliance(&i), Err(RelianceError::NotFinite { .. })));
         // Overflow in the balance.
         assert!(net_import_reliance(&inputs(f64::MAX, f64::MAX, 0.0, 0.0)).is_err());
     }

@@ -77,9 +77,7 @@ impl QualityNoteKind {
     pub fn id(self) -> &'static str {
         match self {
             QualityNoteKind::WorldBelowNamedRows => "world-below-named-rows",
-            QualityNoteKind::WorldBelowNamedRowsWithinRounding => {
-                "world-below-named-rows-within-rounding"
-            }
+            QualityNoteKind::WorldBelowNamedRowsWithinRounding => "world-below-named-rows-within-rounding",
             QualityNoteKind::WorldDiffersFromRows => "world-differs-from-rows",
             QualityNoteKind::WorldUnusable => "world-unusable",
             QualityNoteKind::MissingValues => "missing-values",
@@ -136,9 +134,7 @@ pub enum SharesError {
     #[error("the values add up to more than the largest finite number")]
     TotalNotFinite,
     /// No row has a value > 0, so there is no total to take shares of.
-    #[error(
-        "no row of {mineral} {stage} {year} ({source_code}) has a value > 0: no total to take shares of"
-    )]
+    #[error("no row of {mineral} {stage} {year} ({source_code}) has a value > 0: no total to take shares of")]
     NoPositiveTotal {
         /// Mineral id.
         mineral: String,
@@ -301,8 +297,7 @@ impl SupplyShares {
             notes.push(QualityNote {
                 kind: QualityNoteKind::WorldUnusable,
                 message: match world_value {
-                    None => "world total (WLD) is listed without a value; shares use the sum of rows"
-                        .to_owned(),
+                    None => "world total (WLD) is listed without a value; shares use the sum of rows".to_owned(),
                     Some(w) => format!(
                         "published world total {} cannot be a denominator; shares use the sum of rows",
                         fmt_num(w)
@@ -315,15 +310,9 @@ impl SupplyShares {
             Some(w) => {
                 let beyond = named_sum - w > world_rounding + named_rounding;
                 let (kind, how) = if beyond {
-                    (
-                        QualityNoteKind::WorldBelowNamedRows,
-                        "by more than rounding",
-                    )
+                    (QualityNoteKind::WorldBelowNamedRows, "by more than rounding")
                 } else {
-                    (
-                        QualityNoteKind::WorldBelowNamedRowsWithinRounding,
-                        "within rounding",
-                    )
+                    (QualityNoteKind::WorldBelowNamedRowsWithinRounding, "within rounding")
                 };
                 notes.push(QualityNote {
                     kind,
@@ -412,16 +401,10 @@ impl SupplyShares {
                 let value = row.value.map_or_else(|| "(no value)".to_owned(), fmt_num);
                 Some(match q {
                     Qualifier::GreaterThan => {
-                        format!(
-                            "{} >{value} (lower bound: the true figure is larger)",
-                            row.country
-                        )
+                        format!("{} >{value} (lower bound: the true figure is larger)", row.country)
                     }
                     Qualifier::LessThan => {
-                        format!(
-                            "{} <{value} (upper bound: the true figure is smaller)",
-                            row.country
-                        )
+                        format!("{} <{value} (upper bound: the true figure is smaller)", row.country)
                     }
                     other => format!("{} {value} (qualifier '{}')", row.country, other.as_str()),
                 })
@@ -491,10 +474,7 @@ impl SupplyShares {
     ///
     /// Formula: `v_country / total`. Source: as [`SupplyShares::from_series`].
     pub fn share_of(&self, country: CountryCode) -> Option<f64> {
-        self.named
-            .iter()
-            .find(|c| c.country == country)
-            .map(|c| c.share)
+        self.named.iter().find(|c| c.country == country).map(|c| c.share)
     }
 
     /// Whether a note of this kind is attached.
@@ -586,11 +566,7 @@ mod tests {
             w.rounding = 5.0;
         }
         let sh = SupplyShares::from_series(&s).unwrap();
-        assert!(
-            !sh.has_note(QualityNoteKind::WorldDiffersFromRows),
-            "{:?}",
-            sh.notes
-        );
+        assert!(!sh.has_note(QualityNoteKind::WorldDiffersFromRows), "{:?}", sh.notes);
         assert_relative_eq!(sh.remainder, 0.1, epsilon = 1e-12);
     }
 
@@ -611,10 +587,7 @@ mod tests {
             .iter()
             .find(|n| n.kind == QualityNoteKind::WorldBelowNamedRows)
             .unwrap();
-        assert!(
-            note.message.contains("100") && note.message.contains("110"),
-            "{note}"
-        );
+        assert!(note.message.contains("100") && note.message.contains("110"), "{note}");
         assert_relative_eq!(sh.named[0].share, 70.0 / 120.0);
         let sum: f64 = sh.named.iter().map(|c| c.share).sum();
         assert_relative_eq!(sum + sh.remainder, 1.0, epsilon = 1e-12);
@@ -722,11 +695,7 @@ mod tests {
             w.qualifier = Some(Qualifier::GreaterThan);
         }
         let sh = SupplyShares::from_series(&s).unwrap();
-        let note = sh
-            .notes
-            .iter()
-            .find(|n| n.kind == QualityNoteKind::Qualified)
-            .unwrap();
+        let note = sh.notes.iter().find(|n| n.kind == QualityNoteKind::Qualified).unwrap();
         assert!(
             note.message.contains("WLD >20") && note.message.contains("USA <5"),
             "{note}"
@@ -754,20 +723,12 @@ mod tests {
             SupplyShares::from_series(&neg),
             Err(SharesError::InvalidValue { value, .. }) if value < 0.0
         ));
-        let nan = series(
-            &[("CHN", Some(1.0))],
-            Some(row("ROW", Some(f64::NAN))),
-            None,
-        );
+        let nan = series(&[("CHN", Some(1.0))], Some(row("ROW", Some(f64::NAN))), None);
         assert!(matches!(
             SupplyShares::from_series(&nan),
             Err(SharesError::InvalidValue { .. })
         ));
-        let inf_world = series(
-            &[("CHN", Some(1.0))],
-            None,
-            Some(row("WLD", Some(f64::INFINITY))),
-        );
+        let inf_world = series(&[("CHN", Some(1.0))], None, Some(row("WLD", Some(f64::INFINITY))));
         assert!(matches!(
             SupplyShares::from_series(&inf_world),
             Err(SharesError::InvalidValue { .. })

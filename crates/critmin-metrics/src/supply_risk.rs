@@ -142,10 +142,7 @@ impl SupplyRiskParams {
         if same(self.eol_rir, Self::DEFAULT_EOL_RIR) {
             out.push("eol_rir");
         }
-        if same(
-            self.substitution_index_sr,
-            Self::DEFAULT_SUBSTITUTION_INDEX_SR,
-        ) {
+        if same(self.substitution_index_sr, Self::DEFAULT_SUBSTITUTION_INDEX_SR) {
             out.push("substitution_index_sr");
         }
         if self.trade_factors.is_empty() {
@@ -236,10 +233,7 @@ fn hhi_wgi_t_checked(
             });
         }
         if mix[..i].iter().any(|(c, _, _)| *c == country) {
-            return Err(SupplyRiskError::DuplicateCountry {
-                mix: mix_name,
-                country,
-            });
+            return Err(SupplyRiskError::DuplicateCountry { mix: mix_name, country });
         }
         sum += share;
         value += share * share * wgi * params.trade_factor(country);
@@ -265,10 +259,7 @@ fn hhi_wgi_t_checked(
 ///
 /// Source: Blengini, G. A. et al. (2017), *Methodology for establishing the EU list of
 /// critical raw materials — Guidelines*, EUR 28654 EN, doi:10.2760/73303.
-pub fn hhi_wgi_t(
-    mix: &[MixEntry],
-    trade_factors: &[(CountryCode, f64)],
-) -> Result<f64, SupplyRiskError> {
+pub fn hhi_wgi_t(mix: &[MixEntry], trade_factors: &[(CountryCode, f64)]) -> Result<f64, SupplyRiskError> {
     check_trade_factors(trade_factors)?;
     let params = SupplyRiskParams {
         trade_factors: trade_factors.to_vec(),
@@ -297,10 +288,7 @@ pub fn hhi_wgi_t(
 /// Source: Blengini, G. A. et al. (2017), *Methodology for establishing the EU list of
 /// critical raw materials — Guidelines*, EUR 28654 EN, Publications Office of the EU,
 /// doi:10.2760/73303; project DESIGN ("Criticality indices").
-pub fn supply_risk(
-    global_mix: &[MixEntry],
-    params: &SupplyRiskParams,
-) -> Result<SupplyRisk, SupplyRiskError> {
+pub fn supply_risk(global_mix: &[MixEntry], params: &SupplyRiskParams) -> Result<SupplyRisk, SupplyRiskError> {
     let ir = check_unit("import_reliance", params.import_reliance)?;
     let eol = check_unit("eol_rir", params.eol_rir)?;
     let si = check_unit("substitution_index_sr", params.substitution_index_sr)?;
@@ -415,10 +403,7 @@ mod tests {
                 eol_rir: f64::NAN,
                 ..Default::default()
             }),
-            SupplyRiskError::ParamOutOfRange {
-                name: "eol_rir",
-                ..
-            }
+            SupplyRiskError::ParamOutOfRange { name: "eol_rir", .. }
         ));
         assert!(matches!(
             bad(SupplyRiskParams {

@@ -3,8 +3,8 @@
 use std::sync::Arc;
 
 use critmin_model::{
-    Country, CountryCode, Dataset, GovernanceRecord, Group, GroupSet, MineralId, Provenance,
-    Series, SeriesKey, SeriesRow, SourceCode, StageId,
+    Country, CountryCode, Dataset, GovernanceRecord, Group, GroupSet, MineralId, Provenance, Series, SeriesKey,
+    SeriesRow, SourceCode, StageId,
 };
 use proptest::prelude::*;
 
@@ -39,11 +39,7 @@ pub(crate) fn row(country: &str, value: Option<f64>) -> SeriesRow {
 }
 
 /// A lithium/mine/2024 series with the given named rows, residual and world rows.
-pub(crate) fn series(
-    named: &[(&str, Option<f64>)],
-    residual: Option<SeriesRow>,
-    world: Option<SeriesRow>,
-) -> Series {
+pub(crate) fn series(named: &[(&str, Option<f64>)], residual: Option<SeriesRow>, world: Option<SeriesRow>) -> Series {
     Series {
         key: SeriesKey {
             mineral: MineralId("lithium".to_owned()),
@@ -113,16 +109,7 @@ pub(crate) fn dataset() -> Dataset {
         gov("RUS", 2023, Some(8.0)),
         gov("COD", 2021, Some(9.0)),
     ];
-    Dataset::from_parts(
-        countries,
-        vec![],
-        vec![],
-        vec![],
-        vec![],
-        vec![],
-        governance,
-        vec![],
-    )
+    Dataset::from_parts(countries, vec![], vec![], vec![], vec![], vec![], governance, vec![])
 }
 
 /// A random series: up to 12 named rows (some missing, some zero), optional ROW and WLD,
@@ -151,10 +138,8 @@ pub(crate) fn arb_series() -> impl Strategy<Value = Series> {
                     (name, if *zero && i % 3 == 0 { Some(0.0) } else { *v })
                 })
                 .collect();
-            let refs: Vec<(&str, Option<f64>)> =
-                countries.iter().map(|(c, v)| (c.as_str(), *v)).collect();
-            let sum: f64 =
-                refs.iter().filter_map(|(_, v)| *v).sum::<f64>() + residual.unwrap_or(0.0);
+            let refs: Vec<(&str, Option<f64>)> = countries.iter().map(|(c, v)| (c.as_str(), *v)).collect();
+            let sum: f64 = refs.iter().filter_map(|(_, v)| *v).sum::<f64>() + residual.unwrap_or(0.0);
             let mut s = series(
                 &refs,
                 residual.map(|r| row("ROW", Some(r))),

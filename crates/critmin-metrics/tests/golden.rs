@@ -43,7 +43,9 @@ fn iea_top3_shares_2024_match_the_published_extract() {
     let mut checked = 0;
     for (iea_name, id) in minerals {
         for (iea_stage, stage) in [("mining", "mine"), ("refining", "refined")] {
-            let published = raw["supply"][iea_name][iea_stage]["top3Share"]["2024"].as_f64().unwrap();
+            let published = raw["supply"][iea_name][iea_stage]["top3Share"]["2024"]
+                .as_f64()
+                .unwrap();
             let ours = shares(&ds, id, stage, 2024, "IEA-CMD-2025");
             assert_eq!(ours.basis, TotalBasis::PublishedWorld, "{id} {stage}");
             let top3 = ours.concentration().top3_share;
@@ -64,7 +66,11 @@ fn iea_nickel_refining_flags_its_inconsistent_total() {
     assert!(ni.has_note(QualityNoteKind::WorldDiffersFromRows), "{:?}", ni.notes);
     assert_abs_diff_eq!(ni.total, 3483.7, epsilon = 1e-9);
     let cobalt = shares(&ds, "cobalt", "refined", 2024, "IEA-CMD-2025");
-    assert!(!cobalt.has_note(QualityNoteKind::WorldDiffersFromRows), "{:?}", cobalt.notes);
+    assert!(
+        !cobalt.has_note(QualityNoteKind::WorldDiffersFromRows),
+        "{:?}",
+        cobalt.notes
+    );
 }
 
 #[test]
@@ -91,10 +97,14 @@ fn usgs_lithium_keeps_the_withheld_us_figure_missing() {
 #[test]
 fn published_us_net_import_reliance_matches_the_usgs_figure_2_file() {
     let ds = dataset();
-    let text = std::fs::read_to_string(data_dir().join("raw/usgs_mcs2025/MCS2025_Fig2_Net_Import_Reliance.csv")).unwrap();
+    let text =
+        std::fs::read_to_string(data_dir().join("raw/usgs_mcs2025/MCS2025_Fig2_Net_Import_Reliance.csv")).unwrap();
     let mut rdr = csv::Reader::from_reader(text.trim_start_matches('\u{feff}').as_bytes());
-    let published: HashMap<String, String> =
-        rdr.records().map(|r| r.unwrap()).map(|r| (r[2].to_owned(), r[3].to_owned())).collect();
+    let published: HashMap<String, String> = rdr
+        .records()
+        .map(|r| r.unwrap())
+        .map(|r| (r[2].to_owned(), r[3].to_owned()))
+        .collect();
     for (mineral, usgs_label, expected) in [
         ("cobalt", "COBALT, metal, oxides, and salts", 76.0),
         ("gallium", "GALLIUM, metal", 100.0),
@@ -146,7 +156,12 @@ fn net_import_reliance_recomputed_from_usgs_salient_statistics() {
             apparent_consumption: Some(v["Consump_Apparent_t"]),
         })
         .unwrap();
-        assert!((nir.percent() - v["NIR_pct"]).abs() <= 1.0, "cobalt {year}: {} vs {}", nir.percent(), v["NIR_pct"]);
+        assert!(
+            (nir.percent() - v["NIR_pct"]).abs() <= 1.0,
+            "cobalt {year}: {} vs {}",
+            nir.percent(),
+            v["NIR_pct"]
+        );
         checked += 1;
     }
     // Copper: refined imports and exports, with the change in refined stocks.
@@ -162,8 +177,16 @@ fn net_import_reliance_recomputed_from_usgs_salient_statistics() {
         })
         .unwrap();
         assert!(matches!(nir, NetImportReliance::Percent(_)));
-        assert!((nir.percent() - v["NIR_pct"]).abs() <= 1.0, "copper {year}: {} vs {}", nir.percent(), v["NIR_pct"]);
+        assert!(
+            (nir.percent() - v["NIR_pct"]).abs() <= 1.0,
+            "copper {year}: {} vs {}",
+            nir.percent(),
+            v["NIR_pct"]
+        );
         checked += 1;
     }
-    assert_eq!(checked, 8, "four years of each commodity (the first year has no earlier stocks)");
+    assert_eq!(
+        checked, 8,
+        "four years of each commodity (the first year has no earlier stocks)"
+    );
 }

@@ -3,8 +3,8 @@
 use std::collections::HashMap;
 
 use crate::{
-    ChainStage, Country, CountryCode, Group, Mineral, MineralId, Observation, Provenance,
-    Qualifier, SourceCode, Stage, StageId,
+    ChainStage, Country, CountryCode, Group, Mineral, MineralId, Observation, Provenance, Qualifier, SourceCode, Stage,
+    StageId,
 };
 
 /// A published critical-mineral list.
@@ -289,9 +289,13 @@ impl Dataset {
                 a.key
                     .year
                     .cmp(&b.key.year)
-                    .then(a.countries.iter().filter(|r| r.value.is_some()).count().cmp(
-                        &b.countries.iter().filter(|r| r.value.is_some()).count(),
-                    ))
+                    .then(
+                        a.countries
+                            .iter()
+                            .filter(|r| r.value.is_some())
+                            .count()
+                            .cmp(&b.countries.iter().filter(|r| r.value.is_some()).count()),
+                    )
                     .then(b.key.source.cmp(&a.key.source))
                     .then(b.key.stage.cmp(&a.key.stage))
             })
@@ -343,7 +347,11 @@ mod tests {
             vec![],
             vec![],
             vec![],
-            vec![gov("AAA", 2019, Some(1.0)), gov("AAA", 2021, Some(2.0)), gov("AAA", 2023, None)],
+            vec![
+                gov("AAA", 2019, Some(1.0)),
+                gov("AAA", 2021, Some(2.0)),
+                gov("AAA", 2023, None),
+            ],
             vec![],
         );
         let aaa: CountryCode = "AAA".parse().unwrap();

@@ -19,8 +19,7 @@ mod observation;
 
 pub use country::{Country, CountryCode, CountryCodeError, Group, GroupSet, ParseGroupError};
 pub use dataset::{
-    CriticalList, Dataset, GovernanceRecord, ImportRelianceRecord, ObservationTable, Series,
-    SeriesKey, SeriesRow,
+    CriticalList, Dataset, GovernanceRecord, ImportRelianceRecord, ObservationTable, Series, SeriesKey, SeriesRow,
 };
 pub use mineral::{ChainStage, Mineral, MineralId, Stage, StageId};
 pub use observation::{Observation, Provenance, Qualifier, SourceCode};

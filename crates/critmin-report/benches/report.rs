@@ -5,7 +5,9 @@ use criterion::{Criterion, criterion_group, criterion_main};
 use critmin_report::{ReportOptions, build_report};
 
 fn report(c: &mut Criterion) {
-    c.bench_function("load embedded dataset", |b| b.iter(|| critmin_data::load_embedded().unwrap()));
+    c.bench_function("load embedded dataset", |b| {
+        b.iter(|| critmin_data::load_embedded().unwrap())
+    });
     let ds = critmin_data::load_embedded().unwrap();
     let options = ReportOptions::default();
     c.bench_function("build report", |b| b.iter(|| build_report(&ds, &options)));

@@ -219,7 +219,12 @@ pub fn build_report(ds: &Dataset, options: &ReportOptions) -> Report {
                 .shares
                 .named
                 .iter()
-                .map(|s| MapShare { code: s.country.to_string(), name: name_of(s.country), value: s.value, share: s.share })
+                .map(|s| MapShare {
+                    code: s.country.to_string(),
+                    name: name_of(s.country),
+                    value: s.value,
+                    share: s.share,
+                })
                 .collect(),
             missing: c.shares.missing.iter().map(ToString::to_string).collect(),
             remainder: c.shares.remainder,
@@ -228,12 +233,22 @@ pub fn build_report(ds: &Dataset, options: &ReportOptions) -> Report {
         })
         .collect();
     let mut maps = maps;
-    maps.sort_by(|a, b| (&a.mineral, &a.stage, std::cmp::Reverse(a.year), &a.source).cmp(&(&b.mineral, &b.stage, std::cmp::Reverse(b.year), &b.source)));
+    maps.sort_by(|a, b| {
+        (&a.mineral, &a.stage, std::cmp::Reverse(a.year), &a.source).cmp(&(
+            &b.mineral,
+            &b.stage,
+            std::cmp::Reverse(b.year),
+            &b.source,
+        ))
+    });
 
     let by_key: BTreeMap<String, &SeriesConcentration<'_>> = all.iter().map(|c| (series_id(c), c)).collect();
     let cell_of = |mineral: &critmin_model::MineralId, chain: ChainStage| -> Option<HeatCell> {
         let series = ds.preferred_series(mineral, None, Some(chain), None, None)?;
-        let id = format!("{}/{}/{}/{}", series.key.mineral, series.key.stage, series.key.year, series.key.source);
+        let id = format!(
+            "{}/{}/{}/{}",
+            series.key.mineral, series.key.stage, series.key.year, series.key.source
+        );
         let c = by_key.get(&id)?;
         Some(HeatCell {
             series_id: id,
@@ -265,7 +280,9 @@ pub fn build_report(ds: &Dataset, options: &ReportOptions) -> Report {
 
     let iea = |mineral: &str, stage: &str| -> Option<(f64, String, f64)> {
         let c = all.iter().find(|c| {
-            c.series.key.mineral.as_str() == mineral && c.series.key.stage.as_str() == stage && c.series.key.source.as_str() == "IEA-CMD-2025"
+            c.series.key.mineral.as_str() == mineral
+                && c.series.key.stage.as_str() == stage
+                && c.series.key.source.as_str() == "IEA-CMD-2025"
         })?;
         let top = c.shares.named.first()?;
         Some((c.concentration.top3_share, name_of(top.country), top.share))
@@ -279,7 +296,11 @@ pub fn build_report(ds: &Dataset, options: &ReportOptions) -> Report {
     iea_minerals.dedup();
     let shift = iea_minerals
         .iter()
-        .map(|m| ShiftRow { name: mineral_name(m), mine: iea(m, "mine"), refined: iea(m, "refined") })
+        .map(|m| ShiftRow {
+            name: mineral_name(m),
+            mine: iea(m, "mine"),
+            refined: iea(m, "refined"),
+        })
         .collect();
 
     let exposures = options
@@ -307,7 +328,9 @@ pub fn build_report(ds: &Dataset, options: &ReportOptions) -> Report {
                             let q = r.qualifier.as_ref().map(|q| q.as_str());
                             let text = match (r.value, q) {
                                 (_, Some("E")) => "net exporter".to_owned(),
-                                (Some(v), _) if r.metric == "self_sufficiency_pct" => format!("{v:.0}% self-sufficient"),
+                                (Some(v), _) if r.metric == "self_sufficiency_pct" => {
+                                    format!("{v:.0}% self-sufficient")
+                                }
                                 (Some(v), Some(b @ (">" | "<"))) => format!("{b}{v:.0}%"),
                                 (Some(v), _) => format!("{v:.0}%"),
                                 (None, Some(word)) => word.to_owned(),
@@ -325,7 +348,11 @@ pub fn build_report(ds: &Dataset, options: &ReportOptions) -> Report {
                                 ("self_sufficiency_pct", _) => r.value.map(|v| 100.0 - v),
                                 _ => r.value,
                             };
-                            (text, pct, format!("{kind}, {} ({}); {}", r.year, r.commodity, short_source(&r.source)))
+                            (
+                                text,
+                                pct,
+                                format!("{kind}, {} ({}); {}", r.year, r.commodity, short_source(&r.source)),
+                            )
                         }
                     };
                     ExposureRow {
@@ -338,20 +365,35 @@ pub fn build_report(ds: &Dataset, options: &ReportOptions) -> Report {
                     }
                 })
                 .collect();
-            (country.to_string(), name_of(country), options.partners_label.clone(), rows)
+            (
+                country.to_string(),
+                name_of(country),
+                options.partners_label.clone(),
+                rows,
+            )
         })
         .collect();
 
     let findings = findings(ds, &all, &options.countries);
     let sources = sources(ds, &all);
-    let left_out = failed.iter().map(|(k, e)| format!("{} {} {} ({}): {e}", k.mineral, k.stage, k.year, k.source)).collect();
+    let left_out = failed
+        .iter()
+        .map(|(k, e)| format!("{} {} {} ({}): {e}", k.mineral, k.stage, k.year, k.source))
+        .collect();
     let mut quality_notes: Vec<String> = all
         .iter()
         .filter(|c| !c.shares.notes.is_empty())
         .map(|c| {
             let k = &c.series.key;
             let notes: Vec<String> = c.shares.notes.iter().map(ToString::to_string).collect();
-            format!("{} {} {} ({}): {}", k.mineral, k.stage, k.year, k.source, notes.join("; "))
+            format!(
+                "{} {} {} ({}): {}",
+                k.mineral,
+                k.stage,
+                k.year,
+                k.source,
+                notes.join("; ")
+            )
         })
         .collect();
     quality_notes.dedup();
@@ -362,19 +404,36 @@ pub fn build_report(ds: &Dataset, options: &ReportOptions) -> Report {
         .or(maps.first())
         .map(|m| m.id.clone())
         .unwrap_or_default();
-    Report { findings, maps, default_map, heat, shift, exposures, sources, left_out, quality_notes }
+    Report {
+        findings,
+        maps,
+        default_map,
+        heat,
+        shift,
+        exposures,
+        sources,
+        left_out,
+        quality_notes,
+    }
 }
 
 fn short_source(s: &str) -> String {
     let s = s.split(" (").next().unwrap_or(s);
-    if s.chars().count() > 80 { format!("{}…", s.chars().take(79).collect::<String>()) } else { s.to_owned() }
+    if s.chars().count() > 80 {
+        format!("{}…", s.chars().take(79).collect::<String>())
+    } else {
+        s.to_owned()
+    }
 }
 
 fn findings(ds: &Dataset, all: &[SeriesConcentration<'_>], countries: &[CountryCode]) -> Vec<String> {
     let mut out = Vec::new();
     // Latest year per (mineral, stage, source), output stages only.
     let mut latest: BTreeMap<(String, String, String), &SeriesConcentration<'_>> = BTreeMap::new();
-    for c in all.iter().filter(|c| !c.capacity && c.chain_stage != Some(ChainStage::Reserves)) {
+    for c in all
+        .iter()
+        .filter(|c| !c.capacity && c.chain_stage != Some(ChainStage::Reserves))
+    {
         let k = &c.series.key;
         let key = (k.mineral.to_string(), k.stage.to_string(), k.source.to_string());
         if latest.get(&key).is_none_or(|prev| prev.series.key.year < k.year) {
@@ -392,8 +451,13 @@ fn findings(ds: &Dataset, all: &[SeriesConcentration<'_>], countries: &[CountryC
             let s = c.shares.share_of(CountryCode::CHINA)?;
             (s >= 0.5).then(|| {
                 let k = &c.series.key;
-                let name = ds.mineral(k.mineral.as_str()).map_or_else(|| k.mineral.to_string(), |m| m.name.clone());
-                (s, format!("{name} {} ({:.0}%, {} {})", k.stage, s * 100.0, k.source, k.year))
+                let name = ds
+                    .mineral(k.mineral.as_str())
+                    .map_or_else(|| k.mineral.to_string(), |m| m.name.clone());
+                (
+                    s,
+                    format!("{name} {} ({:.0}%, {} {})", k.stage, s * 100.0, k.source, k.year),
+                )
             })
         })
         .collect();
@@ -404,16 +468,29 @@ fn findings(ds: &Dataset, all: &[SeriesConcentration<'_>], countries: &[CountryC
         out.push(format!(
             "China supplies half or more of {} of them; the largest shares: {}{}.",
             china.len(),
-            china.iter().take(SHOWN).map(|(_, t)| t.as_str()).collect::<Vec<_>>().join("; "),
-            if more > 0 { format!("; and {more} more") } else { String::new() }
+            china
+                .iter()
+                .take(SHOWN)
+                .map(|(_, t)| t.as_str())
+                .collect::<Vec<_>>()
+                .join("; "),
+            if more > 0 {
+                format!("; and {more} more")
+            } else {
+                String::new()
+            }
         ));
     }
     for &country in countries {
-        let name = ds.country(country).map_or_else(|| country.to_string(), |c| c.name.clone());
+        let name = ds
+            .country(country)
+            .map_or_else(|| country.to_string(), |c| c.name.clone());
         let mut full: Vec<String> = ds
             .import_reliance
             .iter()
-            .filter(|r| r.country == country && r.value.is_some_and(|v| v >= 100.0) && r.metric != "self_sufficiency_pct")
+            .filter(|r| {
+                r.country == country && r.value.is_some_and(|v| v >= 100.0) && r.metric != "self_sufficiency_pct"
+            })
             .map(|r| r.commodity.replace('_', " "))
             .collect();
         full.sort();
@@ -438,7 +515,12 @@ fn sources(ds: &Dataset, all: &[SeriesConcentration<'_>]) -> Vec<SourceEntry> {
     }
     let mut out: Vec<SourceEntry> = by_code
         .into_iter()
-        .map(|(code, (files, count))| SourceEntry { citation: citation(&code).to_owned(), code, files, count })
+        .map(|(code, (files, count))| SourceEntry {
+            citation: citation(&code).to_owned(),
+            code,
+            files,
+            count,
+        })
         .collect();
     let gov_sources: std::collections::BTreeSet<&str> = ds.governance.iter().map(|g| g.source.as_str()).collect();
     for s in gov_sources {
@@ -456,7 +538,11 @@ fn sources(ds: &Dataset, all: &[SeriesConcentration<'_>]) -> Vec<SourceEntry> {
         files: vec!["import_reliance.csv".into()],
         count: ds.import_reliance.len(),
     });
-    let lists: Vec<String> = ds.critical_lists.iter().map(|l| format!("{}: {}", l.id, l.source)).collect();
+    let lists: Vec<String> = ds
+        .critical_lists
+        .iter()
+        .map(|l| format!("{}: {}", l.id, l.source))
+        .collect();
     out.push(SourceEntry {
         code: "critical_lists.csv".into(),
         citation: lists.join(" · "),
@@ -481,9 +567,15 @@ fn sources(ds: &Dataset, all: &[SeriesConcentration<'_>]) -> Vec<SourceEntry> {
 /// Citation and licence of a known source edition.
 fn citation(code: &str) -> &'static str {
     match code {
-        "USGS-MCS2025" => "U.S. Geological Survey, 2025, Mineral commodity summaries 2025, doi:10.3133/mcs2025; data release doi:10.5066/P13XCP3R (World Production, Capacity, and Reserves). Public domain.",
-        "IEA-CMD-2025" => "IEA (2025), Critical Minerals Dataset (Critical Minerals Data Explorer), May 2025 edition, base year 2024, IEA, Paris. Licence: CC BY 4.0.",
-        "WB-WGI-2024" => "Kaufmann & Kraay, Worldwide Governance Indicators, 2024 update (estimates to 2023), World Bank. CC BY 4.0. Risk score 0–10 derived as clamp((2.5 − mean of six) × 2, 0, 10).",
+        "USGS-MCS2025" => {
+            "U.S. Geological Survey, 2025, Mineral commodity summaries 2025, doi:10.3133/mcs2025; data release doi:10.5066/P13XCP3R (World Production, Capacity, and Reserves). Public domain."
+        }
+        "IEA-CMD-2025" => {
+            "IEA (2025), Critical Minerals Dataset (Critical Minerals Data Explorer), May 2025 edition, base year 2024, IEA, Paris. Licence: CC BY 4.0."
+        }
+        "WB-WGI-2024" => {
+            "Kaufmann & Kraay, Worldwide Governance Indicators, 2024 update (estimates to 2023), World Bank. CC BY 4.0. Risk score 0–10 derived as clamp((2.5 − mean of six) × 2, 0, 10)."
+        }
         _ => "User-supplied data (see the file named).",
     }
 }

@@ -22,7 +22,11 @@ pub struct MapShape {
 pub fn shapes() -> impl Iterator<Item = MapShape> {
     WORLD_110M.lines().skip(1).filter_map(|line| {
         let mut parts = line.splitn(3, '\t');
-        Some(MapShape { code: parts.next()?, name: parts.next()?, path: parts.next()? })
+        Some(MapShape {
+            code: parts.next()?,
+            name: parts.next()?,
+            path: parts.next()?,
+        })
     })
 }
 

@@ -1,7 +1,7 @@
 //! `critmin concentration`: one record per (mineral, stage, year, source).
 
 use anyhow::Result;
-use critmin_metrics::{SeriesFilter, concentration_overview};
+use critmin_metrics::{METHODS_VERSION, SeriesFilter, concentration_overview, governance_hhi};
 use critmin_model::{Dataset, StageId};
 use serde::Serialize;
 
@@ -47,9 +47,13 @@ pub(crate) struct ConcentrationRecord {
     n_suppliers: usize,
     effective_suppliers_lower: Option<f64>,
     effective_suppliers_upper: Option<f64>,
+    /// Governance-weighted HHI (0–10; WGI risk 0–10, 10 = weakest), lower and upper bound.
+    hhi_wgi: f64,
+    hhi_wgi_upper: f64,
     uncovered_share: f64,
     total: f64,
     total_basis: String,
+    method_version: &'static str,
     notes: String,
 }
 
@@ -66,6 +70,7 @@ pub(crate) fn run(ds: &Dataset, args: &Args) -> Result<()> {
         .iter()
         .map(|c| {
             let k = &c.series.key;
+            let wgi = governance_hhi(&c.shares, ds);
             ConcentrationRecord {
                 mineral: k.mineral.to_string(),
                 stage: k.stage.to_string(),
@@ -84,10 +89,19 @@ pub(crate) fn run(ds: &Dataset, args: &Args) -> Result<()> {
                 n_suppliers: c.concentration.n_suppliers,
                 effective_suppliers_lower: c.concentration.effective_suppliers_lower,
                 effective_suppliers_upper: c.concentration.effective_suppliers_upper,
+                hhi_wgi: wgi.lower,
+                hhi_wgi_upper: wgi.upper,
                 uncovered_share: c.shares.remainder,
                 total: c.shares.total,
                 total_basis: c.shares.basis.id().to_owned(),
-                notes: c.shares.notes.iter().map(ToString::to_string).collect::<Vec<_>>().join("; "),
+                method_version: METHODS_VERSION,
+                notes: c
+                    .shares
+                    .notes
+                    .iter()
+                    .map(ToString::to_string)
+                    .collect::<Vec<_>>()
+                    .join("; "),
             }
         })
         .collect();
@@ -97,15 +111,34 @@ pub(crate) fn run(ds: &Dataset, args: &Args) -> Result<()> {
     }
     if format_is_machine(args.format) {
         for (key, why) in &failed {
-            eprintln!("note: {} {} {} {} left out: {why}", key.mineral, key.stage, key.year, key.source);
+            eprintln!(
+                "note: {} {} {} {} left out: {why}",
+                key.mineral, key.stage, key.year, key.source
+            );
         }
     }
     emit(args.format, &records, || {
-        let mut t = Table::new(&["mineral", "stage", "year", "source", "HHI>", "HHI upper>", "top-3>", "top", "top share>", "FEOC>", "n>"]);
+        let mut t = Table::new(&[
+            "mineral",
+            "stage",
+            "year",
+            "source",
+            "HHI>",
+            "HHI upper>",
+            "top-3>",
+            "top",
+            "top share>",
+            "FEOC>",
+            "n>",
+        ]);
         for r in &records {
             t.row(vec![
                 r.mineral.clone(),
-                if r.capacity { format!("{} (capacity)", r.stage) } else { r.stage.clone() },
+                if r.capacity {
+                    format!("{} (capacity)", r.stage)
+                } else {
+                    r.stage.clone()
+                },
                 r.year.to_string(),
                 r.source.clone(),
                 format!("{:.0}", r.hhi),
@@ -118,9 +151,13 @@ pub(crate) fn run(ds: &Dataset, args: &Args) -> Result<()> {
             ]);
         }
         t.footer.push("HHI on 0–10,000: lower bound leaves the residual out, upper counts it as one supplier. DOJ/FTC bands: <1,500 unconcentrated, 1,500–2,500 moderate, >2,500 high.".into());
-        t.footer.push("FEOC = share from FEOC-covered nations (CHN, RUS, PRK, IRN).".into());
+        t.footer
+            .push("FEOC = share from FEOC-covered nations (CHN, RUS, PRK, IRN).".into());
         for (key, why) in &failed {
-            t.footer.push(format!("Left out: {} {} {} {}: {why}", key.mineral, key.stage, key.year, key.source));
+            t.footer.push(format!(
+                "Left out: {} {} {} {}: {why}",
+                key.mineral, key.stage, key.year, key.source
+            ));
         }
         t
     })

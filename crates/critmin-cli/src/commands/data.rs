@@ -19,8 +19,9 @@ pub(crate) enum DataCommand {
         #[arg(required = true)]
         files: Vec<PathBuf>,
         /// Data directory to import into (created if missing); use it later with --data.
-        #[arg(long, value_name = "DIR", default_value = "critmin-data")]
-        into: PathBuf,
+        /// Default: the --data directory (or CRITMIN_DATA) when given, else ./critmin-data.
+        #[arg(long, value_name = "DIR")]
+        into: Option<PathBuf>,
     },
     /// Write the embedded data files (CSV and SOURCES.md) into a directory, to read or edit.
     Export {
@@ -61,7 +62,10 @@ pub(crate) fn run(cmd: &DataCommand, data_dir: Option<&Path>) -> Result<ExitCode
                 }
             }
         }
-        DataCommand::Import { files, into } => import(files, into),
+        DataCommand::Import { files, into } => {
+            let into = into.as_deref().or(data_dir).unwrap_or(Path::new("critmin-data"));
+            import(files, into)
+        }
         DataCommand::Export { dir } => export(dir),
     }
 }
@@ -71,10 +75,32 @@ fn report(e: LoadError) {
 }
 
 fn import(files: &[PathBuf], into: &Path) -> Result<ExitCode> {
-    let existing = if into.is_dir() { read_dir_inputs(into) } else { Ok(Vec::new()) };
+    // Only `.csv` files are read from a data directory; anything else would be copied and
+    // then silently never used.
+    if let Some(bad) = files
+        .iter()
+        .find(|p| !p.extension().is_some_and(|x| x.eq_ignore_ascii_case("csv")))
+    {
+        eprintln!(
+            "error: {}: expected a file ending in .csv (data directories are read for *.csv only)",
+            bad.display()
+        );
+        eprintln!("nothing was imported");
+        return Ok(ExitCode::FAILURE);
+    }
+    let existing = if into.is_dir() {
+        read_dir_inputs(into)
+    } else {
+        Ok(Vec::new())
+    };
     let new: Result<Vec<InputFile>, LoadError> = files
         .iter()
-        .map(|p| Ok(InputFile { name: p.display().to_string(), text: read_text(p)? }))
+        .map(|p| {
+            Ok(InputFile {
+                name: p.display().to_string(),
+                text: read_text(p)?,
+            })
+        })
         .collect();
     let (existing, new) = match (existing, new) {
         (Ok(a), Ok(b)) => (a, b),

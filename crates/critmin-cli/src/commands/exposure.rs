@@ -14,7 +14,7 @@ pub(crate) struct Args {
     #[arg(long)]
     country: String,
     /// Partner group(s), joined with `+` (msp, quad, g7, eu27, oecd, ipef, us-fta, us-cma,
-    /// ira-fta), and/or ISO3 codes: e.g. `quad`, `msp+us-fta`, `quad+ARG+CHL`.
+    /// ira-fta, feoc), and/or ISO3 codes: e.g. `quad`, `msp+us-fta`, `quad+ARG+CHL`.
     #[arg(long, default_value = "msp", value_name = "GROUP")]
     partners: String,
     /// Output format.
@@ -59,6 +59,9 @@ pub(crate) fn parse_partners(ds: &Dataset, text: &str) -> Result<PartnerSet> {
                 _ => anyhow::bail!("{group_err}, or an ISO3 country code"),
             },
         }
+    }
+    if groups.is_empty() && countries.is_empty() {
+        anyhow::bail!("--partners needs at least one group or country code, e.g. msp or quad+CHL");
     }
     Ok(PartnerSet::from_groups(groups).with_countries(countries))
 }
@@ -115,9 +118,22 @@ pub(crate) fn run(ds: &Dataset, args: &Args) -> Result<()> {
             });
         }
     }
-    let name = ds.country(country).map_or_else(|| country.to_string(), |c| c.name.clone());
+    let name = ds
+        .country(country)
+        .map_or_else(|| country.to_string(), |c| c.name.clone());
     emit(args.format, &records, || {
-        let mut t = Table::new(&["mineral", "reliance>", "stage", "year", "source", "HHI>", "top", "domestic>", "partners>", "FEOC>"]);
+        let mut t = Table::new(&[
+            "mineral",
+            "reliance>",
+            "stage",
+            "year",
+            "source",
+            "HHI>",
+            "top",
+            "domestic>",
+            "partners>",
+            "FEOC>",
+        ]);
         t.title = Some(format!("Exposure of {name} ({country}); partners: {}", args.partners));
         let mut last = String::new();
         for r in &records {
@@ -125,7 +141,15 @@ pub(crate) fn run(ds: &Dataset, args: &Args) -> Result<()> {
             last.clone_from(&r.mineral);
             let reliance = match (r.import_reliance_pct, &r.import_reliance_qualifier) {
                 (_, Some(q)) if q == "E" => "net exporter".to_owned(),
-                (Some(v), q) => format!("{}{v:.0}%{}", q.as_deref().filter(|q| *q == ">" || *q == "<").unwrap_or(""), if r.import_reliance_metric.as_deref() == Some("self_sufficiency_pct") { " self-suff." } else { "" }),
+                (Some(v), q) => format!(
+                    "{}{v:.0}%{}",
+                    q.as_deref().filter(|q| *q == ">" || *q == "<").unwrap_or(""),
+                    if r.import_reliance_metric.as_deref() == Some("self_sufficiency_pct") {
+                        " self-suff."
+                    } else {
+                        ""
+                    }
+                ),
                 (None, Some(q)) => q.clone(),
                 (None, None) => "–".to_owned(),
             };

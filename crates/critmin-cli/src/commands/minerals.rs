@@ -68,7 +68,10 @@ pub(crate) fn run(ds: &Dataset, format: Format) -> Result<()> {
                 r.years.clone(),
             ]);
         }
-        t.footer.push("IN = India 2023 list (Ministry of Mines), US = USGS 2022 list (87 FR 10381), EU = CRMA Annex II (2023).".into());
+        t.footer.push(
+            "IN = India 2023 list (Ministry of Mines), US = USGS 2022 list (87 FR 10381), EU = CRMA Annex II (2023)."
+                .into(),
+        );
         t
     })
 }

@@ -22,7 +22,11 @@ pub(crate) struct Args {
 }
 
 pub(crate) fn run(ds: &Dataset, args: &Args) -> Result<()> {
-    let countries = args.countries.iter().map(|c| super::country(ds, c)).collect::<Result<Vec<_>>>()?;
+    let countries = args
+        .countries
+        .iter()
+        .map(|c| super::country(ds, c))
+        .collect::<Result<Vec<_>>>()?;
     let options = ReportOptions {
         countries,
         partners: parse_partners(ds, &args.partners)?,
@@ -35,6 +39,10 @@ pub(crate) fn run(ds: &Dataset, args: &Args) -> Result<()> {
     std::fs::write(&tmp, &html).with_context(|| format!("writing {}", tmp.display()))?;
     std::fs::rename(&tmp, &args.out).with_context(|| format!("writing {}", args.out.display()))?;
     print!("{}", report.summary());
-    println!("Report written to {} ({} KB). Open it in a browser; it needs no network.", args.out.display(), html.len() / 1024);
+    println!(
+        "Report written to {} ({} KB). Open it in a browser; it needs no network.",
+        args.out.display(),
+        html.len() / 1024
+    );
     Ok(())
 }

@@ -70,7 +70,12 @@ pub(crate) fn run(ds: &Dataset, args: &Args) -> Result<()> {
     let stage = match (&stage_id, ds.stage(&StageId("mine".into()))) {
         (Some(s), _) => Some(s.clone()),
         // Mine production is the usual question; fall back to whatever the mineral has.
-        (None, Some(mine)) if ds.find_series(Some(&mineral.id), Some(&mine.id), args.year, args.source.as_deref()).next().is_some() => {
+        (None, Some(mine))
+            if ds
+                .find_series(Some(&mineral.id), Some(&mine.id), args.year, args.source.as_deref())
+                .next()
+                .is_some() =>
+        {
             Some(mine.id.clone())
         }
         _ => None,
@@ -78,12 +83,21 @@ pub(crate) fn run(ds: &Dataset, args: &Args) -> Result<()> {
     let Some(series) = ds.preferred_series(&mineral.id, stage.as_ref(), None, args.year, args.source.as_deref()) else {
         let available: Vec<String> = ds
             .find_series(Some(&mineral.id), None, None, None)
-            .map(|s| format!("--stage {} --year {} --source {}", s.key.stage, s.key.year, s.key.source))
+            .map(|s| {
+                format!(
+                    "--stage {} --year {} --source {}",
+                    s.key.stage, s.key.year, s.key.source
+                )
+            })
             .collect();
         bail!(
             "no series for {} with those filters; available: {}",
             mineral.id,
-            if available.is_empty() { "none".to_owned() } else { available.join("; ") }
+            if available.is_empty() {
+                "none".to_owned()
+            } else {
+                available.join("; ")
+            }
         );
     };
     let shares = SupplyShares::from_series(series)?;
@@ -103,19 +117,39 @@ pub(crate) fn run(ds: &Dataset, args: &Args) -> Result<()> {
         note,
     };
     let row_note = |code| {
-        series.countries.iter().find(|r| r.country == code).map_or_else(String::new, |r| r.note.clone())
+        series
+            .countries
+            .iter()
+            .find(|r| r.country == code)
+            .map_or_else(String::new, |r| r.note.clone())
     };
     let mut records: Vec<ShareRecord> = shares
         .named
         .iter()
         .enumerate()
-        .map(|(i, s)| base(Some(i + 1), s.country.to_string(), name(s.country), Some(s.value), Some(s.share), row_note(s.country)))
+        .map(|(i, s)| {
+            base(
+                Some(i + 1),
+                s.country.to_string(),
+                name(s.country),
+                Some(s.value),
+                Some(s.share),
+                row_note(s.country),
+            )
+        })
         .collect();
     for code in &shares.missing {
         records.push(base(None, code.to_string(), name(*code), None, None, row_note(*code)));
     }
     if let Some(row) = &series.residual {
-        records.push(base(None, "ROW".into(), "Rest of world (source residual)".into(), row.value, shares.residual_share, row.note.clone()));
+        records.push(base(
+            None,
+            "ROW".into(),
+            "Rest of world (source residual)".into(),
+            row.value,
+            shares.residual_share,
+            row.note.clone(),
+        ));
     }
     let notes: Vec<String> = shares.notes.iter().map(ToString::to_string).collect();
     match args.format {
@@ -168,7 +202,11 @@ pub(crate) fn run(ds: &Dataset, args: &Args) -> Result<()> {
                 conc.hhi_upper,
                 pct(conc.top3_share)
             ));
-            t.footer.push(format!("Source: {} [{}]", series.source_detail, series.tables.join(", ")));
+            t.footer.push(format!(
+                "Source: {} [{}]",
+                series.source_detail,
+                series.tables.join(", ")
+            ));
             for n in &shares.notes {
                 t.footer.push(format!("Note: {n}"));
             }
@@ -178,5 +216,9 @@ pub(crate) fn run(ds: &Dataset, args: &Args) -> Result<()> {
 }
 
 fn truncate(s: &str, n: usize) -> String {
-    if s.chars().count() <= n { s.to_owned() } else { format!("{}…", s.chars().take(n - 1).collect::<String>()) }
+    if s.chars().count() <= n {
+        s.to_owned()
+    } else {
+        format!("{}…", s.chars().take(n - 1).collect::<String>())
+    }
 }
