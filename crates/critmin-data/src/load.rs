@@ -345,41 +345,20 @@ struct References<'a> {
     stages: HashSet<String>,
 }
 
-fn country_cell(
-    file: &str,
-    line: u64,
-    column: &str,
-    cell: &str,
+/// Parser of a country-code cell: a code listed in countries.csv, pseudo-codes only when
+/// `allow_pseudo`.
+fn known_country(
     known: &HashSet<CountryCode>,
     allow_pseudo: bool,
-    problems: &mut Vec<Problem>,
-) -> Option<CountryCode> {
-    let expected = if allow_pseudo {
-        "an ISO 3166-1 alpha-3 code listed in countries.csv (or WLD for the world total, ROW for the residual)"
-    } else {
-        "an ISO 3166-1 alpha-3 code listed in countries.csv"
-    };
-    match cell.parse::<CountryCode>() {
-        Ok(code) if known.contains(&code) && (allow_pseudo || !code.is_pseudo()) => Some(code),
-        _ => {
-            problems.push(Problem::cell(file, line, column, cell, expected));
-            None
-        }
+) -> impl Fn(&str) -> Result<CountryCode, String> + '_ {
+    move |cell| match cell.parse::<CountryCode>() {
+        Ok(code) if known.contains(&code) && (allow_pseudo || !code.is_pseudo()) => Ok(code),
+        _ if allow_pseudo => Err(
+            "an ISO 3166-1 alpha-3 code listed in countries.csv (or WLD for the world total, ROW for the residual)"
+                .to_owned(),
+        ),
+        _ => Err("an ISO 3166-1 alpha-3 code listed in countries.csv".to_owned()),
     }
-}
-
-/// Records a problem for a failed cell parse and returns the value when it parsed.
-fn check<T>(
-    result: Result<T, String>,
-    file: &str,
-    line: u64,
-    column: &str,
-    cell: &str,
-    problems: &mut Vec<Problem>,
-) -> Option<T> {
-    result
-        .map_err(|expected| problems.push(Problem::cell(file, line, column, cell, expected)))
-        .ok()
 }
 
 fn read_countries(t: &CsvTable, problems: &mut Vec<Problem>) -> Vec<Country> {
@@ -390,70 +369,47 @@ fn read_countries(t: &CsvTable, problems: &mut Vec<Problem>) -> Vec<Country> {
     };
     let mut seen: HashMap<CountryCode, u64> = HashMap::new();
     let mut out = Vec::new();
-    for (line, rec) in &t.rows {
-        let line = *line;
-        let iso3 = cols.get(rec, 0);
-        let code = match iso3.parse::<CountryCode>() {
-            Ok(c) => Some(c),
-            Err(_) => {
-                problems.push(Problem::cell(
-                    &t.file,
-                    line,
-                    "iso3",
-                    iso3,
-                    "a three-letter upper-case ISO 3166-1 alpha-3 code",
-                ));
-                None
-            }
-        };
+    t.each_row(&cols, problems, |row| {
+        let code = row.parse(0, |c| {
+            c.parse::<CountryCode>()
+                .map_err(|_| "a three-letter upper-case ISO 3166-1 alpha-3 code".to_owned())
+        });
         if let Some(code) = code
-            && let Some(first) = seen.insert(code, line)
+            && let Some(first) = seen.insert(code, row.line)
         {
-            problems.push(Problem::cell(
-                &t.file,
-                line,
-                "iso3",
-                iso3,
-                format!("a unique code (already on line {first})"),
-            ));
+            row.problem(0, format!("a unique code (already on line {first})"));
         }
-        let name = cols.get(rec, 2);
-        if name.is_empty() {
-            problems.push(Problem::cell(&t.file, line, "name", name, "a country name"));
+        if row.cell(2).is_empty() {
+            row.problem(2, "a country name");
         }
-        let accession = cols.get(rec, 5);
-        let oecd_accession_year = if accession.is_empty() {
-            None
-        } else {
-            check(
-                parse::year(accession),
-                &t.file,
-                line,
-                "oecd_accession_year",
-                accession,
-                problems,
-            )
-        };
+        let oecd_accession_year = row
+            .parse(5, |c| {
+                if c.is_empty() {
+                    Ok(None)
+                } else {
+                    parse::year(c).map(Some)
+                }
+            })
+            .flatten();
         let mut groups = GroupSet::EMPTY;
         for (i, group) in Group::ALL.iter().enumerate() {
-            let cell = cols.get(rec, COUNTRY_COLUMNS.len() + i);
-            if check(parse::boolean(cell), &t.file, line, group.column(), cell, problems) == Some(true) {
+            if row.parse(COUNTRY_COLUMNS.len() + i, parse::boolean) == Some(true) {
                 groups.insert(*group);
             }
         }
         if let Some(code) = code {
             out.push(Country {
                 code,
-                iso2: cols.get(rec, 1).to_owned(),
-                name: name.to_owned(),
-                un_region: cols.get(rec, 3).to_owned(),
-                continent: cols.get(rec, 4).to_owned(),
+                iso2: row.cell(1).to_owned(),
+                name: row.cell(2).to_owned(),
+                un_region: row.cell(3).to_owned(),
+                continent: row.cell(4).to_owned(),
                 groups,
                 oecd_accession_year,
-                note: cols.get(rec, 6).to_owned(),
+                note: row.cell(6).to_owned(),
             });
         }
-    }
+    });
     for pseudo in [CountryCode::WORLD, CountryCode::REST_OF_WORLD] {
         if !seen.contains_key(&pseudo) && !t.rows.is_empty() {
             problems.push(Problem::line(&t.file, 0, format!("a row for the pseudo-code {pseudo}")));
@@ -474,38 +430,38 @@ fn read_minerals(t: &CsvTable, problems: &mut Vec<Problem>) -> Vec<Mineral> {
     let Some(cols) = t.columns(MINERAL_COLUMNS, problems) else {
         return Vec::new();
     };
-    let mut names: HashMap<String, (u64, &'static str)> = HashMap::new();
+    // Ids and aliases share one namespace: a name must lead to one mineral.
+    let mut names: HashMap<String, u64> = HashMap::new();
     let mut out = Vec::new();
-    for (line, rec) in &t.rows {
-        let line = *line;
-        let id = cols.get(rec, 0);
-        let Some(id) = check(parse::identifier(id), &t.file, line, "id", id, problems) else {
-            continue;
+    t.each_row(&cols, problems, |row| {
+        let Some(id) = row.parse(0, |c| parse::identifier(c).map(str::to_owned)) else {
+            return;
         };
-        let aliases = split_list(cols.get(rec, 3));
-        for (name, column) in
-            std::iter::once((id.to_owned(), "id")).chain(aliases.iter().map(|a| (a.clone(), "aliases")))
-        {
-            if let Some((first, _)) = names.insert(name.clone(), (line, column)) {
-                problems.push(Problem::cell(
-                    &t.file,
-                    line,
-                    column,
-                    &name,
-                    format!("a name not used by another mineral (already on line {first})"),
-                ));
+        let aliases = split_list(row.cell(3));
+        if let Some(first) = names.insert(id.clone(), row.line) {
+            row.problem(
+                0,
+                format!("a name not used by another mineral (already on line {first})"),
+            );
+        }
+        for alias in &aliases {
+            if let Some(first) = names.insert(alias.clone(), row.line) {
+                row.problem(
+                    3,
+                    format!("aliases not used by another mineral (`{alias}` already on line {first})"),
+                );
             }
         }
         out.push(Mineral {
-            id: MineralId(id.to_owned()),
-            name: cols.get(rec, 1).to_owned(),
-            element: cols.get(rec, 2).to_owned(),
+            id: MineralId(id),
+            name: row.cell(1).to_owned(),
+            element: row.cell(2).to_owned(),
             aliases,
-            critical_list_names: split_list(cols.get(rec, 4)),
+            critical_list_names: split_list(row.cell(4)),
             critical_lists: Vec::new(),
-            note: cols.get(rec, 5).to_owned(),
+            note: row.cell(5).to_owned(),
         });
-    }
+    });
     out
 }
 
@@ -515,43 +471,26 @@ fn read_stages(t: &CsvTable, problems: &mut Vec<Problem>) -> Vec<Stage> {
     };
     let mut seen: HashMap<String, u64> = HashMap::new();
     let mut out = Vec::new();
-    for (line, rec) in &t.rows {
-        let line = *line;
-        let id = cols.get(rec, 0);
-        let Some(id) = check(parse::identifier(id), &t.file, line, "id", id, problems) else {
-            continue;
+    t.each_row(&cols, problems, |row| {
+        let Some(id) = row.parse(0, |c| parse::identifier(c).map(str::to_owned)) else {
+            return;
         };
-        if let Some(first) = seen.insert(id.to_owned(), line) {
-            problems.push(Problem::cell(
-                &t.file,
-                line,
-                "id",
-                id,
-                format!("a unique stage id (already on line {first})"),
-            ));
+        if let Some(first) = seen.insert(id.clone(), row.line) {
+            row.problem(0, format!("a unique stage id (already on line {first})"));
         }
-        let chain = cols.get(rec, 1);
-        let chain_stage = ChainStage::from_id(chain);
-        if chain_stage.is_none() {
-            problems.push(Problem::cell(
-                &t.file,
-                line,
-                "chain_stage",
-                chain,
-                "one of reserves, mining, processing",
-            ));
-        }
-        let cap = cols.get(rec, 2);
-        let capacity = check(parse::boolean(cap), &t.file, line, "capacity", cap, problems);
+        let chain_stage = row.parse(1, |c| {
+            ChainStage::from_id(c).ok_or_else(|| "one of reserves, mining, processing".to_owned())
+        });
+        let capacity = row.parse(2, parse::boolean);
         if let (Some(chain_stage), Some(capacity)) = (chain_stage, capacity) {
             out.push(Stage {
-                id: StageId(id.to_owned()),
+                id: StageId(id),
                 chain_stage,
                 capacity,
-                name: cols.get(rec, 3).to_owned(),
+                name: row.cell(3).to_owned(),
             });
         }
-    }
+    });
     out
 }
 
@@ -561,35 +500,31 @@ fn read_critical_lists(t: &CsvTable, problems: &mut Vec<Problem>) -> Vec<Critica
     };
     let mut lists: Vec<CriticalList> = Vec::new();
     let mut seen: HashMap<(String, String), u64> = HashMap::new();
-    for (line, rec) in &t.rows {
-        let line = *line;
-        let (list, mineral, source) = (cols.get(rec, 0), cols.get(rec, 1), cols.get(rec, 2));
-        if list.is_empty() {
-            problems.push(Problem::cell(&t.file, line, "list", list, "a list id such as US-2022"));
-            continue;
-        }
-        let Some(mineral) = check(parse::identifier(mineral), &t.file, line, "mineral", mineral, problems) else {
-            continue;
+    t.each_row(&cols, problems, |row| {
+        let list = row.parse(0, |c| {
+            if c.is_empty() {
+                Err("a list id such as US-2022".to_owned())
+            } else {
+                Ok(c.to_owned())
+            }
+        });
+        let mineral = row.parse(1, |c| parse::identifier(c).map(str::to_owned));
+        let (Some(list), Some(mineral)) = (list, mineral) else {
+            return;
         };
-        if let Some(first) = seen.insert((list.to_owned(), mineral.to_owned()), line) {
-            problems.push(Problem::cell(
-                &t.file,
-                line,
-                "mineral",
-                mineral,
-                format!("each mineral once per list (already on line {first})"),
-            ));
-            continue;
+        if let Some(first) = seen.insert((list.clone(), mineral.clone()), row.line) {
+            row.problem(1, format!("each mineral once per list (already on line {first})"));
+            return;
         }
         match lists.iter_mut().find(|l| l.id == list) {
-            Some(l) => l.names.push(mineral.to_owned()),
+            Some(l) => l.names.push(mineral),
             None => lists.push(CriticalList {
-                id: list.to_owned(),
-                names: vec![mineral.to_owned()],
-                source: source.to_owned(),
+                id: list,
+                names: vec![mineral],
+                source: row.cell(2).to_owned(),
             }),
         }
-    }
+    });
     lists
 }
 
@@ -599,107 +534,59 @@ fn read_governance(t: &CsvTable, known: &HashSet<CountryCode>, problems: &mut Ve
     };
     let mut seen: HashMap<(CountryCode, u16), u64> = HashMap::new();
     let mut out = Vec::new();
-    for (line, rec) in &t.rows {
-        let line = *line;
-        let cell = |i| cols.get(rec, i);
-        let country = country_cell(&t.file, line, "country_iso3", cell(0), known, false, problems);
-        let year = check(parse::year(cell(1)), &t.file, line, "year", cell(1), problems);
+    t.each_row(&cols, problems, |row| {
+        let country = row.parse(0, known_country(known, false));
+        let year = row.parse(1, parse::year);
         let mut estimates = [None; 6];
-        for (k, est) in estimates.iter_mut().enumerate() {
-            let c = cell(2 + k);
-            *est = check(
-                parse::optional_number(c),
-                &t.file,
-                line,
-                GOVERNANCE_COLUMNS[2 + k],
-                c,
-                problems,
-            )
-            .flatten();
-            if est.is_some_and(|v| !(-5.0..=5.0).contains(&v)) {
-                problems.push(Problem::cell(
-                    &t.file,
-                    line,
-                    GOVERNANCE_COLUMNS[2 + k],
-                    c,
+        for (k, estimate) in estimates.iter_mut().enumerate() {
+            *estimate = row.parse(2 + k, parse::optional_number).flatten();
+            if estimate.is_some_and(|v| !(-5.0..=5.0).contains(&v)) {
+                row.problem(
+                    2 + k,
                     "a WGI estimate between -5 and 5 (the published range is about -2.5..2.5)",
-                ));
+                );
             }
         }
-        let mean = check(
-            parse::optional_number(cell(8)),
-            &t.file,
-            line,
-            "wgi_mean_6",
-            cell(8),
-            problems,
-        )
-        .flatten();
-        let n_dims = match cell(9).parse::<u8>() {
-            Ok(n) if n <= 6 => n,
-            _ => {
-                problems.push(Problem::cell(
-                    &t.file,
-                    line,
-                    "n_dims",
-                    cell(9),
-                    "a count of estimates from 0 to 6",
-                ));
-                0
-            }
-        };
-        let risk = check(
-            parse::optional_number(cell(10)),
-            &t.file,
-            line,
-            "wgi_risk_0_10",
-            cell(10),
-            problems,
-        )
-        .flatten();
+        let mean = row.parse(8, parse::optional_number).flatten();
+        let n_dims = row
+            .parse(9, |c| {
+                c.parse::<u8>()
+                    .ok()
+                    .filter(|n| *n <= 6)
+                    .ok_or_else(|| "a count of estimates from 0 to 6".to_owned())
+            })
+            .unwrap_or(0);
+        let risk = row.parse(10, parse::optional_number).flatten();
         if let Some(r) = risk {
             if !(0.0..=10.0).contains(&r) {
-                problems.push(Problem::cell(
-                    &t.file,
-                    line,
-                    "wgi_risk_0_10",
-                    cell(10),
-                    "a score from 0 to 10",
-                ));
+                row.problem(10, "a score from 0 to 10");
             } else if let Some(m) = mean {
                 // The score is derived; a copy edited by hand must still follow its formula.
                 let derived = ((2.5 - m) * 2.0).clamp(0.0, 10.0);
                 if (derived - r).abs() > 1e-3 {
-                    problems.push(Problem::cell(
-                        &t.file,
-                        line,
-                        "wgi_risk_0_10",
-                        cell(10),
-                        format!("clamp((2.5 - wgi_mean_6) x 2, 0, 10) = {derived:.4}"),
-                    ));
+                    row.problem(10, format!("clamp((2.5 - wgi_mean_6) x 2, 0, 10) = {derived:.4}"));
                 }
             }
         }
-        if let (Some(country), Some(year)) = (country, year) {
-            if let Some(first) = seen.insert((country, year), line) {
-                problems.push(Problem::line(
-                    &t.file,
-                    line,
-                    format!("one row per country and year ({country} {year} already on line {first})"),
-                ));
-            }
-            out.push(GovernanceRecord {
-                country,
-                year,
-                estimates,
-                mean,
-                n_dims,
-                risk_0_10: risk,
-                source: cell(11).to_owned(),
-                note: cell(12).to_owned(),
-            });
+        let (Some(country), Some(year)) = (country, year) else {
+            return;
+        };
+        if let Some(first) = seen.insert((country, year), row.line) {
+            row.line_problem(format!(
+                "one row per country and year ({country} {year} already on line {first})"
+            ));
         }
-    }
+        out.push(GovernanceRecord {
+            country,
+            year,
+            estimates,
+            mean,
+            n_dims,
+            risk_0_10: risk,
+            source: row.cell(11).to_owned(),
+            note: row.cell(12).to_owned(),
+        });
+    });
     out
 }
 
@@ -714,61 +601,43 @@ fn read_import_reliance(
     let file: Arc<str> = Arc::from(t.file.as_str());
     let mut seen: HashMap<(CountryCode, String, u16, String), u64> = HashMap::new();
     let mut out = Vec::new();
-    for (line, rec) in &t.rows {
-        let line = *line;
-        let cell = |i| cols.get(rec, i);
-        let country = country_cell(&t.file, line, "country_iso3", cell(0), known, false, problems);
-        let commodity = check(parse::identifier(cell(1)), &t.file, line, "mineral", cell(1), problems);
-        let year = check(parse::year(cell(2)), &t.file, line, "year", cell(2), problems);
-        let metric = check(parse::identifier(cell(3)), &t.file, line, "metric", cell(3), problems);
-        let value = check(parse::quantity(cell(4)), &t.file, line, "value", cell(4), problems).flatten();
-        if value.is_some_and(|v| v > 100.0) && metric.is_some_and(|m| m.ends_with("_pct")) {
-            problems.push(Problem::cell(
-                &t.file,
-                line,
-                "value",
-                cell(4),
-                "a percentage from 0 to 100",
-            ));
+    t.each_row(&cols, problems, |row| {
+        let country = row.parse(0, known_country(known, false));
+        let commodity = row.parse(1, |c| parse::identifier(c).map(str::to_owned));
+        let year = row.parse(2, parse::year);
+        let metric = row.parse(3, |c| parse::identifier(c).map(str::to_owned));
+        let value = row.parse(4, parse::quantity).flatten();
+        if value.is_some_and(|v| v > 100.0) && metric.as_ref().is_some_and(|m| m.ends_with("_pct")) {
+            row.problem(4, "a percentage from 0 to 100");
         }
-        let qualifier = Qualifier::parse(cell(5));
+        let qualifier = Qualifier::parse(row.cell(5));
         if value.is_none() && qualifier.is_none() {
-            problems.push(Problem::line(
-                &t.file,
-                line,
-                "a value or a qualifier (E for net exporter, or a word such as `substantial`)",
+            row.line_problem("a value or a qualifier (E for net exporter, or a word such as `substantial`)");
+        }
+        let (Some(country), Some(commodity), Some(year), Some(metric)) = (country, commodity, year, metric) else {
+            return;
+        };
+        if let Some(first) = seen.insert((country, commodity.clone(), year, metric.clone()), row.line) {
+            row.line_problem(format!(
+                "one row per country, mineral, year and metric (already on line {first})"
             ));
         }
-        if let (Some(country), Some(commodity), Some(year), Some(metric)) = (country, commodity, year, metric) {
-            if let Some(first) = seen.insert((country, commodity.to_owned(), year, metric.to_owned()), line) {
-                problems.push(Problem::line(
-                    &t.file,
-                    line,
-                    format!("one row per country, mineral, year and metric (already on line {first})"),
-                ));
-            }
-            out.push(ImportRelianceRecord {
-                country,
-                commodity: commodity.to_owned(),
-                year,
-                metric: metric.to_owned(),
-                value,
-                qualifier,
-                major_import_sources: cell(6)
-                    .split(';')
-                    .map(str::trim)
-                    .filter(|s| !s.is_empty())
-                    .map(str::to_owned)
-                    .collect(),
-                source: cell(7).to_owned(),
-                note: cell(8).to_owned(),
-                provenance: Provenance {
-                    file: file.clone(),
-                    line,
-                },
-            });
-        }
-    }
+        out.push(ImportRelianceRecord {
+            country,
+            commodity,
+            year,
+            metric,
+            value,
+            qualifier,
+            major_import_sources: split_list(row.cell(6)),
+            source: row.cell(7).to_owned(),
+            note: row.cell(8).to_owned(),
+            provenance: Provenance {
+                file: file.clone(),
+                line: row.line,
+            },
+        });
+    });
     out
 }
 
@@ -781,126 +650,74 @@ fn read_observations(t: &CsvTable, refs: &References<'_>, problems: &mut Vec<Pro
         return table;
     };
     let file: Arc<str> = Arc::from(t.file.as_str());
+    let mut stage_ids: Vec<&str> = refs.stages.iter().map(String::as_str).collect();
+    stage_ids.sort_unstable();
+    let stage_list = stage_ids.join(", ");
     let mut keys: HashMap<(String, String, CountryCode, u16, String), u64> = HashMap::new();
     let mut units: HashMap<(String, String, u16, String), (String, u64)> = HashMap::new();
-    for (line, rec) in &t.rows {
-        let line = *line;
-        let cell = |i| cols.get(rec, i);
-        let mineral = cell(0);
-        if !refs.minerals.contains_key(mineral) {
+    t.each_row(&cols, problems, |row| {
+        let mineral = row.parse(0, |c| {
+            if refs.minerals.contains_key(c) {
+                return Ok(c.to_owned());
+            }
             let hint = refs
                 .minerals
                 .values()
-                .find(|m| m.answers_to(mineral))
-                .map(|m| format!(" (`{mineral}` is an alias of `{}`; use the id)", m.id))
+                .find(|m| m.answers_to(c))
+                .map(|m| format!(" (`{c}` is an alias of `{}`; use the id)", m.id))
                 .unwrap_or_default();
-            problems.push(Problem::cell(
-                &t.file,
-                line,
-                "mineral",
-                mineral,
-                format!("a mineral id listed in minerals.csv{hint}"),
-            ));
-        }
-        let stage = cell(1);
-        if !refs.stages.contains(stage) {
-            let mut ids: Vec<&str> = refs.stages.iter().map(String::as_str).collect();
-            ids.sort_unstable();
-            problems.push(Problem::cell(
-                &t.file,
-                line,
-                "stage",
-                stage,
-                format!("a stage listed in stages.csv: {}", ids.join(", ")),
-            ));
-        }
-        let country = country_cell(&t.file, line, "country_iso3", cell(2), refs.countries, true, problems);
-        let year = check(parse::year(cell(3)), &t.file, line, "year", cell(3), problems);
-        let value_cell = cell(4);
-        let value = check(
-            parse::quantity(value_cell),
-            &t.file,
-            line,
-            "value",
-            value_cell,
-            problems,
-        )
-        .flatten();
-        let unit = cell(5);
+            Err(format!("a mineral id listed in minerals.csv{hint}"))
+        });
+        let stage = row.parse(1, |c| {
+            if refs.stages.contains(c) { Ok(c.to_owned()) } else { Err(format!("a stage listed in stages.csv: {stage_list}")) }
+        });
+        let country = row.parse(2, known_country(refs.countries, true));
+        let year = row.parse(3, parse::year);
+        let value = row.parse(4, parse::quantity).flatten();
+        let unit = row.cell(5);
         if unit.is_empty() {
-            problems.push(Problem::cell(
-                &t.file,
-                line,
-                "unit",
-                unit,
-                "a unit with its basis, e.g. `t Li content`",
-            ));
+            row.problem(5, "a unit with its basis, e.g. `t Li content`");
         }
-        let source_cell = cell(6);
-        let source = check(
-            parse::source_code(source_cell),
-            &t.file,
-            line,
-            "source",
-            source_cell,
-            problems,
-        );
-        let note = cell(7);
-        let qualifier = note
-            .split(';')
-            .find_map(|part| part.trim().strip_prefix("qualifier:"))
-            .and_then(Qualifier::parse);
-        let (Some(country), Some(year), Some(source)) = (country, year, source) else {
-            continue;
+        let source = row.parse(6, |c| parse::source_code(c).map(str::to_owned));
+        let note = row.cell(7);
+        let qualifier = note.split(';').find_map(|part| part.trim().strip_prefix("qualifier:")).and_then(Qualifier::parse);
+        let (Some(mineral), Some(stage), Some(country), Some(year), Some(source)) = (mineral, stage, country, year, source)
+        else {
+            return;
         };
-        if let Some(first) = keys.insert(
-            (mineral.to_owned(), stage.to_owned(), country, year, source.to_owned()),
-            line,
-        ) {
-            problems.push(Problem::line(
-                &t.file,
-                line,
-                format!("one row per mineral, stage, country, year and source ({mineral} {stage} {country} {year} {source} already on line {first})"),
+        let key = (mineral.clone(), stage.clone(), country, year, source.clone());
+        if let Some(first) = keys.insert(key, row.line) {
+            row.line_problem(format!(
+                "one row per mineral, stage, country, year and source ({mineral} {stage} {country} {year} {source} already on line {first})"
             ));
         }
-        let series = (mineral.to_owned(), stage.to_owned(), year, source.to_owned());
-        match units.get(&series) {
+        match units.get(&(mineral.clone(), stage.clone(), year, source.clone())) {
             Some((first_unit, first_line)) if first_unit != unit && !unit.is_empty() => {
-                problems.push(Problem::cell(
-                    &t.file,
-                    line,
-                    "unit",
-                    unit,
-                    format!("the unit of this series, `{first_unit}` (line {first_line}); units are never mixed within a series"),
-                ));
+                let expected = format!(
+                    "the unit of this series, `{first_unit}` (line {first_line}); units are never mixed within a series"
+                );
+                row.problem(5, expected);
             }
             Some(_) => {}
             None => {
-                units.insert(series, (unit.to_owned(), line));
+                units.insert((mineral.clone(), stage.clone(), year, source.clone()), (unit.to_owned(), row.line));
             }
         }
         table.observations.push(Observation {
-            mineral: MineralId(mineral.to_owned()),
-            stage: StageId(stage.to_owned()),
+            mineral: MineralId(mineral),
+            stage: StageId(stage),
             country,
             year,
             value,
-            rounding: if value.is_some() {
-                parse::rounding_half_unit(value_cell)
-            } else {
-                0.0
-            },
+            rounding: if value.is_some() { parse::rounding_half_unit(row.cell(4)) } else { 0.0 },
             qualifier,
             unit: unit.to_owned(),
-            source: SourceCode(source.to_owned()),
-            source_detail: source_cell.to_owned(),
+            source: SourceCode(source),
+            source_detail: row.cell(6).to_owned(),
             note: note.to_owned(),
-            provenance: Provenance {
-                file: file.clone(),
-                line,
-            },
+            provenance: Provenance { file: file.clone(), line: row.line },
         });
-    }
+    });
     table
 }
 

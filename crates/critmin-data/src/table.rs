@@ -9,8 +9,11 @@ pub(crate) struct CsvTable {
     pub(crate) rows: Vec<(u64, csv::StringRecord)>,
 }
 
-/// Column positions resolved against a required list.
-pub(crate) struct Columns(Vec<Option<usize>>);
+/// Column positions resolved against a required list, with the names (for messages).
+pub(crate) struct Columns {
+    positions: Vec<Option<usize>>,
+    names: Vec<String>,
+}
 
 impl CsvTable {
     /// Parses `text`; structural errors (ragged rows, invalid UTF-8) become problems and the
@@ -88,14 +91,76 @@ impl CsvTable {
             }
             found.push(pos);
         }
-        ok.then_some(Columns(found))
+        ok.then(|| Columns {
+            positions: found,
+            names: required.iter().map(|n| (*n).to_owned()).collect(),
+        })
+    }
+
+    /// Each record as a [`Row`] that reports its problems into `problems`.
+    pub(crate) fn each_row<'t>(
+        &'t self,
+        columns: &'t Columns,
+        problems: &'t mut Vec<Problem>,
+        mut f: impl FnMut(&mut Row<'t, '_>),
+    ) {
+        for (line, record) in &self.rows {
+            let mut row = Row {
+                file: &self.file,
+                line: *line,
+                record,
+                columns,
+                problems,
+            };
+            f(&mut row);
+        }
     }
 }
 
-impl Columns {
+/// One record being read: its cells by required-column number, and problem reporting that
+/// names the file, line, column and value.
+pub(crate) struct Row<'t, 'p> {
+    pub(crate) file: &'t str,
+    pub(crate) line: u64,
+    record: &'t csv::StringRecord,
+    columns: &'t Columns,
+    problems: &'p mut Vec<Problem>,
+}
+
+impl<'t> Row<'t, '_> {
     /// The trimmed cell of required column number `i` (in the order given to
     /// [`CsvTable::columns`]).
-    pub(crate) fn get<'r>(&self, record: &'r csv::StringRecord, i: usize) -> &'r str {
-        self.0[i].and_then(|pos| record.get(pos)).map_or("", str::trim)
+    pub(crate) fn cell(&self, i: usize) -> &'t str {
+        self.columns
+            .positions
+            .get(i)
+            .copied()
+            .flatten()
+            .and_then(|pos| self.record.get(pos))
+            .map_or("", str::trim)
+    }
+
+    /// Parses cell `i`; on failure records a problem saying what was expected.
+    pub(crate) fn parse<T>(&mut self, i: usize, parser: impl FnOnce(&str) -> Result<T, String>) -> Option<T> {
+        let cell = self.cell(i);
+        match parser(cell) {
+            Ok(v) => Some(v),
+            Err(expected) => {
+                self.problem(i, expected);
+                None
+            }
+        }
+    }
+
+    /// Records a problem with cell `i`.
+    pub(crate) fn problem(&mut self, i: usize, expected: impl Into<String>) {
+        let column = self.columns.names.get(i).map_or("", String::as_str);
+        self.problems
+            .push(Problem::cell(self.file, self.line, column, self.cell(i), expected));
+    }
+
+    /// Records a problem with the whole record.
+    pub(crate) fn line_problem(&mut self, expected: impl Into<String>) {
+        self.problems.push(Problem::line(self.file, self.line, expected));
     }
 }

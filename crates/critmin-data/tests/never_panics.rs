@@ -1,23 +1,17 @@
 //! No input makes the loaders panic: arbitrary text, and CSV-shaped rows with arbitrary
 //! cells, in an observation file added to the embedded data.
 
-use critmin_data::{EMBEDDED_FILES, InputFile, load};
+use critmin_data::{InputFile, embedded_inputs, load, overlay};
 use proptest::prelude::*;
 
 fn with_embedded(name: &str, text: String) -> Vec<InputFile> {
-    let mut files: Vec<InputFile> = EMBEDDED_FILES
-        .iter()
-        .filter(|f| f.name.ends_with(".csv") && f.name != name)
-        .map(|f| InputFile {
-            name: f.name.to_owned(),
-            text: f.text.to_owned(),
-        })
-        .collect();
-    files.push(InputFile {
-        name: name.to_owned(),
-        text,
-    });
-    files
+    overlay(
+        embedded_inputs(),
+        vec![InputFile {
+            name: name.to_owned(),
+            text,
+        }],
+    )
 }
 
 fn cell() -> impl Strategy<Value = String> {
