@@ -19,7 +19,7 @@ use crate::output::Format;
 /// exposed a country is. Runs on the embedded USGS MCS 2025, IEA 2025 and WGI 2024 data; no
 /// download needed.
 #[derive(Debug, Parser)]
-#[command(name = "critmin", version, about, long_about = None)]
+#[command(name = "critmin", version)]
 struct Cli {
     /// Directory of CSV files laid over the embedded data: a file named like an embedded one
     /// (production.csv, countries.csv, ...) replaces it, any other CSV of a known shape is added.

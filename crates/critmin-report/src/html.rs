@@ -482,6 +482,11 @@ impl Report {
     }
 }
 
+/// `CHN 78.4%`: the largest supplier and its share.
+fn top_label(top: Option<&(String, f64)>) -> String {
+    top.map_or(String::new(), |(code, share)| format!("{code} {}", pct(*share)))
+}
+
 /// The map caption; the page script writes the same text when the series changes.
 fn caption(m: &MapSeries) -> String {
     let mut text = format!(
@@ -506,10 +511,7 @@ fn write_heat_cell(h: &mut String, cell: Option<&HeatCell>) -> std::fmt::Result 
         }
         Some(c) => {
             let (colour, dark) = hhi_colour(c.hhi);
-            let top = c
-                .top
-                .as_ref()
-                .map_or(String::new(), |(code, s)| format!("{code} {}", pct(*s)));
+            let top = top_label(c.top.as_ref());
             write!(
                 h,
                 "<td class=\"heat{}\" style=\"background:{colour}\" data-series=\"{}\" title=\"{} — HHI {}–{}, top-3 {}, FEOC {}\">{}<small>{}</small><small>{}</small></td>",
@@ -536,10 +538,7 @@ fn write_stage_cell(h: &mut String, cell: Option<&StageCell>) -> std::fmt::Resul
         }
         Some(c) => {
             let (colour, dark) = hhi_colour(c.hhi);
-            let top = c
-                .top
-                .as_ref()
-                .map_or(String::new(), |(code, s)| format!("{code} {}", pct(*s)));
+            let top = top_label(c.top.as_ref());
             write!(
                 h,
                 "<td title=\"{}\"><span class=\"tag\" style=\"background:{colour}{}\">{}</span> {}</td><td class=\"num\">{} / {} / {}</td>",
