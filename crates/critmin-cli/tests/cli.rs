@@ -262,6 +262,22 @@ const IEA_MINERALS: [(&str, &str); 6] = [
 /// IEA supply key → our stage id.
 const IEA_STAGES: [(&str, &str); 2] = [("mining", "mine"), ("refining", "refined")];
 
+/// The fields issue 2 requires of every `critmin concentration` record, in output order.
+const REQUIRED_CONCENTRATION_FIELDS: [&str; 12] = [
+    "mineral",
+    "stage",
+    "year",
+    "source",
+    "unit",
+    "hhi",
+    "hhi_upper",
+    "top3_share",
+    "top_country",
+    "top_share",
+    "feoc_share",
+    "n_suppliers",
+];
+
 fn iea_raw() -> Value {
     let path = data_path("raw/iea/iea_cm_data_explorer_2025_extract.json");
     let text = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("reading {}: {e}", path.display()));
@@ -370,20 +386,7 @@ fn concentration_records_are_complete_and_bounded() {
     let dir = tmp();
     let ours = iea_concentration(dir.path());
     assert!(ours.len() >= 12, "{} IEA records", ours.len());
-    let fields = [
-        "mineral",
-        "stage",
-        "year",
-        "source",
-        "unit",
-        "hhi",
-        "hhi_upper",
-        "top3_share",
-        "top_country",
-        "top_share",
-        "feoc_share",
-        "n_suppliers",
-    ];
+    let fields = REQUIRED_CONCENTRATION_FIELDS;
     for r in &ours {
         let id = format!("{} {} {}", r["mineral"], r["stage"], r["year"]);
         let obj = r.as_object().expect("a record is an object");
@@ -429,20 +432,7 @@ fn concentration_csv_has_a_header_and_one_line_per_record() {
     // between `stage` and `year`, so it is checked as an ordered subsequence).
     let header: Vec<&str> = first_line.split(',').collect();
     let mut last = None;
-    for col in [
-        "mineral",
-        "stage",
-        "year",
-        "source",
-        "unit",
-        "hhi",
-        "hhi_upper",
-        "top3_share",
-        "top_country",
-        "top_share",
-        "feoc_share",
-        "n_suppliers",
-    ] {
+    for col in REQUIRED_CONCENTRATION_FIELDS {
         let at = header
             .iter()
             .position(|h| *h == col)
