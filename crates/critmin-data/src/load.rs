@@ -479,7 +479,7 @@ fn read_stages(t: &CsvTable, problems: &mut Vec<Problem>) -> Vec<Stage> {
             row.problem(0, format!("a unique stage id (already on line {first})"));
         }
         let chain_stage = row.parse(1, |c| {
-            ChainStage::from_id(c).ok_or_else(|| "one of reserves, mining, processing".to_owned())
+            ChainStage::from_id(c).ok_or_else(|| "one of reserves, mining, processing, manufacturing".to_owned())
         });
         let capacity = row.parse(2, parse::boolean);
         if let (Some(chain_stage), Some(capacity)) = (chain_stage, capacity) {

@@ -16,6 +16,7 @@ mod country;
 mod dataset;
 mod mineral;
 mod observation;
+mod trade;
 
 pub use country::{Country, CountryCode, CountryCodeError, Group, GroupSet, ParseGroupError};
 pub use dataset::{
@@ -23,3 +24,4 @@ pub use dataset::{
 };
 pub use mineral::{ChainStage, Mineral, MineralId, Stage, StageId};
 pub use observation::{Observation, Provenance, Qualifier, SourceCode};
+pub use trade::MineralFlow;

@@ -75,18 +75,27 @@ pub enum ChainStage {
     Mining,
     /// Refining, smelting and other first processing.
     Processing,
+    /// Downstream products that embody the mineral (magnets, battery cells). Only trade data
+    /// reaches this stage; no embedded production series does.
+    Manufacturing,
 }
 
 impl ChainStage {
     /// Every chain stage, upstream first.
-    pub const ALL: [ChainStage; 3] = [ChainStage::Reserves, ChainStage::Mining, ChainStage::Processing];
+    pub const ALL: [ChainStage; 4] = [
+        ChainStage::Reserves,
+        ChainStage::Mining,
+        ChainStage::Processing,
+        ChainStage::Manufacturing,
+    ];
 
-    /// Short identifier (`reserves`, `mining`, `processing`).
+    /// Short identifier (`reserves`, `mining`, `processing`, `manufacturing`).
     pub fn id(self) -> &'static str {
         match self {
             ChainStage::Reserves => "reserves",
             ChainStage::Mining => "mining",
             ChainStage::Processing => "processing",
+            ChainStage::Manufacturing => "manufacturing",
         }
     }
 
