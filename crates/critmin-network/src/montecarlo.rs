@@ -1,0 +1,529 @@
+//! Monte Carlo supply-at-risk: random disruptions, propagated, aggregated as they stream.
+//!
+//! **Disruptions.** Every scenario draws, for each supplying country in code order, whether
+//! it suffers a capacity cut (all its producing nodes) and whether it restricts exports (to
+//! every foreign buyer, all its producing nodes), each with a random severity uniform in
+//! [`RiskParams::severity_min`, `RiskParams::severity_max`]. Default probabilities per year:
+//! - cut: `p_cut_base + p_cut_governance × g/10` = 2 % + 3 % × g/10,
+//! - restriction: `p_ban_base + p_ban_governance × g/10 + p_ban_history × h`
+//!   = 0 % + 1 % × g/10 + 10 % × h,
+//!
+//! with g the WGI governance risk (0–10, 10 = weakest; `default_governance_risk` = 5 when a
+//! country has none, e.g. `ROW`) and h = 1 when the country imposed a restriction in the
+//! named scenarios (restriction history). These are documented defaults for exploration,
+//! not calibrated frequencies; every one is a parameter.
+//!
+//! **Reproducibility.** Scenario i uses its own xoshiro256++ generator seeded from
+//! SplitMix64(seed, i) and always draws four numbers per country, so its disruptions depend
+//! only on (seed, i). Scenarios are cut into fixed chunks of [`CHUNK`]; each chunk is
+//! aggregated on one thread and the chunk results are merged in chunk order, so the result
+//! is bit-for-bit the same whatever the number of threads.
+//!
+//! **Aggregation** (never storing scenarios): per consumer, sums of shortfall, a count of
+//! scenarios above the threshold, and a histogram of the shortfall fraction with
+//! [`BINS`] bins of 0.1 % of consumption plus an exact zero bin (count and sum per bin).
+//! VaR95 is the upper edge of the bin holding the 95th percentile (exact to 0.1 percentage
+//! point); CVaR95 is the mean of the worst 5 % using each bin's mean. Each source country's
+//! contribution to a consumer's mean shortfall splits every scenario's shortfall over the
+//! disrupted countries in proportion to the supply they removed directly (cut + unsold);
+//! contributions add up to the mean shortfall.
+
+use std::collections::BTreeSet;
+
+use critmin_model::CountryCode;
+use rand_xoshiro::Xoshiro256PlusPlus;
+use rand_xoshiro::rand_core::{Rng, SeedableRng};
+use rayon::prelude::*;
+
+use crate::NetworkError;
+use crate::network::{ConsumptionBasis, Network};
+use crate::propagate::{Convergence, Workspace, propagate};
+
+/// Scenarios per chunk (fixed, so results do not depend on the thread count).
+pub const CHUNK: u64 = 256;
+/// Histogram bins over the shortfall fraction 0–1 (resolution 0.1 % of consumption).
+pub const BINS: usize = 1000;
+const BATCH_CHUNKS: u64 = 32;
+
+/// Parameters of the Monte Carlo run; see the module documentation for the defaults.
+#[derive(Debug, Clone, PartialEq)]
+pub struct RiskParams {
+    /// Number of scenarios.
+    pub scenarios: u64,
+    /// Seed.
+    pub seed: u64,
+    /// Base yearly probability of a capacity cut.
+    pub p_cut_base: f64,
+    /// Added probability of a cut at the weakest governance (g = 10).
+    pub p_cut_governance: f64,
+    /// Base yearly probability of an export restriction.
+    pub p_ban_base: f64,
+    /// Added probability of a restriction at the weakest governance.
+    pub p_ban_governance: f64,
+    /// Added probability of a restriction for a country with restriction history.
+    pub p_ban_history: f64,
+    /// Governance risk assumed for a country without WGI data.
+    pub default_governance_risk: f64,
+    /// Smallest severity drawn.
+    pub severity_min: f64,
+    /// Largest severity drawn.
+    pub severity_max: f64,
+    /// Shortfall fraction whose exceedance probability is reported.
+    pub threshold: f64,
+    /// Stockpile days at every buyer.
+    pub stockpile_days: f64,
+    /// Re-sourcing convergence.
+    pub convergence: Convergence,
+}
+
+impl Default for RiskParams {
+    fn default() -> Self {
+        RiskParams {
+            scenarios: 10_000,
+            seed: 1,
+            p_cut_base: 0.02,
+            p_cut_governance: 0.03,
+            p_ban_base: 0.0,
+            p_ban_governance: 0.01,
+            p_ban_history: 0.10,
+            default_governance_risk: 5.0,
+            severity_min: 0.25,
+            severity_max: 1.0,
+            threshold: 0.10,
+            stockpile_days: 0.0,
+            convergence: Convergence::default(),
+        }
+    }
+}
+
+/// The disruption probabilities of one supplying country.
+#[derive(Debug, Clone, PartialEq)]
+pub struct SourceRisk {
+    /// Country.
+    pub country: CountryCode,
+    /// WGI governance risk used (0–10), `None` when the default was used.
+    pub governance_risk: Option<f64>,
+    /// Restriction history.
+    pub history: bool,
+    /// Yearly probability of a capacity cut.
+    pub p_cut: f64,
+    /// Yearly probability of an export restriction.
+    pub p_ban: f64,
+}
+
+/// A prepared Monte Carlo run over one network.
+#[derive(Debug, Clone)]
+pub struct MonteCarlo<'a> {
+    net: &'a Network,
+    params: RiskParams,
+    sources: Vec<SourceRisk>,
+    node_source: Vec<u32>,
+    edge_foreign: Vec<bool>,
+    consumers: Vec<usize>,
+}
+
+/// Draws of one scenario: per source, cut severity and restriction severity (0 = none).
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct Draws {
+    /// Cut severity per source (in [`MonteCarlo::sources`] order).
+    pub cut: Vec<f64>,
+    /// Restriction severity per source.
+    pub ban: Vec<f64>,
+}
+
+fn splitmix64(mut z: u64) -> u64 {
+    z = z.wrapping_add(0x9E37_79B9_7F4A_7C15);
+    z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+    z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
+    z ^ (z >> 31)
+}
+
+fn unit(rng: &mut Xoshiro256PlusPlus) -> f64 {
+    (rng.next_u64() >> 11) as f64 * (1.0 / (1u64 << 53) as f64)
+}
+
+impl<'a> MonteCarlo<'a> {
+    /// Prepares a run: probabilities per supplying country from `governance` (WGI risk 0–10
+    /// by country) and `history` (countries with past restrictions).
+    pub fn new(
+        net: &'a Network,
+        params: RiskParams,
+        governance: &dyn Fn(CountryCode) -> Option<f64>,
+        history: &BTreeSet<CountryCode>,
+    ) -> Result<MonteCarlo<'a>, NetworkError> {
+        let fractions = [
+            ("p_cut_base", params.p_cut_base),
+            ("p_cut_governance", params.p_cut_governance),
+            ("p_ban_base", params.p_ban_base),
+            ("p_ban_governance", params.p_ban_governance),
+            ("p_ban_history", params.p_ban_history),
+            ("severity_min", params.severity_min),
+            ("severity_max", params.severity_max),
+            ("threshold", params.threshold),
+        ];
+        for (name, v) in fractions {
+            if !(0.0..=1.0).contains(&v) {
+                return Err(NetworkError::Shock(format!("{name} = {v}: expected a fraction between 0 and 1")));
+            }
+        }
+        if params.severity_min > params.severity_max {
+            return Err(NetworkError::Shock("severity_min is above severity_max".into()));
+        }
+        if !(0.0..=10.0).contains(&params.default_governance_risk) {
+            return Err(NetworkError::Shock("default governance risk: expected 0–10".into()));
+        }
+        if !(params.stockpile_days.is_finite() && params.stockpile_days >= 0.0) {
+            return Err(NetworkError::Shock("stockpile days: expected a number ≥ 0".into()));
+        }
+        let cl = net.consumption_layer();
+        let supplying: BTreeSet<CountryCode> =
+            net.nodes.iter().filter(|n| n.layer < cl).map(|n| n.country).collect();
+        let sources: Vec<SourceRisk> = supplying
+            .iter()
+            .map(|&c| {
+                let g = governance(c);
+                let gr = g.unwrap_or(params.default_governance_risk) / 10.0;
+                let h = history.contains(&c);
+                SourceRisk {
+                    country: c,
+                    governance_risk: g,
+                    history: h,
+                    p_cut: (params.p_cut_base + params.p_cut_governance * gr).min(1.0),
+                    p_ban: (params.p_ban_base + params.p_ban_governance * gr + if h { params.p_ban_history } else { 0.0 })
+                        .min(1.0),
+                }
+            })
+            .collect();
+        let node_source = net
+            .nodes
+            .iter()
+            .map(|n| sources.iter().position(|s| s.country == n.country).map_or(u32::MAX, |i| i as u32))
+            .collect();
+        let edge_foreign =
+            net.edges.iter().map(|e| net.nodes[e.from as usize].country != net.nodes[e.to as usize].country).collect();
+        let consumers = net.layer_nodes(cl).collect();
+        Ok(MonteCarlo { net, params, sources, node_source, edge_foreign, consumers })
+    }
+
+    /// The supplying countries and their probabilities, in draw order.
+    pub fn sources(&self) -> &[SourceRisk] {
+        &self.sources
+    }
+
+    /// Consumer node indices, in result order.
+    pub fn consumers(&self) -> &[usize] {
+        &self.consumers
+    }
+
+    /// The draws of scenario `index` (depends only on the seed and the index).
+    pub fn draw(&self, index: u64, draws: &mut Draws) {
+        let mut rng = Xoshiro256PlusPlus::seed_from_u64(splitmix64(self.params.seed ^ splitmix64(index)));
+        draws.cut.resize(self.sources.len(), 0.0);
+        draws.ban.resize(self.sources.len(), 0.0);
+        let span = self.params.severity_max - self.params.severity_min;
+        for (i, s) in self.sources.iter().enumerate() {
+            let (u_cut, s_cut, u_ban, s_ban) = (unit(&mut rng), unit(&mut rng), unit(&mut rng), unit(&mut rng));
+            draws.cut[i] = if u_cut < s.p_cut { self.params.severity_min + span * s_cut } else { 0.0 };
+            draws.ban[i] = if u_ban < s.p_ban { self.params.severity_min + span * s_ban } else { 0.0 };
+        }
+    }
+
+    /// Writes `draws` into the workspace (cuts per node, allowed fraction per edge).
+    pub fn apply(&self, draws: &Draws, ws: &mut Workspace) {
+        for (n, &s) in self.node_source.iter().enumerate() {
+            ws.cut[n] = if s == u32::MAX { 0.0 } else { draws.cut[s as usize] };
+        }
+        for (k, e) in self.net.edges.iter().enumerate() {
+            let s = self.node_source[e.from as usize];
+            ws.allowed[k] = if self.edge_foreign[k] && s != u32::MAX { 1.0 - draws.ban[s as usize] } else { 1.0 };
+        }
+    }
+
+    /// A workspace for this run (stocks set).
+    pub fn workspace(&self) -> Workspace {
+        let mut ws = Workspace::new(self.net);
+        ws.set_stockpile_days(self.net, self.params.stockpile_days);
+        ws
+    }
+
+    /// Runs scenario `index` in `ws` and returns the consumers' shortfalls via the workspace.
+    pub fn run_one(&self, index: u64, draws: &mut Draws, ws: &mut Workspace) -> crate::propagate::Outcome {
+        self.draw(index, draws);
+        self.apply(draws, ws);
+        propagate(self.net, ws, self.params.convergence)
+    }
+
+    fn run_chunk(&self, chunk: u64, ws: &mut Workspace, draws: &mut Draws, loss: &mut [f64]) -> Accumulator {
+        let c = self.consumers.len();
+        let s = self.sources.len();
+        let mut acc = Accumulator::new(c, s);
+        let start = chunk * CHUNK;
+        let end = (start + CHUNK).min(self.params.scenarios);
+        for index in start..end {
+            let outcome = self.run_one(index, draws, ws);
+            acc.scenarios += 1;
+            acc.iterations += u64::from(outcome.iterations);
+            acc.max_mass_balance_error = acc.max_mass_balance_error.max(outcome.mass_balance_error);
+            acc.non_converged += u64::from(!outcome.converged);
+            loss.fill(0.0);
+            for (n, &src) in self.node_source.iter().enumerate() {
+                if src != u32::MAX {
+                    loss[src as usize] += ws.cut_loss[n] + ws.stranded[n];
+                }
+            }
+            let total_loss: f64 = loss.iter().sum();
+            for (i, &n) in self.consumers.iter().enumerate() {
+                let need = self.net.baseline_input(n);
+                let short = ws.shortfall[n];
+                let frac = if need > 0.0 { (short / need).clamp(0.0, 1.0) } else { 0.0 };
+                acc.sum[i] += short;
+                if frac > self.params.threshold {
+                    acc.exceed[i] += 1;
+                }
+                if frac <= 1e-12 {
+                    acc.zero[i] += 1;
+                } else {
+                    let b = ((frac * BINS as f64) as usize).min(BINS - 1);
+                    acc.count[i * BINS + b] += 1;
+                    acc.bin_sum[i * BINS + b] += frac;
+                    if total_loss > 0.0 {
+                        for (j, &l) in loss.iter().enumerate() {
+                            if l > 0.0 {
+                                acc.contrib[i * s + j] += short * l / total_loss;
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        acc
+    }
+
+    /// Runs every scenario on the current rayon pool; `progress` is told how many scenarios
+    /// are done after each batch.
+    pub fn run(&self, progress: &(dyn Fn(u64) + Sync)) -> RiskResult {
+        let chunks = self.params.scenarios.div_ceil(CHUNK);
+        let mut total = Accumulator::new(self.consumers.len(), self.sources.len());
+        let mut batch_start = 0;
+        while batch_start < chunks {
+            let batch_end = (batch_start + BATCH_CHUNKS).min(chunks);
+            let parts: Vec<Accumulator> = (batch_start..batch_end)
+                .into_par_iter()
+                .map_init(
+                    || (self.workspace(), Draws::default(), vec![0.0; self.sources.len()]),
+                    |(ws, draws, loss), chunk| self.run_chunk(chunk, ws, draws, loss),
+                )
+                .collect();
+            for p in &parts {
+                total.merge(p);
+            }
+            progress(total.scenarios);
+            batch_start = batch_end;
+        }
+        self.finish(&total)
+    }
+
+    fn finish(&self, acc: &Accumulator) -> RiskResult {
+        let n = acc.scenarios.max(1) as f64;
+        let s = self.sources.len();
+        let consumers = self
+            .consumers
+            .iter()
+            .enumerate()
+            .map(|(i, &node)| {
+                let need = self.net.baseline_input(node);
+                let counts = &acc.count[i * BINS..(i + 1) * BINS];
+                let sums = &acc.bin_sum[i * BINS..(i + 1) * BINS];
+                let (var, cvar) = tail(acc.zero[i], counts, sums, acc.scenarios);
+                let mut contributions: Vec<(CountryCode, f64)> = (0..s)
+                    .map(|j| (self.sources[j].country, acc.contrib[i * s + j] / n))
+                    .filter(|(_, v)| *v > 0.0)
+                    .collect();
+                contributions.sort_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
+                let mean = acc.sum[i] / n;
+                ConsumerRisk {
+                    country: self.net.nodes[node].country,
+                    basis: self.net.nodes[node].basis.clone(),
+                    consumption: need,
+                    mean_shortfall: mean,
+                    mean_shortfall_pct: if need > 0.0 { 100.0 * mean / need } else { 0.0 },
+                    var95_pct: 100.0 * var,
+                    var95: var * need,
+                    cvar95_pct: 100.0 * cvar,
+                    cvar95: cvar * need,
+                    p_exceed: acc.exceed[i] as f64 / n,
+                    contributions,
+                }
+            })
+            .collect();
+        RiskResult {
+            mineral: self.net.mineral.to_string(),
+            year: self.net.year,
+            scenarios: acc.scenarios,
+            params: self.params.clone(),
+            sources: self.sources.clone(),
+            consumers,
+            mean_iterations: acc.iterations as f64 / n,
+            max_mass_balance_error: acc.max_mass_balance_error,
+            non_converged: acc.non_converged,
+        }
+    }
+}
+
+/// VaR95 and CVaR95 (fractions) from the zero count and the histogram.
+fn tail(zero: u64, counts: &[u32], sums: &[f64], n: u64) -> (f64, f64) {
+    if n == 0 {
+        return (0.0, 0.0);
+    }
+    // Worst 5 %: k scenarios (at least one).
+    let k = ((n as f64) * 0.05).ceil().max(1.0) as u64;
+    let rank = n - k; // scenarios strictly below the 95th percentile
+    let var = if zero > rank {
+        0.0
+    } else {
+        let mut cum = zero;
+        let mut edge = 0.0;
+        for (b, &c) in counts.iter().enumerate() {
+            cum += u64::from(c);
+            if cum > rank {
+                edge = (b + 1) as f64 / BINS as f64;
+                break;
+            }
+        }
+        edge
+    };
+    let mut need = k;
+    let mut sum = 0.0;
+    for b in (0..BINS).rev() {
+        if need == 0 {
+            break;
+        }
+        let c = u64::from(counts[b]);
+        if c == 0 {
+            continue;
+        }
+        let take = c.min(need);
+        sum += sums[b] / c as f64 * take as f64;
+        need -= take;
+    }
+    (var, sum / k as f64)
+}
+
+#[derive(Debug, Clone)]
+struct Accumulator {
+    scenarios: u64,
+    iterations: u64,
+    non_converged: u64,
+    max_mass_balance_error: f64,
+    sum: Vec<f64>,
+    exceed: Vec<u64>,
+    zero: Vec<u64>,
+    count: Vec<u32>,
+    bin_sum: Vec<f64>,
+    contrib: Vec<f64>,
+}
+
+impl Accumulator {
+    fn new(consumers: usize, sources: usize) -> Accumulator {
+        Accumulator {
+            scenarios: 0,
+            iterations: 0,
+            non_converged: 0,
+            max_mass_balance_error: 0.0,
+            sum: vec![0.0; consumers],
+            exceed: vec![0; consumers],
+            zero: vec![0; consumers],
+            count: vec![0; consumers * BINS],
+            bin_sum: vec![0.0; consumers * BINS],
+            contrib: vec![0.0; consumers * sources],
+        }
+    }
+
+    fn merge(&mut self, o: &Accumulator) {
+        self.scenarios += o.scenarios;
+        self.iterations += o.iterations;
+        self.non_converged += o.non_converged;
+        self.max_mass_balance_error = self.max_mass_balance_error.max(o.max_mass_balance_error);
+        let add = |a: &mut [f64], b: &[f64]| a.iter_mut().zip(b).for_each(|(x, y)| *x += y);
+        add(&mut self.sum, &o.sum);
+        add(&mut self.bin_sum, &o.bin_sum);
+        add(&mut self.contrib, &o.contrib);
+        self.exceed.iter_mut().zip(&o.exceed).for_each(|(x, y)| *x += y);
+        self.zero.iter_mut().zip(&o.zero).for_each(|(x, y)| *x += y);
+        self.count.iter_mut().zip(&o.count).for_each(|(x, y)| *x += y);
+    }
+}
+
+/// Supply-at-risk of one consumer.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ConsumerRisk {
+    /// Country.
+    pub country: CountryCode,
+    /// Basis of its consumption figure.
+    pub basis: Option<ConsumptionBasis>,
+    /// Baseline consumption, tonnes per year.
+    pub consumption: f64,
+    /// Mean shortfall, tonnes.
+    pub mean_shortfall: f64,
+    /// Mean shortfall, percent of consumption.
+    pub mean_shortfall_pct: f64,
+    /// 95 % value at risk, percent of consumption.
+    pub var95_pct: f64,
+    /// 95 % value at risk, tonnes.
+    pub var95: f64,
+    /// 95 % conditional value at risk (mean of the worst 5 %), percent.
+    pub cvar95_pct: f64,
+    /// CVaR95, tonnes.
+    pub cvar95: f64,
+    /// Probability that the shortfall exceeds the threshold.
+    pub p_exceed: f64,
+    /// Contribution of each source country to the mean shortfall, tonnes, largest first.
+    pub contributions: Vec<(CountryCode, f64)>,
+}
+
+/// The Monte Carlo result.
+#[derive(Debug, Clone, PartialEq)]
+pub struct RiskResult {
+    /// Mineral.
+    pub mineral: String,
+    /// Data year.
+    pub year: u16,
+    /// Scenarios run.
+    pub scenarios: u64,
+    /// Parameters used.
+    pub params: RiskParams,
+    /// Supplying countries and their probabilities.
+    pub sources: Vec<SourceRisk>,
+    /// One row per consumer.
+    pub consumers: Vec<ConsumerRisk>,
+    /// Mean re-sourcing iterations per scenario.
+    pub mean_iterations: f64,
+    /// Largest mass-balance error of any scenario.
+    pub max_mass_balance_error: f64,
+    /// Scenarios that hit the iteration cap.
+    pub non_converged: u64,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use approx::assert_relative_eq;
+
+    #[test]
+    fn tail_of_a_known_sample() {
+        // 100 scenarios: 90 zero, 10 at 0.5005 (bin 500).
+        let mut counts = vec![0u32; BINS];
+        let mut sums = vec![0.0; BINS];
+        counts[500] = 10;
+        sums[500] = 10.0 * 0.5005;
+        let (var, cvar) = tail(90, &counts, &sums, 100);
+        assert_relative_eq!(var, 0.501);
+        assert_relative_eq!(cvar, 0.5005);
+        counts[500] = 4;
+        sums[500] = 4.0 * 0.5005;
+        let (var, cvar) = tail(96, &counts, &sums, 100);
+        // Worst 5: 4 at 0.5005 and one zero.
+        assert_relative_eq!(var, 0.0);
+        assert_relative_eq!(cvar, 4.0 * 0.5005 / 5.0);
+    }
+}

@@ -1,0 +1,305 @@
+//! Named historical scenarios, shipped as data (`data/scenarios.csv`) and validated like the
+//! core loaders: every problem names file, line, column, value and what was expected, and a
+//! file with any problem yields nothing.
+//!
+//! One row per shock component; the rows sharing a `scenario` name form the scenario. A row
+//! is a capacity cut (`kind = cut`, `severity` = fraction of output lost) or an export
+//! restriction (`kind = ban`, `severity` = fraction of the affected exports withheld, to
+//! `destination` = `all`, an ISO3 code or a group id). Severities of licence regimes are
+//! modelling assumptions, said so in each row's note and overridable on the command line.
+
+use std::collections::BTreeSet;
+
+use critmin_data::{LoadError, Problem};
+use critmin_model::CountryCode;
+
+use crate::network::LayerKind;
+use crate::shock::{Cut, Destination, Restriction, Shock};
+
+/// Name of the embedded scenario file.
+pub const SCENARIO_FILE: &str = "scenarios.csv";
+const SCENARIO_TEXT: &str = include_str!("../../../data/scenarios.csv");
+const COLUMNS: [&str; 11] = [
+    "scenario",
+    "mineral",
+    "kind",
+    "country",
+    "stage",
+    "destination",
+    "severity",
+    "start",
+    "source",
+    "citation",
+    "note",
+];
+
+/// Capacity cut or export restriction.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ScenarioKind {
+    /// Capacity cut.
+    Cut,
+    /// Export restriction.
+    Ban,
+}
+
+/// One validated row of the scenario file.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ScenarioRow {
+    /// Scenario name.
+    pub scenario: String,
+    /// Mineral id.
+    pub mineral: String,
+    /// Cut or restriction.
+    pub kind: ScenarioKind,
+    /// Country imposing (or suffering) it.
+    pub country: CountryCode,
+    /// Stage.
+    pub stage: LayerKind,
+    /// Destination of a restriction (`All` for cuts).
+    pub destination: Destination,
+    /// Severity, 0–1.
+    pub severity: f64,
+    /// Start date, `YYYY-MM-DD`.
+    pub start: String,
+    /// Short source.
+    pub source: String,
+    /// Full citation.
+    pub citation: String,
+    /// Why this severity, and caveats.
+    pub note: String,
+    /// Line in the file.
+    pub line: u64,
+}
+
+/// The scenario rows of one file.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Scenarios {
+    /// File name.
+    pub file: String,
+    /// Rows in file order.
+    pub rows: Vec<ScenarioRow>,
+}
+
+impl Scenarios {
+    /// The embedded scenarios.
+    pub fn embedded() -> Result<Scenarios, LoadError> {
+        parse_scenarios(SCENARIO_FILE, SCENARIO_TEXT)
+    }
+
+    /// Scenario names in file order.
+    pub fn names(&self) -> Vec<&str> {
+        let mut seen = BTreeSet::new();
+        self.rows.iter().map(|r| r.scenario.as_str()).filter(|n| seen.insert(*n)).collect()
+    }
+
+    /// Rows of scenario `name`.
+    pub fn rows_of<'a>(&'a self, name: &'a str) -> impl Iterator<Item = &'a ScenarioRow> + 'a {
+        self.rows.iter().filter(move |r| r.scenario.eq_ignore_ascii_case(name))
+    }
+
+    /// Minerals of scenario `name`, in file order.
+    pub fn minerals_of(&self, name: &str) -> Vec<&str> {
+        let mut seen = BTreeSet::new();
+        self.rows
+            .iter()
+            .filter(|r| r.scenario.eq_ignore_ascii_case(name))
+            .map(|r| r.mineral.as_str())
+            .filter(|m| seen.insert(*m))
+            .collect()
+    }
+
+    /// The shock of scenario `name` on `mineral`; `severity` overrides every row's severity.
+    pub fn shock(&self, name: &str, mineral: &str, severity: Option<f64>) -> Shock {
+        let mut shock = Shock::default();
+        for r in self.rows_of(name).filter(|r| r.mineral.eq_ignore_ascii_case(mineral)) {
+            let s = severity.unwrap_or(r.severity);
+            match r.kind {
+                ScenarioKind::Cut => shock.cuts.push(Cut { country: r.country, stage: r.stage, fraction: s }),
+                ScenarioKind::Ban => shock.restrictions.push(Restriction {
+                    country: r.country,
+                    stage: r.stage,
+                    destination: r.destination,
+                    severity: s,
+                }),
+            }
+        }
+        shock
+    }
+
+    /// Countries that imposed an export restriction in any scenario (restriction history).
+    pub fn restricting_countries(&self) -> BTreeSet<CountryCode> {
+        self.rows.iter().filter(|r| r.kind == ScenarioKind::Ban).map(|r| r.country).collect()
+    }
+}
+
+fn valid_date(s: &str) -> bool {
+    let b = s.as_bytes();
+    if b.len() != 10 || b[4] != b'-' || b[7] != b'-' {
+        return false;
+    }
+    let num = |r: std::ops::Range<usize>| s[r].parse::<u32>().ok();
+    matches!((num(0..4), num(5..7), num(8..10)), (Some(y), Some(m), Some(d)) if (1900..=2100).contains(&y) && (1..=12).contains(&m) && (1..=31).contains(&d))
+}
+
+/// Parses and validates a scenario file; `file` names it in messages.
+pub fn parse_scenarios(file: &str, text: &str) -> Result<Scenarios, LoadError> {
+    let mut problems = Vec::new();
+    let cell = |line: u64, column: &str, value: &str, expected: &str| Problem {
+        file: file.to_owned(),
+        line,
+        column: Some(column.to_owned()),
+        value: Some(value.to_owned()),
+        expected: expected.to_owned(),
+    };
+    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+    let mut reader = csv::ReaderBuilder::new().from_reader(text.as_bytes());
+    match reader.headers() {
+        Ok(h) if h.iter().map(str::trim).eq(COLUMNS.iter().copied()) => {}
+        Ok(h) => {
+            return Err(LoadError::Invalid(vec![Problem {
+                file: file.to_owned(),
+                line: 1,
+                column: None,
+                value: Some(h.iter().collect::<Vec<_>>().join(",")),
+                expected: format!("the header `{}`", COLUMNS.join(",")),
+            }]));
+        }
+        Err(e) => {
+            return Err(LoadError::Invalid(vec![Problem {
+                file: file.to_owned(),
+                line: 1,
+                column: None,
+                value: None,
+                expected: format!("a readable CSV header ({e})"),
+            }]));
+        }
+    }
+    let mut rows = Vec::new();
+    for record in reader.records() {
+        let record = match record {
+            Ok(r) => r,
+            Err(e) => {
+                let line = e.position().map_or(0, |p| p.line());
+                let expected = match e.kind() {
+                    csv::ErrorKind::UnequalLengths { expected_len, len, .. } => {
+                        format!("{expected_len} fields as in the header, found {len}")
+                    }
+                    csv::ErrorKind::Utf8 { .. } => "UTF-8 text".to_owned(),
+                    _ => format!("a well-formed CSV record ({e})"),
+                };
+                problems.push(Problem { file: file.to_owned(), line, column: None, value: None, expected });
+                continue;
+            }
+        };
+        let line = record.position().map_or(0, |p| p.line());
+        let get = |i: usize| record.get(i).unwrap_or("").trim();
+        let before = problems.len();
+        let scenario = get(0);
+        if scenario.is_empty() || !scenario.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-') {
+            problems.push(cell(line, "scenario", scenario, "a name of lower-case letters, digits and `-`"));
+        }
+        let mineral = get(1);
+        if mineral.is_empty() {
+            problems.push(cell(line, "mineral", mineral, "a mineral id"));
+        }
+        let kind = match get(2) {
+            "cut" => Some(ScenarioKind::Cut),
+            "ban" => Some(ScenarioKind::Ban),
+            other => {
+                problems.push(cell(line, "kind", other, "`cut` or `ban`"));
+                None
+            }
+        };
+        let country = match get(3).parse::<CountryCode>() {
+            Ok(c) if !c.is_pseudo() => Some(c),
+            _ => {
+                problems.push(cell(line, "country", get(3), "an ISO 3166-1 alpha-3 code (upper case)"));
+                None
+            }
+        };
+        let stage = match LayerKind::from_id(get(4)) {
+            Some(s @ LayerKind::Stage(_)) => Some(s),
+            _ => {
+                problems.push(cell(line, "stage", get(4), "`mining`, `processing` or `manufacturing`"));
+                None
+            }
+        };
+        let destination = match get(5).parse::<Destination>() {
+            Ok(d) => Some(d),
+            Err(expected) => {
+                problems.push(cell(line, "destination", get(5), &expected));
+                None
+            }
+        };
+        if kind == Some(ScenarioKind::Cut) && destination.is_some_and(|d| d != Destination::All) {
+            problems.push(cell(line, "destination", get(5), "`all` for a capacity cut"));
+        }
+        let severity = match get(6).parse::<f64>() {
+            Ok(v) if (0.0..=1.0).contains(&v) && v > 0.0 => Some(v),
+            _ => {
+                problems.push(cell(line, "severity", get(6), "a fraction greater than 0 and at most 1"));
+                None
+            }
+        };
+        if !valid_date(get(7)) {
+            problems.push(cell(line, "start", get(7), "a date YYYY-MM-DD"));
+        }
+        for (i, name) in [(8, "source"), (9, "citation")] {
+            if get(i).is_empty() {
+                problems.push(cell(line, name, "", "a non-empty text"));
+            }
+        }
+        if problems.len() == before {
+            if let (Some(kind), Some(country), Some(stage), Some(destination), Some(severity)) =
+                (kind, country, stage, destination, severity)
+            {
+                rows.push(ScenarioRow {
+                    scenario: scenario.to_owned(),
+                    mineral: mineral.to_owned(),
+                    kind,
+                    country,
+                    stage,
+                    destination,
+                    severity,
+                    start: get(7).to_owned(),
+                    source: get(8).to_owned(),
+                    citation: get(9).to_owned(),
+                    note: get(10).to_owned(),
+                    line,
+                });
+            }
+        }
+    }
+    if rows.is_empty() && problems.is_empty() {
+        problems.push(Problem {
+            file: file.to_owned(),
+            line: 0,
+            column: None,
+            value: None,
+            expected: "at least one scenario row".to_owned(),
+        });
+    }
+    if problems.is_empty() { Ok(Scenarios { file: file.to_owned(), rows }) } else { Err(LoadError::Invalid(problems)) }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn embedded_scenarios_cover_the_named_events() {
+        let s = Scenarios::embedded().unwrap();
+        for name in [
+            "china-gallium-germanium-2023",
+            "china-graphite-2023",
+            "china-antimony-2024",
+            "china-rare-earths-2025",
+            "indonesia-nickel-ore-2020",
+            "drc-cobalt-2025",
+        ] {
+            assert!(s.rows_of(name).count() > 0, "{name}");
+        }
+        assert_eq!(s.minerals_of("china-gallium-germanium-2023"), ["gallium", "germanium"]);
+        assert!(s.restricting_countries().contains(&CountryCode::CHINA));
+    }
+}
