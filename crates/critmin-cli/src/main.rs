@@ -47,6 +47,11 @@ enum Command {
     Exposure(commands::exposure::Args),
     /// Write the self-contained HTML report and print a short summary (the main job).
     Report(commands::report::Args),
+    /// Propagate a shock (named scenario, capacity cuts, export restrictions) through a
+    /// mineral's stage network: shortfall per country and stage.
+    Shock(commands::shock::Args),
+    /// Monte Carlo supply-at-risk: mean shortfall, VaR95, CVaR95 and the sources driving them.
+    Risk(commands::risk::Args),
     /// Check, import and export data files.
     #[command(subcommand)]
     Data(commands::data::DataCommand),
@@ -74,6 +79,8 @@ fn run(cli: Cli) -> Result<ExitCode> {
         Command::Concentration(args) => commands::concentration::run(&dataset, &args)?,
         Command::Exposure(args) => commands::exposure::run(&dataset, &args)?,
         Command::Report(args) => commands::report::run(&dataset, &args)?,
+        Command::Shock(args) => commands::shock::run(&dataset, &args)?,
+        Command::Risk(args) => commands::risk::run(&dataset, &args)?,
         Command::Data(_) => unreachable!("handled above"),
     }
     Ok(ExitCode::SUCCESS)

@@ -21,6 +21,7 @@
 //! `critmin-data` only for its problem type).
 
 pub mod consumption;
+pub mod flows;
 pub mod montecarlo;
 pub mod network;
 pub mod pooled;
@@ -28,6 +29,7 @@ pub mod propagate;
 pub mod scenario;
 pub mod shock;
 
+pub use flows::parse_flows;
 pub use montecarlo::{ConsumerRisk, Draws, MonteCarlo, RiskParams, RiskResult, SourceRisk};
 pub use network::{ConsumptionBasis, Edge, Layer, LayerKind, Network, Node};
 pub use pooled::{PooledOptions, pooled_market};

@@ -5,6 +5,8 @@ pub(crate) mod data;
 pub(crate) mod exposure;
 pub(crate) mod minerals;
 pub(crate) mod report;
+pub(crate) mod risk;
+pub(crate) mod shock;
 pub(crate) mod supply;
 
 use anyhow::{Result, bail};

@@ -1,0 +1,366 @@
+//! `critmin risk`: Monte Carlo supply-at-risk on a mineral's stage network.
+
+use std::io::{IsTerminal, Write};
+use std::path::PathBuf;
+
+use anyhow::{Context, Result};
+use critmin_model::{CountryCode, Dataset};
+use critmin_network::{Draws, MonteCarlo, RiskParams, RiskResult, Scenarios, montecarlo::BINS};
+use serde::Serialize;
+
+use super::shock::NetworkArgs;
+use crate::output::{Format, Table, emit, quantity};
+
+#[derive(Debug, clap::Args)]
+pub(crate) struct Args {
+    /// Mineral id or alias.
+    #[arg(long)]
+    mineral: String,
+    /// Number of random scenarios.
+    #[arg(long, default_value_t = 10_000)]
+    scenarios: u64,
+    /// Seed: the same seed gives the same result whatever the number of threads.
+    #[arg(long, default_value_t = 1)]
+    seed: u64,
+    /// Show the source-country contributions of this consumer (ISO3); it is added as a
+    /// consumer with nominal demand when it has no consumption figure.
+    #[arg(long)]
+    country: Option<String>,
+    /// Worker threads (default: all cores).
+    #[arg(long)]
+    threads: Option<usize>,
+    /// Shortfall threshold, as a fraction of consumption, for the exceedance probability.
+    #[arg(long, default_value_t = 0.10)]
+    threshold: f64,
+    /// Days of baseline input every buyer holds in stock.
+    #[arg(long, default_value_t = 0.0, value_name = "DAYS")]
+    stockpile_days: f64,
+    /// Yearly probability of a capacity cut for every supplier.
+    #[arg(long, default_value_t = RiskParams::default().p_cut_base)]
+    p_cut_base: f64,
+    /// Added cut probability at the weakest governance (WGI risk 10).
+    #[arg(long, default_value_t = RiskParams::default().p_cut_governance)]
+    p_cut_governance: f64,
+    /// Yearly probability of an export restriction for every supplier.
+    #[arg(long, default_value_t = RiskParams::default().p_ban_base)]
+    p_ban_base: f64,
+    /// Added restriction probability at the weakest governance.
+    #[arg(long, default_value_t = RiskParams::default().p_ban_governance)]
+    p_ban_governance: f64,
+    /// Added restriction probability for a country with restriction history (named scenarios).
+    #[arg(long, default_value_t = RiskParams::default().p_ban_history)]
+    p_ban_history: f64,
+    /// Governance risk (0–10) assumed for a country without WGI data.
+    #[arg(long, default_value_t = RiskParams::default().default_governance_risk)]
+    default_governance_risk: f64,
+    /// Smallest random severity.
+    #[arg(long, default_value_t = RiskParams::default().severity_min)]
+    severity_min: f64,
+    /// Largest random severity.
+    #[arg(long, default_value_t = RiskParams::default().severity_max)]
+    severity_max: f64,
+    #[command(flatten)]
+    network: NetworkArgs,
+    /// Write the network, the draws and the shortfalls of the first N scenarios to DIR
+    /// (for the numpy peer of `bench/montecarlo`).
+    #[arg(long, value_name = "DIR", hide = true)]
+    export_bench: Option<PathBuf>,
+    /// Scenarios exported with --export-bench.
+    #[arg(long, default_value_t = 200, hide = true)]
+    export_scenarios: u64,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t)]
+    format: Format,
+}
+
+#[derive(Serialize)]
+struct RiskRecord {
+    mineral: String,
+    year: u16,
+    country: String,
+    consumption_t: f64,
+    consumption_basis: String,
+    mean_shortfall_t: f64,
+    mean_shortfall_pct: f64,
+    var95_t: f64,
+    var95_pct: f64,
+    cvar95_t: f64,
+    cvar95_pct: f64,
+    p_exceed: f64,
+    threshold: f64,
+    top_sources: String,
+    scenarios: u64,
+    seed: u64,
+}
+
+#[derive(Serialize)]
+struct Contribution {
+    country: String,
+    tonnes: f64,
+    share_of_mean_shortfall: f64,
+}
+
+#[derive(Serialize)]
+struct SourceRecord {
+    country: String,
+    governance_risk: Option<f64>,
+    restriction_history: bool,
+    p_cut: f64,
+    p_ban: f64,
+}
+
+#[derive(Serialize)]
+struct RiskDocument<'a> {
+    mineral: &'a str,
+    year: u16,
+    scenarios: u64,
+    seed: u64,
+    threads: usize,
+    histogram_bins: usize,
+    histogram_resolution_pct: f64,
+    mean_iterations: f64,
+    max_mass_balance_error: f64,
+    non_converged: u64,
+    parameters: serde_json::Value,
+    sources: Vec<SourceRecord>,
+    consumers: &'a [RiskRecord],
+    focus: Option<(String, Vec<Contribution>)>,
+    notes: &'a [String],
+}
+
+fn top_sources(c: &critmin_network::ConsumerRisk, k: usize) -> String {
+    if c.mean_shortfall <= 0.0 {
+        return String::new();
+    }
+    c.contributions
+        .iter()
+        .take(k)
+        .map(|(s, v)| format!("{s} {:.0}%", 100.0 * v / c.mean_shortfall))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+pub(crate) fn run(ds: &Dataset, args: &Args) -> Result<()> {
+    let mineral = super::mineral(ds, &args.mineral)?;
+    let focus: Option<CountryCode> = args.country.as_deref().map(|c| super::country(ds, c)).transpose()?;
+    let mut nominal = vec![CountryCode::INDIA, CountryCode::USA];
+    nominal.extend(focus);
+    let net = args.network.network(ds, &mineral.id, &nominal)?;
+    let history = Scenarios::embedded()?.restricting_countries();
+    let params = RiskParams {
+        scenarios: args.scenarios,
+        seed: args.seed,
+        p_cut_base: args.p_cut_base,
+        p_cut_governance: args.p_cut_governance,
+        p_ban_base: args.p_ban_base,
+        p_ban_governance: args.p_ban_governance,
+        p_ban_history: args.p_ban_history,
+        default_governance_risk: args.default_governance_risk,
+        severity_min: args.severity_min,
+        severity_max: args.severity_max,
+        threshold: args.threshold,
+        stockpile_days: args.stockpile_days,
+        ..RiskParams::default()
+    };
+    let governance = |c: CountryCode| ds.governance_risk(c, net.year).map(|(_, r)| r);
+    let mc = MonteCarlo::new(&net, params.clone(), &governance, &history)?;
+    if let Some(dir) = &args.export_bench {
+        export_bench(&net, &mc, dir, args.export_scenarios.min(args.scenarios), &params)?;
+    }
+    let pool = rayon::ThreadPoolBuilder::new()
+        .num_threads(args.threads.unwrap_or(0))
+        .build()
+        .context("starting the worker threads")?;
+    let threads = pool.current_num_threads();
+    let bar = std::io::stderr().is_terminal().then(|| {
+        let bar = indicatif::ProgressBar::new(args.scenarios);
+        bar.set_style(
+            indicatif::ProgressStyle::with_template("{bar:40} {pos}/{len} scenarios ({per_sec}, eta {eta})")
+                .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
+        );
+        bar
+    });
+    let result: RiskResult = pool.install(|| {
+        mc.run(&|done| {
+            if let Some(b) = &bar {
+                b.set_position(done);
+            }
+        })
+    });
+    if let Some(b) = bar {
+        b.finish_and_clear();
+    }
+    let records: Vec<RiskRecord> = result
+        .consumers
+        .iter()
+        .map(|c| RiskRecord {
+            mineral: result.mineral.clone(),
+            year: result.year,
+            country: c.country.to_string(),
+            consumption_t: c.consumption,
+            consumption_basis: c.basis.as_ref().map_or_else(String::new, ToString::to_string),
+            mean_shortfall_t: c.mean_shortfall,
+            mean_shortfall_pct: c.mean_shortfall_pct,
+            var95_t: c.var95,
+            var95_pct: c.var95_pct,
+            cvar95_t: c.cvar95,
+            cvar95_pct: c.cvar95_pct,
+            p_exceed: c.p_exceed,
+            threshold: params.threshold,
+            top_sources: top_sources(c, 3),
+            scenarios: result.scenarios,
+            seed: args.seed,
+        })
+        .collect();
+    let focus_rows = focus.and_then(|f| result.consumers.iter().find(|c| c.country == f)).map(|c| {
+        (
+            c.country.to_string(),
+            c.contributions
+                .iter()
+                .map(|(s, v)| Contribution {
+                    country: s.to_string(),
+                    tonnes: *v,
+                    share_of_mean_shortfall: if c.mean_shortfall > 0.0 { v / c.mean_shortfall } else { 0.0 },
+                })
+                .collect::<Vec<_>>(),
+        )
+    });
+    if args.format == Format::Json {
+        let doc = RiskDocument {
+            mineral: &result.mineral,
+            year: result.year,
+            scenarios: result.scenarios,
+            seed: args.seed,
+            threads,
+            histogram_bins: BINS,
+            histogram_resolution_pct: 100.0 / BINS as f64,
+            mean_iterations: result.mean_iterations,
+            max_mass_balance_error: result.max_mass_balance_error,
+            non_converged: result.non_converged,
+            parameters: serde_json::json!({
+                "p_cut_base": params.p_cut_base, "p_cut_governance": params.p_cut_governance,
+                "p_ban_base": params.p_ban_base, "p_ban_governance": params.p_ban_governance,
+                "p_ban_history": params.p_ban_history, "default_governance_risk": params.default_governance_risk,
+                "severity_min": params.severity_min, "severity_max": params.severity_max,
+                "threshold": params.threshold, "stockpile_days": params.stockpile_days,
+            }),
+            sources: result
+                .sources
+                .iter()
+                .map(|s| SourceRecord {
+                    country: s.country.to_string(),
+                    governance_risk: s.governance_risk,
+                    restriction_history: s.history,
+                    p_cut: s.p_cut,
+                    p_ban: s.p_ban,
+                })
+                .collect(),
+            consumers: &records,
+            focus: focus_rows,
+            notes: &net.notes,
+        };
+        let mut out = std::io::stdout().lock();
+        serde_json::to_writer_pretty(&mut out, &doc)?;
+        writeln!(out)?;
+        return Ok(());
+    }
+    emit(args.format, &records, || {
+        let mut t = Table::new(&[
+            "country",
+            "consumption t>",
+            "basis",
+            "mean t>",
+            "mean>",
+            "VaR95>",
+            "CVaR95>",
+            "P(>thr)>",
+            "top sources of the mean",
+        ]);
+        t.title = Some(format!(
+            "Supply at risk, {} ({}): {} scenarios, seed {}, {} thread(s)",
+            result.mineral, result.year, result.scenarios, args.seed, threads
+        ));
+        for (r, c) in records.iter().zip(&result.consumers) {
+            t.row(vec![
+                r.country.clone(),
+                quantity(r.consumption_t),
+                c.basis.as_ref().map_or_else(String::new, |b| b.label().to_owned()),
+                quantity(r.mean_shortfall_t),
+                format!("{:.2}%", r.mean_shortfall_pct),
+                format!("{:.1}%", r.var95_pct),
+                format!("{:.1}%", r.cvar95_pct),
+                format!("{:.3}", r.p_exceed),
+                r.top_sources.clone(),
+            ]);
+        }
+        if let Some((country, rows)) = &focus_rows {
+            t.footer.push(format!("Contributions to {country}'s mean shortfall:"));
+            for c in rows {
+                t.footer.push(format!("  {}  {} t  {:.1}%", c.country, quantity(c.tonnes), 100.0 * c.share_of_mean_shortfall));
+            }
+        }
+        t.footer.push(format!(
+            "threshold {:.0}% of consumption; VaR/CVaR from a {BINS}-bin histogram (resolution {:.1} % of consumption); \
+             mean {:.2} re-sourcing iterations; max mass_balance_error {:.1e}; {} scenario(s) at the iteration cap",
+            100.0 * params.threshold,
+            100.0 / BINS as f64,
+            result.mean_iterations,
+            result.max_mass_balance_error,
+            result.non_converged
+        ));
+        t.footer.push(
+            "Probabilities: cut = p_cut_base + p_cut_governance × WGI risk/10; restriction = p_ban_base + \
+             p_ban_governance × WGI risk/10 + p_ban_history × (restricted before); see --help to override."
+                .to_owned(),
+        );
+        t.footer.extend(net.notes.iter().cloned());
+        t
+    })
+}
+
+/// Writes the network, the first `n` scenarios' draws and their consumer shortfalls, so a
+/// peer implementation can check it computes the same numbers.
+fn export_bench(
+    net: &critmin_network::Network,
+    mc: &MonteCarlo<'_>,
+    dir: &std::path::Path,
+    n: u64,
+    params: &RiskParams,
+) -> Result<()> {
+    std::fs::create_dir_all(dir).with_context(|| format!("creating {}", dir.display()))?;
+    let source_index: Vec<i64> = net
+        .nodes
+        .iter()
+        .map(|node| mc.sources().iter().position(|s| s.country == node.country).map_or(-1, |i| i as i64))
+        .collect();
+    let mut ws = mc.workspace();
+    let mut draws = Draws::default();
+    let mut cuts = Vec::new();
+    let mut bans = Vec::new();
+    let mut shortfalls = Vec::new();
+    for i in 0..n {
+        mc.run_one(i, &mut draws, &mut ws);
+        cuts.push(draws.cut.clone());
+        bans.push(draws.ban.clone());
+        shortfalls.push(mc.consumers().iter().map(|&c| ws.shortfall[c]).collect::<Vec<f64>>());
+    }
+    let doc = serde_json::json!({
+        "layers": net.layers.len(),
+        "node_layer": net.nodes.iter().map(|n| n.layer).collect::<Vec<_>>(),
+        "node_country": net.nodes.iter().map(|n| n.country.to_string()).collect::<Vec<_>>(),
+        "node_source": source_index,
+        "edge_from": net.edges.iter().map(|e| e.from).collect::<Vec<_>>(),
+        "edge_to": net.edges.iter().map(|e| e.to).collect::<Vec<_>>(),
+        "edge_tonnes": net.edges.iter().map(|e| e.tonnes).collect::<Vec<_>>(),
+        "stock": ws.stock,
+        "consumers": mc.consumers(),
+        "tolerance": params.convergence.tolerance,
+        "max_iterations": params.convergence.max_iterations,
+        "cut": cuts,
+        "ban": bans,
+        "shortfall": shortfalls,
+    });
+    let path = dir.join("montecarlo.json");
+    std::fs::write(&path, serde_json::to_vec(&doc)?).with_context(|| format!("writing {}", path.display()))?;
+    Ok(())
+}
