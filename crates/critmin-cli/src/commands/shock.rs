@@ -81,6 +81,9 @@ pub(crate) struct Args {
     /// Named historical scenario (see `--list`).
     #[arg(long, value_name = "NAME")]
     scenario: Option<String>,
+    /// Read the scenarios from this CSV (same columns as the embedded scenarios.csv) instead.
+    #[arg(long, value_name = "FILE")]
+    scenario_file: Option<PathBuf>,
     /// Override the severity of every row of the scenario (0–1).
     #[arg(long, value_name = "FRACTION")]
     severity: Option<f64>,
@@ -201,7 +204,13 @@ fn parse_ban(ds: &Dataset, spec: &str) -> Result<Restriction> {
 }
 
 pub(crate) fn run(ds: &Dataset, args: &Args) -> Result<()> {
-    let scenarios = Scenarios::embedded()?;
+    let scenarios = match &args.scenario_file {
+        None => Scenarios::embedded()?,
+        Some(path) => {
+            let text = std::fs::read_to_string(path).with_context(|| format!("reading {}", path.display()))?;
+            critmin_network::parse_scenarios(&path.display().to_string(), &text)?
+        }
+    };
     if args.list {
         return list(&scenarios, args.format);
     }
