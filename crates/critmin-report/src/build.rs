@@ -185,6 +185,8 @@ pub struct Report {
     pub left_out: Vec<String>,
     /// Data-quality notes worth reading, one per series that has one.
     pub quality_notes: Vec<String>,
+    /// Stress tests: named scenarios and supply at risk.
+    pub stress: crate::stress::StressTests,
 }
 
 fn series_id(c: &SeriesConcentration<'_>) -> String {
@@ -414,6 +416,7 @@ pub fn build_report(ds: &Dataset, options: &ReportOptions) -> Report {
         sources,
         left_out,
         quality_notes,
+        stress: crate::stress::build_stress_tests(ds, &options.countries),
     }
 }
 
