@@ -40,10 +40,10 @@ use crate::network::{ConsumptionBasis, Network};
 use crate::propagate::{Convergence, Workspace, propagate};
 
 /// Scenarios per chunk (fixed, so results do not depend on the thread count).
-pub const CHUNK: u64 = 256;
+pub const CHUNK: u64 = 2048;
 /// Histogram bins over the shortfall fraction 0–1 (resolution 0.1 % of consumption).
 pub const BINS: usize = 1000;
-const BATCH_CHUNKS: u64 = 32;
+const BATCH_CHUNKS: u64 = 8;
 
 /// Parameters of the Monte Carlo run; see the module documentation for the defaults.
 #[derive(Debug, Clone, PartialEq)]
@@ -228,14 +228,33 @@ impl<'a> MonteCarlo<'a> {
         }
     }
 
-    /// Writes `draws` into the workspace (cuts per node, allowed fraction per edge).
+    /// Writes `draws` into the workspace: cuts per node, and allowed fractions on the foreign
+    /// edges of restricting countries. Only the edges of the previous and the new restricting
+    /// nodes are touched.
     pub fn apply(&self, draws: &Draws, ws: &mut Workspace) {
-        for (n, &s) in self.node_source.iter().enumerate() {
-            ws.cut[n] = if s == u32::MAX { 0.0 } else { draws.cut[s as usize] };
+        for &n in &ws.restricted_nodes {
+            let n = n as usize;
+            for k in self.net.out_edges(n) {
+                ws.allowed[k] = 1.0;
+            }
+            ws.restricted[n] = false;
         }
-        for (k, e) in self.net.edges.iter().enumerate() {
-            let s = self.node_source[e.from as usize];
-            ws.allowed[k] = if self.edge_foreign[k] && s != u32::MAX { 1.0 - draws.ban[s as usize] } else { 1.0 };
+        ws.restricted_nodes.clear();
+        for (n, &s) in self.node_source.iter().enumerate() {
+            if s == u32::MAX {
+                continue;
+            }
+            ws.cut[n] = draws.cut[s as usize];
+            let ban = draws.ban[s as usize];
+            if ban > 0.0 {
+                for k in self.net.out_edges(n) {
+                    if self.edge_foreign[k] {
+                        ws.allowed[k] = 1.0 - ban;
+                    }
+                }
+                ws.restricted[n] = true;
+                ws.restricted_nodes.push(n as u32);
+            }
         }
     }
 
@@ -253,13 +272,27 @@ impl<'a> MonteCarlo<'a> {
         propagate(self.net, ws, self.params.convergence)
     }
 
-    fn run_chunk(&self, chunk: u64, ws: &mut Workspace, draws: &mut Draws, loss: &mut [f64]) -> Accumulator {
+    fn scratch(&self) -> Scratch {
+        let n = self.sources.len();
+        Scratch {
+            ws: self.workspace(),
+            draws: Draws::default(),
+            loss: vec![0.0; n],
+            hit: Vec::with_capacity(n),
+            fractions: vec![0.0; self.consumers.len() * CHUNK as usize],
+        }
+    }
+
+    fn run_chunk(&self, chunk: u64, scratch: &mut Scratch) -> Accumulator {
+        let Scratch { ws, draws, loss, hit, fractions } = scratch;
         let c = self.consumers.len();
         let s = self.sources.len();
         let mut acc = Accumulator::new(c, s);
         let start = chunk * CHUNK;
         let end = (start + CHUNK).min(self.params.scenarios);
+        let stride = CHUNK as usize;
         for index in start..end {
+            let slot = (index - start) as usize;
             let outcome = self.run_one(index, draws, ws);
             acc.scenarios += 1;
             acc.iterations += u64::from(outcome.iterations);
@@ -271,7 +304,13 @@ impl<'a> MonteCarlo<'a> {
                     loss[src as usize] += ws.cut_loss[n] + ws.stranded[n];
                 }
             }
-            let total_loss: f64 = loss.iter().sum();
+            hit.clear();
+            hit.extend(loss.iter().enumerate().filter(|(_, l)| **l > 0.0).map(|(j, &l)| (j, l)));
+            let total_loss: f64 = hit.iter().map(|(_, l)| l).sum();
+            // Each disrupted source's weight in this scenario's shortfalls.
+            for (_, l) in hit.iter_mut() {
+                *l /= total_loss;
+            }
             for (i, &n) in self.consumers.iter().enumerate() {
                 let need = self.net.baseline_input(n);
                 let short = ws.shortfall[n];
@@ -280,19 +319,28 @@ impl<'a> MonteCarlo<'a> {
                 if frac > self.params.threshold {
                     acc.exceed[i] += 1;
                 }
-                if frac <= 1e-12 {
+                // Histogram updates are deferred to the end of the chunk, consumer by
+                // consumer, so each consumer's bins stay in cache.
+                fractions[i * stride + slot] = if frac <= 1e-12 { 0.0 } else { frac };
+                if frac > 1e-12 {
+                    let row = &mut acc.contrib[i * s..(i + 1) * s];
+                    for &(j, w) in hit.iter() {
+                        row[j] += short * w;
+                    }
+                }
+            }
+        }
+        let n = (end - start) as usize;
+        for i in 0..c {
+            let counts = &mut acc.count[i * BINS..(i + 1) * BINS];
+            let sums = &mut acc.bin_sum[i * BINS..(i + 1) * BINS];
+            for &frac in &fractions[i * stride..i * stride + n] {
+                if frac <= 0.0 {
                     acc.zero[i] += 1;
                 } else {
                     let b = ((frac * BINS as f64) as usize).min(BINS - 1);
-                    acc.count[i * BINS + b] += 1;
-                    acc.bin_sum[i * BINS + b] += frac;
-                    if total_loss > 0.0 {
-                        for (j, &l) in loss.iter().enumerate() {
-                            if l > 0.0 {
-                                acc.contrib[i * s + j] += short * l / total_loss;
-                            }
-                        }
-                    }
+                    counts[b] += 1;
+                    sums[b] += frac;
                 }
             }
         }
@@ -309,10 +357,7 @@ impl<'a> MonteCarlo<'a> {
             let batch_end = (batch_start + BATCH_CHUNKS).min(chunks);
             let parts: Vec<Accumulator> = (batch_start..batch_end)
                 .into_par_iter()
-                .map_init(
-                    || (self.workspace(), Draws::default(), vec![0.0; self.sources.len()]),
-                    |(ws, draws, loss), chunk| self.run_chunk(chunk, ws, draws, loss),
-                )
+                .map_init(|| self.scratch(), |scratch, chunk| self.run_chunk(chunk, scratch))
                 .collect();
             for p in &parts {
                 total.merge(p);
@@ -407,6 +452,16 @@ fn tail(zero: u64, counts: &[u32], sums: &[f64], n: u64) -> (f64, f64) {
         need -= take;
     }
     (var, sum / k as f64)
+}
+
+/// Per-worker buffers, allocated once per worker.
+struct Scratch {
+    ws: Workspace,
+    draws: Draws,
+    loss: Vec<f64>,
+    hit: Vec<(usize, f64)>,
+    /// Shortfall fraction per (consumer, scenario of the chunk), consumer-major.
+    fractions: Vec<f64>,
 }
 
 #[derive(Debug, Clone)]

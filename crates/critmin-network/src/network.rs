@@ -157,6 +157,8 @@ pub struct Network {
     in_edges: Vec<u32>,
     output: Vec<f64>,
     input: Vec<f64>,
+    layer_flow: Vec<f64>,
+    total_flow: f64,
 }
 
 impl Network {
@@ -216,6 +218,11 @@ impl Network {
             out_start[i + 1] += out_start[i];
             in_start[i + 1] += in_start[i];
         }
+        let mut layer_flow = vec![0.0; layers.len()];
+        for e in &edges {
+            layer_flow[nodes[e.from as usize].layer] += e.tonnes;
+        }
+        let total_flow = layer_flow.iter().sum();
         let mut in_edges = vec![0u32; edges.len()];
         let mut fill = in_start.clone();
         for (k, e) in edges.iter().enumerate() {
@@ -235,6 +242,8 @@ impl Network {
             in_edges,
             output,
             input,
+            layer_flow,
+            total_flow,
         })
     }
 
@@ -287,7 +296,12 @@ impl Network {
 
     /// Sum of all baseline edge flows, tonnes.
     pub fn total_flow(&self) -> f64 {
-        self.edges.iter().map(|e| e.tonnes).sum()
+        self.total_flow
+    }
+
+    /// Sum of the baseline flows leaving layer `l`, tonnes.
+    pub fn layer_flow(&self, l: usize) -> f64 {
+        self.layer_flow[l]
     }
 
     /// Builds the network from bilateral trade flows of one mineral and year.

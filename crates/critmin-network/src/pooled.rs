@@ -1,7 +1,7 @@
 //! The pooled-market estimate of a mineral's stage network, from the embedded production data
 //! when no trade flows are loaded.
 //!
-//! Rule (documented in `DESIGN.md`, "Network and shocks"):
+//! Rule (the documented pooled-market estimate; README "Stress tests" summarises it):
 //! - **Layers**: the chain stages (mining, processing) for which one source edition has a
 //!   non-capacity series of the mineral in one year, preferring the source and year that
 //!   cover the most stages, then the latest year; then a consumption layer.

@@ -25,7 +25,10 @@
 //! are accumulated separately and their difference is reported as `mass_balance_error`
 //! (relative to the total baseline flow).
 //!
-//! The hot loop works in a preallocated [`Workspace`]: no allocation per scenario.
+//! The hot loop works in a preallocated [`Workspace`]: no allocation per scenario. It is
+//! sparse in the edges: a buyer's inputs are tracked as a deficit against its baseline, and
+//! only suppliers that are disrupted (cut, short of inputs, or restricted) walk their edges;
+//! re-sourcing walks only the edges of suppliers with spare supply. Node loops stay dense.
 
 use crate::network::Network;
 
@@ -63,16 +66,21 @@ pub struct Outcome {
 }
 
 /// Preallocated buffers for one propagation; reuse it across scenarios on one thread.
+///
+/// Inputs: `cut`, `allowed` (with `restricted` kept in step: call [`Workspace::mark_restrictions`]
+/// after writing `allowed` directly) and `stock`. Outputs: the other public vectors.
 #[derive(Debug, Clone)]
 pub struct Workspace {
-    /// Capacity cut per node (fraction 0–1). Set before [`propagate`].
+    /// Capacity cut per node (fraction 0–1).
     pub cut: Vec<f64>,
-    /// Allowed fraction per edge (1 − export-restriction severity). Set before [`propagate`].
+    /// Allowed fraction per edge (1 − export-restriction severity).
     pub allowed: Vec<f64>,
-    /// Stock per node, tonnes. Set before [`propagate`].
+    /// Per node: whether any of its outgoing edges has an allowed fraction below 1.
+    pub restricted: Vec<bool>,
+    /// Nodes currently marked restricted (so a shock can be undone without a full pass).
+    pub restricted_nodes: Vec<u32>,
+    /// Stock per node, tonnes.
     pub stock: Vec<f64>,
-    /// Flow per edge after propagation, tonnes.
-    pub flow: Vec<f64>,
     /// Inputs received per node, tonnes.
     pub received: Vec<f64>,
     /// Stock drawn per node, tonnes.
@@ -87,6 +95,8 @@ pub struct Workspace {
     pub input_loss: Vec<f64>,
     /// Available supply the node could not sell (restricted or no buyer), tonnes.
     pub stranded: Vec<f64>,
+    deficit: Vec<f64>,
+    weight: Vec<f64>,
     request: Vec<f64>,
     asked: Vec<f64>,
 }
@@ -99,8 +109,9 @@ impl Workspace {
         Workspace {
             cut: vec![0.0; n],
             allowed: vec![1.0; e],
+            restricted: vec![false; n],
+            restricted_nodes: Vec::with_capacity(n),
             stock: vec![0.0; n],
-            flow: vec![0.0; e],
             received: vec![0.0; n],
             drawn: vec![0.0; n],
             shortfall: vec![0.0; n],
@@ -108,6 +119,8 @@ impl Workspace {
             cut_loss: vec![0.0; n],
             input_loss: vec![0.0; n],
             stranded: vec![0.0; n],
+            deficit: vec![0.0; n],
+            weight: vec![0.0; n],
             request: vec![0.0; e],
             asked: vec![0.0; n],
         }
@@ -117,6 +130,20 @@ impl Workspace {
     pub fn clear_shock(&mut self) {
         self.cut.fill(0.0);
         self.allowed.fill(1.0);
+        self.restricted.fill(false);
+        self.restricted_nodes.clear();
+    }
+
+    /// Recomputes `restricted` and `restricted_nodes` from `allowed` (one pass over the edges).
+    pub fn mark_restrictions(&mut self, net: &Network) {
+        self.restricted_nodes.clear();
+        for n in 0..net.nodes.len() {
+            let r = net.out_edges(n).any(|k| self.allowed[k] < 1.0);
+            self.restricted[n] = r;
+            if r {
+                self.restricted_nodes.push(n as u32);
+            }
+        }
     }
 
     /// Sets every node's stock to `days` of its baseline input.
@@ -132,8 +159,9 @@ pub fn propagate(net: &Network, ws: &mut Workspace, conv: Convergence) -> Outcom
     let Workspace {
         cut,
         allowed,
+        restricted,
+        restricted_nodes: _,
         stock,
-        flow,
         received,
         drawn,
         shortfall,
@@ -141,10 +169,12 @@ pub fn propagate(net: &Network, ws: &mut Workspace, conv: Convergence) -> Outcom
         cut_loss,
         input_loss,
         stranded,
+        deficit,
+        weight,
         request,
         asked,
     } = ws;
-    received.fill(0.0);
+    deficit.fill(0.0);
     drawn.fill(0.0);
     shortfall.fill(0.0);
     let mut outcome = Outcome { converged: true, ..Outcome::default() };
@@ -152,71 +182,80 @@ pub fn propagate(net: &Network, ws: &mut Workspace, conv: Convergence) -> Outcom
     for l in 0..net.consumption_layer() {
         let suppliers = net.layer_nodes(l);
         let buyers = net.layer_nodes(l + 1);
-        let mut layer_flow = 0.0;
-        // 1–2. Available supply and proportional allocation.
+        let threshold = conv.tolerance * net.layer_flow(l);
+        let mut any_spare = false;
+        // 1–2. Available supply and proportional allocation (only disrupted suppliers walk
+        // their edges; the others ship their baseline).
         for n in suppliers.clone() {
             let base = net.baseline_output(n);
             let c = cut[n].clamp(0.0, 1.0);
             let need = net.baseline_input(n);
-            let ratio = if need > 0.0 { ((received[n] + drawn[n]) / need).min(1.0) } else { 1.0 };
+            let ratio = if need > 0.0 { ((need - deficit[n] + drawn[n]) / need).min(1.0) } else { 1.0 };
             let avail = base * (1.0 - c).min(ratio);
             cut_loss[n] = base * c;
             input_loss[n] = base * (1.0 - c) - avail;
             output[n] = avail;
+            if c <= 0.0 && ratio >= 1.0 && !restricted[n] {
+                stranded[n] = 0.0;
+                continue;
+            }
             let range = net.out_edges(n);
-            let mut offered = 0.0;
-            for k in range.clone() {
-                offered += edges[k].tonnes * allowed[k];
+            if restricted[n] {
+                let mut offered = 0.0;
+                for k in range.clone() {
+                    offered += edges[k].tonnes * allowed[k];
+                }
+                let scale = if offered > avail { avail / offered } else { 1.0 };
+                let mut sold = 0.0;
+                for k in range {
+                    let x = edges[k].tonnes * allowed[k] * scale;
+                    deficit[edges[k].to as usize] += edges[k].tonnes - x;
+                    sold += x;
+                }
+                stranded[n] = avail - sold;
+            } else {
+                // Unrestricted: everything is offered (the baseline output, ≥ avail), so every
+                // buyer is cut by the same fraction and nothing is left unsold.
+                let short = 1.0 - avail / base;
+                for k in range {
+                    deficit[edges[k].to as usize] += edges[k].tonnes * short;
+                }
+                stranded[n] = 0.0;
             }
-            let scale = if offered > avail { avail / offered } else { 1.0 };
-            let mut sold = 0.0;
-            for k in range {
-                let x = edges[k].tonnes * allowed[k] * scale;
-                flow[k] = x;
-                received[edges[k].to as usize] += x;
-                sold += x;
-                layer_flow += edges[k].tonnes;
-            }
-            stranded[n] = avail - sold;
+            any_spare |= stranded[n] > threshold;
         }
         // 3. Re-sourcing from suppliers with spare supply, to a fixed point.
-        let threshold = conv.tolerance * layer_flow;
         let mut iterations = 0;
-        loop {
+        while any_spare {
             if iterations >= conv.max_iterations {
                 outcome.converged = false;
                 break;
             }
-            for n in suppliers.clone() {
-                asked[n] = 0.0;
-            }
-            let mut any = false;
             for d in buyers.clone() {
-                let gap = net.baseline_input(d) - received[d];
-                if gap <= threshold {
-                    continue;
-                }
-                let mut weight = 0.0;
-                for &k in net.in_edges(d) {
-                    let k = k as usize;
-                    let s = edges[k].from as usize;
-                    if allowed[k] >= 1.0 && stranded[s] > threshold {
-                        weight += edges[k].tonnes;
+                weight[d] = 0.0;
+            }
+            for s in suppliers.clone() {
+                if stranded[s] > threshold {
+                    for k in net.out_edges(s) {
+                        let d = edges[k].to as usize;
+                        if allowed[k] >= 1.0 && deficit[d] > threshold {
+                            weight[d] += edges[k].tonnes;
+                        }
                     }
                 }
-                if weight <= 0.0 {
-                    continue;
-                }
-                for &k in net.in_edges(d) {
-                    let k = k as usize;
-                    let s = edges[k].from as usize;
-                    if allowed[k] >= 1.0 && stranded[s] > threshold {
-                        let q = gap * edges[k].tonnes / weight;
-                        request[k] = q;
-                        asked[s] += q;
-                        any = true;
-                    } else {
-                        request[k] = 0.0;
+            }
+            let mut any = false;
+            for s in suppliers.clone() {
+                asked[s] = 0.0;
+                if stranded[s] > threshold {
+                    for k in net.out_edges(s) {
+                        let d = edges[k].to as usize;
+                        if allowed[k] >= 1.0 && deficit[d] > threshold {
+                            let q = deficit[d] * edges[k].tonnes / weight[d];
+                            request[k] = q;
+                            asked[s] += q;
+                            any = true;
+                        }
                     }
                 }
             }
@@ -225,36 +264,21 @@ pub fn propagate(net: &Network, ws: &mut Workspace, conv: Convergence) -> Outcom
             }
             iterations += 1;
             let mut moved = 0.0;
-            for d in buyers.clone() {
-                let gap = net.baseline_input(d) - received[d];
-                if gap <= threshold {
+            for s in suppliers.clone() {
+                if asked[s] <= 0.0 {
                     continue;
                 }
-                for &k in net.in_edges(d) {
-                    let k = k as usize;
+                let grant = if asked[s] > stranded[s] { stranded[s] / asked[s] } else { 1.0 };
+                for k in net.out_edges(s) {
                     let q = request[k];
-                    if q <= 0.0 {
-                        continue;
-                    }
-                    request[k] = 0.0;
-                    let s = edges[k].from as usize;
-                    let grant = if asked[s] > stranded[s] { stranded[s] / asked[s] } else { 1.0 };
-                    let add = q * grant;
-                    flow[k] += add;
-                    received[d] += add;
-                    moved += add;
-                }
-            }
-            // Spare supply falls by what each supplier granted (done after the buyer pass so
-            // every buyer saw the same grant fractions).
-            for n in suppliers.clone() {
-                if asked[n] > 0.0 {
-                    let granted = asked[n].min(stranded[n]);
-                    stranded[n] -= granted;
-                    if stranded[n] < 0.0 {
-                        stranded[n] = 0.0;
+                    if q > 0.0 {
+                        request[k] = 0.0;
+                        let add = q * grant;
+                        deficit[edges[k].to as usize] -= add;
+                        moved += add;
                     }
                 }
+                stranded[s] = (stranded[s] - asked[s].min(stranded[s])).max(0.0);
             }
             if moved <= threshold {
                 break;
@@ -263,7 +287,7 @@ pub fn propagate(net: &Network, ws: &mut Workspace, conv: Convergence) -> Outcom
         outcome.iterations += iterations;
         // 4. Reserves, then shortfall.
         for d in buyers {
-            let gap = (net.baseline_input(d) - received[d]).max(0.0);
+            let gap = deficit[d].max(0.0);
             let take = gap.min(stock[d]);
             drawn[d] = take;
             shortfall[d] = gap - take;
@@ -272,6 +296,7 @@ pub fn propagate(net: &Network, ws: &mut Workspace, conv: Convergence) -> Outcom
     let mut lost = 0.0;
     let mut covered = 0.0;
     for n in 0..net.nodes.len() {
+        received[n] = net.baseline_input(n) - deficit[n];
         if net.nodes[n].layer < net.consumption_layer() {
             lost += cut_loss[n] + input_loss[n] + stranded[n];
         } else {

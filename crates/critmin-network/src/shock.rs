@@ -138,6 +138,7 @@ pub fn apply_shock(
             }
         }
     }
+    ws.mark_restrictions(net);
     Ok(())
 }
 
