@@ -10,7 +10,9 @@ use support::{as_f64, as_str, critmin, records, tmp};
 #[test]
 fn every_named_scenario_runs_end_to_end() {
     let dir = tmp();
-    let list = critmin(dir.path(), &["shock", "--list", "--format", "json"]).success().json();
+    let list = critmin(dir.path(), &["shock", "--list", "--format", "json"])
+        .success()
+        .json();
     let rows = records(&list);
     assert!(rows.len() >= 8);
     let mut seen = std::collections::BTreeSet::new();
@@ -24,16 +26,33 @@ fn every_named_scenario_runs_end_to_end() {
         }
         let run = critmin(
             dir.path(),
-            &["shock", "--scenario", name, "--mineral", mineral, "--stockpile-days", "30", "--format", "json"],
+            &[
+                "shock",
+                "--scenario",
+                name,
+                "--mineral",
+                mineral,
+                "--stockpile-days",
+                "30",
+                "--format",
+                "json",
+            ],
         );
         if mineral == "germanium" {
             // USGS MCS 2025 publishes no country figures for germanium.
             let run = run.fails_with(1);
-            assert!(run.stderr.contains("no production series of germanium"), "{}", run.stderr);
+            assert!(
+                run.stderr.contains("no production series of germanium"),
+                "{}",
+                run.stderr
+            );
             continue;
         }
         let doc = run.success().json();
-        assert!(as_f64(&doc["mass_balance_error"], "mass_balance_error") <= 1e-9, "{name}");
+        assert!(
+            as_f64(&doc["mass_balance_error"], "mass_balance_error") <= 1e-9,
+            "{name}"
+        );
         assert!(as_f64(&doc["lost_supply_t"], "lost") > 0.0, "{name}");
         assert!(doc["iterations"].as_u64().is_some());
         let nodes = records(&doc["nodes"]);
@@ -53,7 +72,15 @@ fn every_named_scenario_runs_end_to_end() {
 #[test]
 fn cuts_and_bans_in_every_format() {
     let dir = tmp();
-    let args = ["shock", "--mineral", "cobalt", "--cut", "COD:mining:0.5", "--ban", "CHN:processing:USA"];
+    let args = [
+        "shock",
+        "--mineral",
+        "cobalt",
+        "--cut",
+        "COD:mining:0.5",
+        "--ban",
+        "CHN:processing:USA",
+    ];
     let table = critmin(dir.path(), &args).success();
     assert!(table.stdout.contains("mass_balance_error"), "{}", table.stdout);
     assert!(table.stdout.contains("usgs-salient"), "{}", table.stdout);
@@ -61,7 +88,15 @@ fn cuts_and_bans_in_every_format() {
     csv_args.extend(["--format", "csv"]);
     let csv = critmin(dir.path(), &csv_args).success();
     let header = csv.stdout.lines().next().unwrap();
-    for col in ["stage", "country", "shortfall_t", "shortfall_pct", "consumption_basis", "iterations", "mass_balance_error"] {
+    for col in [
+        "stage",
+        "country",
+        "shortfall_t",
+        "shortfall_pct",
+        "consumption_basis",
+        "iterations",
+        "mass_balance_error",
+    ] {
         assert!(header.split(',').any(|h| h == col), "{col} missing from {header}");
     }
     let mut json_args = args.to_vec();
@@ -77,18 +112,37 @@ fn cuts_and_bans_in_every_format() {
     assert!(as_f64(&usa["shortfall_pct"], "pct") > 0.0);
     assert!(as_str(&usa["consumption_basis"], "basis").contains("mcs2025-cobal_salient.csv"));
     // A group destination works too.
-    critmin(dir.path(), &["shock", "--mineral", "cobalt", "--ban", "COD:mining:feoc:0.8"]).success();
+    critmin(
+        dir.path(),
+        &["shock", "--mineral", "cobalt", "--ban", "COD:mining:feoc:0.8"],
+    )
+    .success();
 }
 
 #[test]
 fn bad_shock_input_is_refused_with_a_reason() {
     let dir = tmp();
     let cases: [(&[&str], &str); 5] = [
-        (&["shock", "--mineral", "cobalt", "--cut", "COD:smelting:0.5"], "expected mining, processing or manufacturing"),
-        (&["shock", "--mineral", "cobalt", "--cut", "COD:mining:1.5"], "expected a fraction between 0 and 1"),
-        (&["shock", "--mineral", "cobalt", "--ban", "XXX:mining"], "unknown country `XXX`"),
-        (&["shock", "--scenario", "no-such-thing"], "unknown scenario `no-such-thing`"),
-        (&["shock", "--mineral", "cobalt", "--ban", "USA:mining"], "USA has no mining node"),
+        (
+            &["shock", "--mineral", "cobalt", "--cut", "COD:smelting:0.5"],
+            "expected mining, processing or manufacturing",
+        ),
+        (
+            &["shock", "--mineral", "cobalt", "--cut", "COD:mining:1.5"],
+            "expected a fraction between 0 and 1",
+        ),
+        (
+            &["shock", "--mineral", "cobalt", "--ban", "XXX:mining"],
+            "unknown country `XXX`",
+        ),
+        (
+            &["shock", "--scenario", "no-such-thing"],
+            "unknown scenario `no-such-thing`",
+        ),
+        (
+            &["shock", "--mineral", "cobalt", "--ban", "USA:mining"],
+            "USA has no mining node",
+        ),
     ];
     for (args, message) in cases {
         let run = critmin(dir.path(), args).fails_with(1);
@@ -115,7 +169,11 @@ fn bad_scenario_files_are_rejected_with_line_numbers() {
         format!("{file}:3: column `start`: value `2025-13-01`: a date YYYY-MM-DD"),
         format!("{file}:3: column `citation`: value ``: a non-empty text"),
     ] {
-        assert!(run.stderr.contains(&expected), "missing `{expected}` in:\n{}", run.stderr);
+        assert!(
+            run.stderr.contains(&expected),
+            "missing `{expected}` in:\n{}",
+            run.stderr
+        );
     }
     assert!(!run.stderr.contains(":2:"), "{}", run.stderr);
 }
@@ -127,8 +185,19 @@ fn risk_is_reproducible_and_independent_of_threads() {
         critmin(
             dir.path(),
             &[
-                "risk", "--mineral", "cobalt", "--scenarios", "2000", "--seed", "5", "--threads", threads, "--country",
-                "IND", "--format", "json",
+                "risk",
+                "--mineral",
+                "cobalt",
+                "--scenarios",
+                "2000",
+                "--seed",
+                "5",
+                "--threads",
+                threads,
+                "--country",
+                "IND",
+                "--format",
+                "json",
             ],
         )
         .success()

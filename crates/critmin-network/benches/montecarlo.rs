@@ -11,13 +11,19 @@ use critmin_network::{Draws, MonteCarlo, Network, PooledOptions, RiskParams, poo
 /// A deterministic 200-country, two-stage trade network (60 miners, 40 refiners, 200 consumers).
 fn synthetic() -> Network {
     let code = |i: usize| -> CountryCode {
-        let b = [b'A' + (i / 26 / 26 % 26) as u8, b'A' + (i / 26 % 26) as u8, b'A' + (i % 26) as u8];
+        let b = [
+            b'A' + (i / 26 / 26 % 26) as u8,
+            b'A' + (i / 26 % 26) as u8,
+            b'A' + (i % 26) as u8,
+        ];
         CountryCode::from_bytes(b).unwrap()
     };
     let mut flows = Vec::new();
     let mut state = 12345u64;
     let mut next = || {
-        state = state.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+        state = state
+            .wrapping_mul(6364136223846793005)
+            .wrapping_add(1442695040888963407);
         (state >> 11) as f64 / (1u64 << 53) as f64
     };
     let flow = |e: usize, i: usize, stage, t| MineralFlow {
@@ -52,18 +58,28 @@ fn bench(c: &mut Criterion) {
     let cobalt = pooled_market(&ds, &MineralId("cobalt".into()), &PooledOptions::default()).unwrap();
     let networks = [("cobalt-pooled", cobalt), ("synthetic-200", synthetic())];
     for (name, net) in &networks {
-        let params = RiskParams { scenarios: 2048, seed: 1, stockpile_days: 20.0, ..RiskParams::default() };
+        let params = RiskParams {
+            scenarios: 2048,
+            seed: 1,
+            stockpile_days: 20.0,
+            ..RiskParams::default()
+        };
         let mc = MonteCarlo::new(net, params, &|_| Some(5.0), &BTreeSet::new()).unwrap();
         let mut ws = mc.workspace();
         let mut draws = Draws::default();
         let mut i = 0u64;
-        c.bench_function(&format!("propagate one scenario ({name}, {} edges)", net.edges.len()), |b| {
-            b.iter(|| {
-                i += 1;
-                mc.run_one(i, &mut draws, &mut ws)
-            })
+        c.bench_function(
+            &format!("propagate one scenario ({name}, {} edges)", net.edges.len()),
+            |b| {
+                b.iter(|| {
+                    i += 1;
+                    mc.run_one(i, &mut draws, &mut ws)
+                })
+            },
+        );
+        c.bench_function(&format!("monte carlo 2048 scenarios ({name})"), |b| {
+            b.iter(|| mc.run(&|_| {}))
         });
-        c.bench_function(&format!("monte carlo 2048 scenarios ({name})"), |b| b.iter(|| mc.run(&|_| {})));
     }
 }
 

@@ -122,7 +122,13 @@ pub fn parse_mapping(file: &str, text: &str) -> Result<Vec<ConsumptionSource>, L
                 Ok(r) => r,
                 Err(e) => {
                     let line = e.position().map_or(0, |p| p.line());
-                    problems.push(problem(file, line, None, None, format!("a well-formed CSV record ({e})")));
+                    problems.push(problem(
+                        file,
+                        line,
+                        None,
+                        None,
+                        format!("a well-formed CSV record ({e})"),
+                    ));
                     continue;
                 }
             };
@@ -158,7 +164,13 @@ pub fn parse_mapping(file: &str, text: &str) -> Result<Vec<ConsumptionSource>, L
             let tonnes_per_unit = match factor.parse::<f64>() {
                 Ok(v) if v.is_finite() && v > 0.0 => v,
                 _ => {
-                    problems.push(problem(file, line, Some("tonnes_per_unit"), Some(&factor), "a positive number"));
+                    problems.push(problem(
+                        file,
+                        line,
+                        Some("tonnes_per_unit"),
+                        Some(&factor),
+                        "a positive number",
+                    ));
                     0.0
                 }
             };
@@ -175,7 +187,11 @@ pub fn parse_mapping(file: &str, text: &str) -> Result<Vec<ConsumptionSource>, L
             });
         }
     }
-    if problems.is_empty() { Ok(out) } else { Err(LoadError::Invalid(problems)) }
+    if problems.is_empty() {
+        Ok(out)
+    } else {
+        Err(LoadError::Invalid(problems))
+    }
 }
 
 /// US consumption of `mineral` in `year` (or the latest earlier year with a figure, or else
@@ -185,7 +201,9 @@ pub fn us_consumption(mineral: &str, year: u16) -> Option<UsConsumption> {
     let sources = consumption_sources().ok()?;
     let src = sources.iter().find(|s| s.mineral == mineral)?;
     let (_, text) = SALIENT_FILES.iter().find(|(n, _)| *n == src.file)?;
-    let mut reader = csv::ReaderBuilder::new().flexible(true).from_reader(text.trim_start_matches('\u{feff}').as_bytes());
+    let mut reader = csv::ReaderBuilder::new()
+        .flexible(true)
+        .from_reader(text.trim_start_matches('\u{feff}').as_bytes());
     let header = reader.headers().ok()?.clone();
     let year_col = header.iter().position(|h| h.trim() == "Year")?;
     let col = header.iter().position(|h| h.trim() == src.column)?;
@@ -195,8 +213,15 @@ pub fn us_consumption(mineral: &str, year: u16) -> Option<UsConsumption> {
     for (i, record) in reader.records().enumerate() {
         let Ok(record) = record else { continue };
         let line = i as u64 + 2;
-        let Some(y) = record.get(year_col).and_then(|v| v.trim().parse::<u16>().ok()) else { continue };
-        let Some(v) = record.get(col).and_then(|v| v.trim().replace(',', "").parse::<f64>().ok()) else { continue };
+        let Some(y) = record.get(year_col).and_then(|v| v.trim().parse::<u16>().ok()) else {
+            continue;
+        };
+        let Some(v) = record
+            .get(col)
+            .and_then(|v| v.trim().replace(',', "").parse::<f64>().ok())
+        else {
+            continue;
+        };
         let candidate = UsConsumption {
             tonnes: v * src.tonnes_per_unit,
             year: y,
@@ -260,8 +285,19 @@ mod tests {
                     cobalt,mcs2025-cobal_salient.csv,Missing,t,-2,\n";
         let err = parse_mapping("m.csv", text).unwrap_err();
         let msgs: Vec<String> = err.problems().iter().map(|p| p.to_string()).collect();
-        assert!(msgs[0].starts_with("m.csv:2: column `file`: value `nope.csv`"), "{msgs:?}");
-        assert!(msgs.iter().any(|m| m.starts_with("m.csv:3: column `column`: value `Missing`")), "{msgs:?}");
-        assert!(msgs.iter().any(|m| m.starts_with("m.csv:3: column `tonnes_per_unit`: value `-2`")), "{msgs:?}");
+        assert!(
+            msgs[0].starts_with("m.csv:2: column `file`: value `nope.csv`"),
+            "{msgs:?}"
+        );
+        assert!(
+            msgs.iter()
+                .any(|m| m.starts_with("m.csv:3: column `column`: value `Missing`")),
+            "{msgs:?}"
+        );
+        assert!(
+            msgs.iter()
+                .any(|m| m.starts_with("m.csv:3: column `tonnes_per_unit`: value `-2`")),
+            "{msgs:?}"
+        );
     }
 }

@@ -7,15 +7,25 @@ use critmin_data::{LoadError, Problem};
 use critmin_model::{ChainStage, CountryCode, MineralFlow, MineralId};
 
 /// The header of a flows file.
-pub const FLOW_COLUMNS: [&str; 8] =
-    ["year", "exporter", "importer", "mineral", "stage", "contained_tonnes", "value_kusd", "lumped"];
+pub const FLOW_COLUMNS: [&str; 8] = [
+    "year",
+    "exporter",
+    "importer",
+    "mineral",
+    "stage",
+    "contained_tonnes",
+    "value_kusd",
+    "lumped",
+];
 
 /// Parses a flows CSV; `file` names it in messages.
 pub fn parse_flows(file: &str, text: &str) -> Result<Vec<MineralFlow>, LoadError> {
     let mut problems = Vec::new();
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
     let mut reader = csv::ReaderBuilder::new().from_reader(text.as_bytes());
-    let header_ok = reader.headers().is_ok_and(|h| h.iter().map(str::trim).eq(FLOW_COLUMNS.iter().copied()));
+    let header_ok = reader
+        .headers()
+        .is_ok_and(|h| h.iter().map(str::trim).eq(FLOW_COLUMNS.iter().copied()));
     if !header_ok {
         return Err(LoadError::Invalid(vec![Problem {
             file: file.to_owned(),
@@ -113,7 +123,11 @@ pub fn parse_flows(file: &str, text: &str) -> Result<Vec<MineralFlow>, LoadError
             });
         }
     }
-    if problems.is_empty() { Ok(flows) } else { Err(LoadError::Invalid(problems)) }
+    if problems.is_empty() {
+        Ok(flows)
+    } else {
+        Err(LoadError::Invalid(problems))
+    }
 }
 
 #[cfg(test)]

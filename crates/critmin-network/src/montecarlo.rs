@@ -163,7 +163,9 @@ impl<'a> MonteCarlo<'a> {
         ];
         for (name, v) in fractions {
             if !(0.0..=1.0).contains(&v) {
-                return Err(NetworkError::Shock(format!("{name} = {v}: expected a fraction between 0 and 1")));
+                return Err(NetworkError::Shock(format!(
+                    "{name} = {v}: expected a fraction between 0 and 1"
+                )));
             }
         }
         if params.severity_min > params.severity_max {
@@ -176,8 +178,7 @@ impl<'a> MonteCarlo<'a> {
             return Err(NetworkError::Shock("stockpile days: expected a number ≥ 0".into()));
         }
         let cl = net.consumption_layer();
-        let supplying: BTreeSet<CountryCode> =
-            net.nodes.iter().filter(|n| n.layer < cl).map(|n| n.country).collect();
+        let supplying: BTreeSet<CountryCode> = net.nodes.iter().filter(|n| n.layer < cl).map(|n| n.country).collect();
         let sources: Vec<SourceRisk> = supplying
             .iter()
             .map(|&c| {
@@ -189,20 +190,37 @@ impl<'a> MonteCarlo<'a> {
                     governance_risk: g,
                     history: h,
                     p_cut: (params.p_cut_base + params.p_cut_governance * gr).min(1.0),
-                    p_ban: (params.p_ban_base + params.p_ban_governance * gr + if h { params.p_ban_history } else { 0.0 })
-                        .min(1.0),
+                    p_ban: (params.p_ban_base
+                        + params.p_ban_governance * gr
+                        + if h { params.p_ban_history } else { 0.0 })
+                    .min(1.0),
                 }
             })
             .collect();
         let node_source = net
             .nodes
             .iter()
-            .map(|n| sources.iter().position(|s| s.country == n.country).map_or(u32::MAX, |i| i as u32))
+            .map(|n| {
+                sources
+                    .iter()
+                    .position(|s| s.country == n.country)
+                    .map_or(u32::MAX, |i| i as u32)
+            })
             .collect();
-        let edge_foreign =
-            net.edges.iter().map(|e| net.nodes[e.from as usize].country != net.nodes[e.to as usize].country).collect();
+        let edge_foreign = net
+            .edges
+            .iter()
+            .map(|e| net.nodes[e.from as usize].country != net.nodes[e.to as usize].country)
+            .collect();
         let consumers = net.layer_nodes(cl).collect();
-        Ok(MonteCarlo { net, params, sources, node_source, edge_foreign, consumers })
+        Ok(MonteCarlo {
+            net,
+            params,
+            sources,
+            node_source,
+            edge_foreign,
+            consumers,
+        })
     }
 
     /// The supplying countries and their probabilities, in draw order.
@@ -223,8 +241,16 @@ impl<'a> MonteCarlo<'a> {
         let span = self.params.severity_max - self.params.severity_min;
         for (i, s) in self.sources.iter().enumerate() {
             let (u_cut, s_cut, u_ban, s_ban) = (unit(&mut rng), unit(&mut rng), unit(&mut rng), unit(&mut rng));
-            draws.cut[i] = if u_cut < s.p_cut { self.params.severity_min + span * s_cut } else { 0.0 };
-            draws.ban[i] = if u_ban < s.p_ban { self.params.severity_min + span * s_ban } else { 0.0 };
+            draws.cut[i] = if u_cut < s.p_cut {
+                self.params.severity_min + span * s_cut
+            } else {
+                0.0
+            };
+            draws.ban[i] = if u_ban < s.p_ban {
+                self.params.severity_min + span * s_ban
+            } else {
+                0.0
+            };
         }
     }
 
@@ -284,7 +310,13 @@ impl<'a> MonteCarlo<'a> {
     }
 
     fn run_chunk(&self, chunk: u64, scratch: &mut Scratch) -> Accumulator {
-        let Scratch { ws, draws, loss, hit, fractions } = scratch;
+        let Scratch {
+            ws,
+            draws,
+            loss,
+            hit,
+            fractions,
+        } = scratch;
         let c = self.consumers.len();
         let s = self.sources.len();
         let mut acc = Accumulator::new(c, s);
@@ -314,7 +346,11 @@ impl<'a> MonteCarlo<'a> {
             for (i, &n) in self.consumers.iter().enumerate() {
                 let need = self.net.baseline_input(n);
                 let short = ws.shortfall[n];
-                let frac = if need > 0.0 { (short / need).clamp(0.0, 1.0) } else { 0.0 };
+                let frac = if need > 0.0 {
+                    (short / need).clamp(0.0, 1.0)
+                } else {
+                    0.0
+                };
                 acc.sum[i] += short;
                 if frac > self.params.threshold {
                     acc.exceed[i] += 1;

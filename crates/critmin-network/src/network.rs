@@ -87,8 +87,16 @@ impl ConsumptionBasis {
 impl fmt::Display for ConsumptionBasis {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
-            ConsumptionBasis::UsgsSalient { file, line, column, year } => {
-                write!(f, "USGS MCS 2025 salient statistics, {file}:{line} column {column} ({year})")
+            ConsumptionBasis::UsgsSalient {
+                file,
+                line,
+                column,
+                year,
+            } => {
+                write!(
+                    f,
+                    "USGS MCS 2025 salient statistics, {file}:{line} column {column} ({year})"
+                )
             }
             ConsumptionBasis::User => f.write_str("user input (--consumption)"),
             ConsumptionBasis::OutputShareProxy => {
@@ -346,16 +354,28 @@ impl Network {
             for &c in set {
                 index.insert((l, c), nodes.len() as u32);
                 let basis = (l + 1 == kinds.len()).then_some(ConsumptionBasis::TradeFlows);
-                nodes.push(Node { country: c, layer: l, basis });
+                nodes.push(Node {
+                    country: c,
+                    layer: l,
+                    basis,
+                });
             }
         }
         let edges = flows_by_key
             .iter()
-            .map(|(&(l, from, to), &t)| Edge { from: index[&(l, from)], to: index[&(l + 1, to)], tonnes: t })
+            .map(|(&(l, from, to), &t)| Edge {
+                from: index[&(l, from)],
+                to: index[&(l + 1, to)],
+                tonnes: t,
+            })
             .collect();
         let layers = kinds
             .iter()
-            .map(|&kind| Layer { kind, source: "trade flows".into(), source_unit: "t contained".into() })
+            .map(|&kind| Layer {
+                kind,
+                source: "trade flows".into(),
+                source_unit: "t contained".into(),
+            })
             .collect();
         let mut notes = vec![
             "Network from trade flows: domestic production and use are not in trade data; a country's exports \

@@ -80,7 +80,10 @@ fn series_tonnes(s: &Series, notes: &mut Vec<String>) -> Result<BTreeMap<Country
         }
     }
     let named: f64 = out.values().sum();
-    match (s.residual.as_ref().and_then(|r| r.value), s.world.as_ref().and_then(|w| w.value)) {
+    match (
+        s.residual.as_ref().and_then(|r| r.value),
+        s.world.as_ref().and_then(|w| w.value),
+    ) {
         (Some(r), _) if r > 0.0 => {
             out.insert(CountryCode::REST_OF_WORLD, r * factor);
         }
@@ -112,12 +115,19 @@ pub fn pooled_market(ds: &Dataset, mineral: &MineralId, opts: &PooledOptions) ->
     let mut candidates: BTreeMap<(String, u16), BTreeMap<ChainStage, &Series>> = BTreeMap::new();
     for s in ds.find_series(Some(mineral), None, opts.year, opts.source.as_deref()) {
         let Some(stage) = ds.stage(&s.key.stage) else { continue };
-        let has_value = s.countries.iter().chain(&s.residual).chain(&s.world).any(|r| r.value.is_some_and(|v| v > 0.0));
+        let has_value = s
+            .countries
+            .iter()
+            .chain(&s.residual)
+            .chain(&s.world)
+            .any(|r| r.value.is_some_and(|v| v > 0.0));
         if stage.capacity || stage.chain_stage == ChainStage::Reserves || !has_value {
             continue;
         }
         let slot = candidates.entry((s.key.source.0.clone(), s.key.year)).or_default();
-        let better = slot.get(&stage.chain_stage).is_none_or(|old| s.countries.len() > old.countries.len());
+        let better = slot
+            .get(&stage.chain_stage)
+            .is_none_or(|old| s.countries.len() > old.countries.len());
         if better {
             slot.insert(stage.chain_stage, s);
         }
@@ -155,12 +165,14 @@ pub fn pooled_market(ds: &Dataset, mineral: &MineralId, opts: &PooledOptions) ->
         outputs.push(values);
     }
     if layers.len() > 1 {
-        let units: Vec<&str> = layers.iter().map(|l| l.source_unit.as_str()).collect();
         notes.push(format!(
             "Stage bases: {} — layers are linked by shares, not by adding tonnes across bases.",
-            layers.iter().map(|l| format!("{} in `{}`", l.kind, l.source_unit)).collect::<Vec<_>>().join("; ")
+            layers
+                .iter()
+                .map(|l| format!("{} in `{}`", l.kind, l.source_unit))
+                .collect::<Vec<_>>()
+                .join("; ")
         ));
-        let _ = units;
     }
     let last_total: f64 = outputs.last().map_or(0.0, |o| o.values().sum());
 
@@ -168,24 +180,32 @@ pub fn pooled_market(ds: &Dataset, mineral: &MineralId, opts: &PooledOptions) ->
     let mut consumption: BTreeMap<CountryCode, (f64, ConsumptionBasis)> = BTreeMap::new();
     for &(c, t) in &opts.consumption {
         if !(t.is_finite() && t >= 0.0) {
-            return Err(NetworkError::Shock(format!("consumption of {c}: {t}; expected tonnes ≥ 0")));
+            return Err(NetworkError::Shock(format!(
+                "consumption of {c}: {t}; expected tonnes ≥ 0"
+            )));
         }
         consumption.insert(c, (t, ConsumptionBasis::User));
     }
-    if opts.usgs_us_consumption && !consumption.contains_key(&CountryCode::USA) {
-        if let Some(us) = us_consumption(mineral.as_str(), year) {
-            notes.push(format!(
-                "US consumption {:.1} t from USGS {} line {} ({}, {}): {}",
-                us.tonnes, us.file, us.line, us.column, us.year, us.note
-            ));
-            consumption.insert(
-                CountryCode::USA,
-                (
-                    us.tonnes,
-                    ConsumptionBasis::UsgsSalient { file: us.file, line: us.line, column: us.column, year: us.year },
-                ),
-            );
-        }
+    if opts.usgs_us_consumption
+        && !consumption.contains_key(&CountryCode::USA)
+        && let Some(us) = us_consumption(mineral.as_str(), year)
+    {
+        notes.push(format!(
+            "US consumption {:.1} t from USGS {} line {} ({}, {}): {}",
+            us.tonnes, us.file, us.line, us.column, us.year, us.note
+        ));
+        consumption.insert(
+            CountryCode::USA,
+            (
+                us.tonnes,
+                ConsumptionBasis::UsgsSalient {
+                    file: us.file,
+                    line: us.line,
+                    column: us.column,
+                    year: us.year,
+                },
+            ),
+        );
     }
     let fixed: f64 = consumption.values().map(|(t, _)| t).sum();
     if fixed > last_total {
@@ -205,8 +225,11 @@ pub fn pooled_market(ds: &Dataset, mineral: &MineralId, opts: &PooledOptions) ->
     }
     let taken: f64 = consumption.values().map(|(t, _)| t).sum();
     let remainder = (last_total - taken).max(0.0);
-    let proxies: Vec<(CountryCode, f64)> =
-        last_output.iter().filter(|(c, _)| !consumption.contains_key(c)).map(|(&c, &v)| (c, v)).collect();
+    let proxies: Vec<(CountryCode, f64)> = last_output
+        .iter()
+        .filter(|(c, _)| !consumption.contains_key(c))
+        .map(|(&c, &v)| (c, v))
+        .collect();
     let proxy_total: f64 = proxies.iter().map(|(_, v)| v).sum();
     if remainder > 0.0 {
         if proxy_total > 0.0 {
@@ -214,7 +237,10 @@ pub fn pooled_market(ds: &Dataset, mineral: &MineralId, opts: &PooledOptions) ->
                 consumption.insert(c, (remainder * v / proxy_total, ConsumptionBasis::OutputShareProxy));
             }
         } else {
-            consumption.insert(CountryCode::REST_OF_WORLD, (remainder, ConsumptionBasis::OutputShareProxy));
+            consumption.insert(
+                CountryCode::REST_OF_WORLD,
+                (remainder, ConsumptionBasis::OutputShareProxy),
+            );
         }
     }
     consumption.retain(|_, (t, _)| *t > 0.0);
@@ -226,7 +252,11 @@ pub fn pooled_market(ds: &Dataset, mineral: &MineralId, opts: &PooledOptions) ->
         let mut map = BTreeMap::new();
         for &c in out.keys() {
             map.insert(c, nodes.len() as u32);
-            nodes.push(Node { country: c, layer: l, basis: None });
+            nodes.push(Node {
+                country: c,
+                layer: l,
+                basis: None,
+            });
         }
         index.push(map);
     }
@@ -234,7 +264,11 @@ pub fn pooled_market(ds: &Dataset, mineral: &MineralId, opts: &PooledOptions) ->
     let mut map = BTreeMap::new();
     for (&c, (_, basis)) in &consumption {
         map.insert(c, nodes.len() as u32);
-        nodes.push(Node { country: c, layer: cl, basis: Some(basis.clone()) });
+        nodes.push(Node {
+            country: c,
+            layer: cl,
+            basis: Some(basis.clone()),
+        });
     }
     index.push(map);
     layers.push(Layer {
@@ -251,17 +285,27 @@ pub fn pooled_market(ds: &Dataset, mineral: &MineralId, opts: &PooledOptions) ->
         let supply_total: f64 = supply.values().sum();
         let need: BTreeMap<CountryCode, f64> = if l + 1 < cl {
             let own_total: f64 = outputs[l + 1].values().sum();
-            outputs[l + 1].iter().map(|(&c, &v)| (c, supply_total * v / own_total)).collect()
+            outputs[l + 1]
+                .iter()
+                .map(|(&c, &v)| (c, supply_total * v / own_total))
+                .collect()
         } else {
             let total: f64 = consumption.values().map(|(t, _)| t).sum();
-            consumption.iter().map(|(&c, (t, _))| (c, supply_total * t / total)).collect()
+            consumption
+                .iter()
+                .map(|(&c, (t, _))| (c, supply_total * t / total))
+                .collect()
         };
         let mut pool_supply: BTreeMap<CountryCode, f64> = BTreeMap::new();
         let mut pool_need: BTreeMap<CountryCode, f64> = BTreeMap::new();
         for (&c, &u) in supply {
             let dom = need.get(&c).map_or(0.0, |&r| r.min(u));
             if dom > 0.0 {
-                edges.push(Edge { from: index[l][&c], to: index[l + 1][&c], tonnes: dom });
+                edges.push(Edge {
+                    from: index[l][&c],
+                    to: index[l + 1][&c],
+                    tonnes: dom,
+                });
             }
             if u - dom > 0.0 {
                 pool_supply.insert(c, u - dom);
@@ -280,7 +324,11 @@ pub fn pooled_market(ds: &Dataset, mineral: &MineralId, opts: &PooledOptions) ->
                 for (&d, &pn) in &pool_need {
                     let t = ps * pn / need_total;
                     if s != d && t > 0.0 {
-                        edges.push(Edge { from: index[l][&s], to: index[l + 1][&d], tonnes: t });
+                        edges.push(Edge {
+                            from: index[l][&s],
+                            to: index[l + 1][&d],
+                            tonnes: t,
+                        });
                     }
                 }
             }

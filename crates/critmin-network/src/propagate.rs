@@ -44,7 +44,10 @@ pub struct Convergence {
 
 impl Default for Convergence {
     fn default() -> Self {
-        Convergence { tolerance: 1e-12, max_iterations: 100 }
+        Convergence {
+            tolerance: 1e-12,
+            max_iterations: 100,
+        }
     }
 }
 
@@ -177,20 +180,27 @@ pub fn propagate(net: &Network, ws: &mut Workspace, conv: Convergence) -> Outcom
     deficit.fill(0.0);
     drawn.fill(0.0);
     shortfall.fill(0.0);
-    let mut outcome = Outcome { converged: true, ..Outcome::default() };
+    let mut outcome = Outcome {
+        converged: true,
+        ..Outcome::default()
+    };
     let edges = &net.edges;
     for l in 0..net.consumption_layer() {
         let suppliers = net.layer_nodes(l);
         let buyers = net.layer_nodes(l + 1);
         let threshold = conv.tolerance * net.layer_flow(l);
-        let mut any_spare = false;
+        let mut any_spare = false; // some supplier has supply left unsold
         // 1–2. Available supply and proportional allocation (only disrupted suppliers walk
         // their edges; the others ship their baseline).
         for n in suppliers.clone() {
             let base = net.baseline_output(n);
             let c = cut[n].clamp(0.0, 1.0);
             let need = net.baseline_input(n);
-            let ratio = if need > 0.0 { ((need - deficit[n] + drawn[n]) / need).min(1.0) } else { 1.0 };
+            let ratio = if need > 0.0 {
+                ((need - deficit[n] + drawn[n]) / need).min(1.0)
+            } else {
+                1.0
+            };
             let avail = base * (1.0 - c).min(ratio);
             cut_loss[n] = base * c;
             input_loss[n] = base * (1.0 - c) - avail;
@@ -226,62 +236,68 @@ pub fn propagate(net: &Network, ws: &mut Workspace, conv: Convergence) -> Outcom
         }
         // 3. Re-sourcing from suppliers with spare supply, to a fixed point.
         let mut iterations = 0;
-        while any_spare {
-            if iterations >= conv.max_iterations {
-                outcome.converged = false;
-                break;
-            }
-            for d in buyers.clone() {
-                weight[d] = 0.0;
-            }
-            for s in suppliers.clone() {
-                if stranded[s] > threshold {
-                    for k in net.out_edges(s) {
-                        let d = edges[k].to as usize;
-                        if allowed[k] >= 1.0 && deficit[d] > threshold {
-                            weight[d] += edges[k].tonnes;
+        if any_spare {
+            loop {
+                if iterations >= conv.max_iterations {
+                    outcome.converged = false;
+                    break;
+                }
+                for d in buyers.clone() {
+                    weight[d] = 0.0;
+                }
+                for s in suppliers.clone() {
+                    if stranded[s] > threshold {
+                        for k in net.out_edges(s) {
+                            let d = edges[k].to as usize;
+                            if allowed[k] >= 1.0 && deficit[d] > threshold {
+                                weight[d] += edges[k].tonnes;
+                            }
                         }
                     }
                 }
-            }
-            let mut any = false;
-            for s in suppliers.clone() {
-                asked[s] = 0.0;
-                if stranded[s] > threshold {
-                    for k in net.out_edges(s) {
-                        let d = edges[k].to as usize;
-                        if allowed[k] >= 1.0 && deficit[d] > threshold {
-                            let q = deficit[d] * edges[k].tonnes / weight[d];
-                            request[k] = q;
-                            asked[s] += q;
-                            any = true;
+                let mut any = false;
+                for s in suppliers.clone() {
+                    asked[s] = 0.0;
+                    if stranded[s] > threshold {
+                        for k in net.out_edges(s) {
+                            let d = edges[k].to as usize;
+                            if allowed[k] >= 1.0 && deficit[d] > threshold {
+                                let q = deficit[d] * edges[k].tonnes / weight[d];
+                                request[k] = q;
+                                asked[s] += q;
+                                any = true;
+                            }
                         }
                     }
                 }
-            }
-            if !any {
-                break;
-            }
-            iterations += 1;
-            let mut moved = 0.0;
-            for s in suppliers.clone() {
-                if asked[s] <= 0.0 {
-                    continue;
+                if !any {
+                    break;
                 }
-                let grant = if asked[s] > stranded[s] { stranded[s] / asked[s] } else { 1.0 };
-                for k in net.out_edges(s) {
-                    let q = request[k];
-                    if q > 0.0 {
-                        request[k] = 0.0;
-                        let add = q * grant;
-                        deficit[edges[k].to as usize] -= add;
-                        moved += add;
+                iterations += 1;
+                let mut moved = 0.0;
+                for s in suppliers.clone() {
+                    if asked[s] <= 0.0 {
+                        continue;
                     }
+                    let grant = if asked[s] > stranded[s] {
+                        stranded[s] / asked[s]
+                    } else {
+                        1.0
+                    };
+                    for k in net.out_edges(s) {
+                        let q = request[k];
+                        if q > 0.0 {
+                            request[k] = 0.0;
+                            let add = q * grant;
+                            deficit[edges[k].to as usize] -= add;
+                            moved += add;
+                        }
+                    }
+                    stranded[s] = (stranded[s] - asked[s].min(stranded[s])).max(0.0);
                 }
-                stranded[s] = (stranded[s] - asked[s].min(stranded[s])).max(0.0);
-            }
-            if moved <= threshold {
-                break;
+                if moved <= threshold {
+                    break;
+                }
             }
         }
         outcome.iterations += iterations;
@@ -311,6 +327,10 @@ pub fn propagate(net: &Network, ws: &mut Workspace, conv: Convergence) -> Outcom
     }
     outcome.lost_supply = lost;
     let total = net.total_flow();
-    outcome.mass_balance_error = if total > 0.0 { (lost - covered).abs() / total } else { 0.0 };
+    outcome.mass_balance_error = if total > 0.0 {
+        (lost - covered).abs() / total
+    } else {
+        0.0
+    };
     outcome
 }

@@ -89,7 +89,11 @@ impl Scenarios {
     /// Scenario names in file order.
     pub fn names(&self) -> Vec<&str> {
         let mut seen = BTreeSet::new();
-        self.rows.iter().map(|r| r.scenario.as_str()).filter(|n| seen.insert(*n)).collect()
+        self.rows
+            .iter()
+            .map(|r| r.scenario.as_str())
+            .filter(|n| seen.insert(*n))
+            .collect()
     }
 
     /// Rows of scenario `name`.
@@ -114,7 +118,11 @@ impl Scenarios {
         for r in self.rows_of(name).filter(|r| r.mineral.eq_ignore_ascii_case(mineral)) {
             let s = severity.unwrap_or(r.severity);
             match r.kind {
-                ScenarioKind::Cut => shock.cuts.push(Cut { country: r.country, stage: r.stage, fraction: s }),
+                ScenarioKind::Cut => shock.cuts.push(Cut {
+                    country: r.country,
+                    stage: r.stage,
+                    fraction: s,
+                }),
                 ScenarioKind::Ban => shock.restrictions.push(Restriction {
                     country: r.country,
                     stage: r.stage,
@@ -128,7 +136,11 @@ impl Scenarios {
 
     /// Countries that imposed an export restriction in any scenario (restriction history).
     pub fn restricting_countries(&self) -> BTreeSet<CountryCode> {
-        self.rows.iter().filter(|r| r.kind == ScenarioKind::Ban).map(|r| r.country).collect()
+        self.rows
+            .iter()
+            .filter(|r| r.kind == ScenarioKind::Ban)
+            .map(|r| r.country)
+            .collect()
     }
 }
 
@@ -187,7 +199,13 @@ pub fn parse_scenarios(file: &str, text: &str) -> Result<Scenarios, LoadError> {
                     csv::ErrorKind::Utf8 { .. } => "UTF-8 text".to_owned(),
                     _ => format!("a well-formed CSV record ({e})"),
                 };
-                problems.push(Problem { file: file.to_owned(), line, column: None, value: None, expected });
+                problems.push(Problem {
+                    file: file.to_owned(),
+                    line,
+                    column: None,
+                    value: None,
+                    expected,
+                });
                 continue;
             }
         };
@@ -195,8 +213,17 @@ pub fn parse_scenarios(file: &str, text: &str) -> Result<Scenarios, LoadError> {
         let get = |i: usize| record.get(i).unwrap_or("").trim();
         let before = problems.len();
         let scenario = get(0);
-        if scenario.is_empty() || !scenario.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-') {
-            problems.push(cell(line, "scenario", scenario, "a name of lower-case letters, digits and `-`"));
+        if scenario.is_empty()
+            || !scenario
+                .chars()
+                .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-')
+        {
+            problems.push(cell(
+                line,
+                "scenario",
+                scenario,
+                "a name of lower-case letters, digits and `-`",
+            ));
         }
         let mineral = get(1);
         if mineral.is_empty() {
@@ -237,7 +264,12 @@ pub fn parse_scenarios(file: &str, text: &str) -> Result<Scenarios, LoadError> {
         let severity = match get(6).parse::<f64>() {
             Ok(v) if (0.0..=1.0).contains(&v) && v > 0.0 => Some(v),
             _ => {
-                problems.push(cell(line, "severity", get(6), "a fraction greater than 0 and at most 1"));
+                problems.push(cell(
+                    line,
+                    "severity",
+                    get(6),
+                    "a fraction greater than 0 and at most 1",
+                ));
                 None
             }
         };
@@ -249,25 +281,24 @@ pub fn parse_scenarios(file: &str, text: &str) -> Result<Scenarios, LoadError> {
                 problems.push(cell(line, name, "", "a non-empty text"));
             }
         }
-        if problems.len() == before {
-            if let (Some(kind), Some(country), Some(stage), Some(destination), Some(severity)) =
+        if problems.len() == before
+            && let (Some(kind), Some(country), Some(stage), Some(destination), Some(severity)) =
                 (kind, country, stage, destination, severity)
-            {
-                rows.push(ScenarioRow {
-                    scenario: scenario.to_owned(),
-                    mineral: mineral.to_owned(),
-                    kind,
-                    country,
-                    stage,
-                    destination,
-                    severity,
-                    start: get(7).to_owned(),
-                    source: get(8).to_owned(),
-                    citation: get(9).to_owned(),
-                    note: get(10).to_owned(),
-                    line,
-                });
-            }
+        {
+            rows.push(ScenarioRow {
+                scenario: scenario.to_owned(),
+                mineral: mineral.to_owned(),
+                kind,
+                country,
+                stage,
+                destination,
+                severity,
+                start: get(7).to_owned(),
+                source: get(8).to_owned(),
+                citation: get(9).to_owned(),
+                note: get(10).to_owned(),
+                line,
+            });
         }
     }
     if rows.is_empty() && problems.is_empty() {
@@ -279,7 +310,14 @@ pub fn parse_scenarios(file: &str, text: &str) -> Result<Scenarios, LoadError> {
             expected: "at least one scenario row".to_owned(),
         });
     }
-    if problems.is_empty() { Ok(Scenarios { file: file.to_owned(), rows }) } else { Err(LoadError::Invalid(problems)) }
+    if problems.is_empty() {
+        Ok(Scenarios {
+            file: file.to_owned(),
+            rows,
+        })
+    } else {
+        Err(LoadError::Invalid(problems))
+    }
 }
 
 #[cfg(test)]

@@ -86,14 +86,20 @@ fn check_fraction(what: &str, v: f64) -> Result<f64, NetworkError> {
     if (0.0..=1.0).contains(&v) {
         Ok(v)
     } else {
-        Err(NetworkError::Shock(format!("{what} {v}: expected a fraction between 0 and 1")))
+        Err(NetworkError::Shock(format!(
+            "{what} {v}: expected a fraction between 0 and 1"
+        )))
     }
 }
 
 fn find_node(net: &Network, country: CountryCode, stage: LayerKind) -> Result<usize, NetworkError> {
     let Some(l) = net.layer_of(stage).filter(|_| stage != LayerKind::Consumption) else {
-        let stages: Vec<&str> =
-            net.layers.iter().filter(|l| l.kind != LayerKind::Consumption).map(|l| l.kind.id()).collect();
+        let stages: Vec<&str> = net
+            .layers
+            .iter()
+            .filter(|l| l.kind != LayerKind::Consumption)
+            .map(|l| l.kind.id())
+            .collect();
         return Err(NetworkError::Shock(format!(
             "stage `{stage}` is not a producing stage of the {} network; expected one of: {}",
             net.mineral,
@@ -101,7 +107,10 @@ fn find_node(net: &Network, country: CountryCode, stage: LayerKind) -> Result<us
         )));
     };
     net.node(country, l).ok_or_else(|| {
-        NetworkError::Shock(format!("{country} has no {stage} node in the {} network ({} data)", net.mineral, net.year))
+        NetworkError::Shock(format!(
+            "{country} has no {stage} node in the {} network ({} data)",
+            net.mineral, net.year
+        ))
     })
 }
 
@@ -196,7 +205,9 @@ pub fn run_shock(
     in_group: &dyn Fn(CountryCode, Group) -> bool,
 ) -> Result<ShockResult, NetworkError> {
     if !(stockpile_days.is_finite() && stockpile_days >= 0.0) {
-        return Err(NetworkError::Shock(format!("stockpile days {stockpile_days}: expected a number ≥ 0")));
+        return Err(NetworkError::Shock(format!(
+            "stockpile days {stockpile_days}: expected a number ≥ 0"
+        )));
     }
     let mut ws = Workspace::new(net);
     ws.set_stockpile_days(net, stockpile_days);

@@ -16,7 +16,11 @@ fn code(s: &str) -> CountryCode {
 }
 
 fn layer(kind: LayerKind) -> Layer {
-    Layer { kind, source: "test".into(), source_unit: "t".into() }
+    Layer {
+        kind,
+        source: "test".into(),
+        source_unit: "t".into(),
+    }
 }
 
 fn no_groups(_: CountryCode, _: critmin_model::Group) -> bool {
@@ -58,7 +62,11 @@ fn three_country_example_number_by_number() {
         layer(LayerKind::Stage(ChainStage::Processing)),
         layer(LayerKind::Consumption),
     ];
-    let node = |country, layer| Node { country, layer, basis: None };
+    let node = |country, layer| Node {
+        country,
+        layer,
+        basis: None,
+    };
     let nodes = vec![node(a, 0), node(b, 0), node(b, 1), node(c, 1), node(a, 2), node(c, 2)];
     let e = |from, to, tonnes| Edge { from, to, tonnes };
     let edges = vec![
@@ -73,7 +81,11 @@ fn three_country_example_number_by_number() {
     ];
     let net = Network::from_parts(MineralId("x".into()), 2024, layers, nodes, edges, vec![]).unwrap();
     let shock = Shock {
-        cuts: vec![Cut { country: b, stage: LayerKind::Stage(ChainStage::Mining), fraction: 0.5 }],
+        cuts: vec![Cut {
+            country: b,
+            stage: LayerKind::Stage(ChainStage::Mining),
+            fraction: 0.5,
+        }],
         restrictions: vec![Restriction {
             country: a,
             stage: LayerKind::Stage(ChainStage::Mining),
@@ -82,7 +94,12 @@ fn three_country_example_number_by_number() {
         }],
     };
     let r = run_shock(&net, &shock, 73.0, Convergence::default(), &no_groups).unwrap();
-    let row = |country, stage| r.nodes.iter().find(|n| n.country == country && n.stage == stage).unwrap();
+    let row = |country, stage| {
+        r.nodes
+            .iter()
+            .find(|n| n.country == country && n.stage == stage)
+            .unwrap()
+    };
     let processing = LayerKind::Stage(ChainStage::Processing);
     let mining = LayerKind::Stage(ChainStage::Mining);
     // Mining layer.
@@ -95,7 +112,11 @@ fn three_country_example_number_by_number() {
     assert_relative_eq!(row(c, processing).received, 10.0, epsilon = 1e-9);
     assert_relative_eq!(row(c, processing).stock_drawn, 12.0, epsilon = 1e-9);
     assert_relative_eq!(row(c, processing).shortfall, 38.0, epsilon = 1e-9);
-    assert_relative_eq!(row(c, processing).shortfall_pct.unwrap(), 100.0 * 38.0 / 60.0, epsilon = 1e-9);
+    assert_relative_eq!(
+        row(c, processing).shortfall_pct.unwrap(),
+        100.0 * 38.0 / 60.0,
+        epsilon = 1e-9
+    );
     assert_relative_eq!(row(b, processing).output, 90.0, epsilon = 1e-9);
     assert_relative_eq!(row(c, processing).output, 22.0, epsilon = 1e-9);
     // Consumption.
@@ -131,7 +152,11 @@ fn no_shock_means_no_shortfall() {
 fn every_named_scenario_runs_on_its_pooled_network_with_exact_balance() {
     let ds = critmin_data::load_embedded().unwrap();
     let scenarios = Scenarios::embedded().unwrap();
-    let opts = PooledOptions { usgs_us_consumption: true, nominal: vec![CountryCode::INDIA], ..Default::default() };
+    let opts = PooledOptions {
+        usgs_us_consumption: true,
+        nominal: vec![CountryCode::INDIA],
+        ..Default::default()
+    };
     // USGS MCS 2025 publishes no country figures for germanium: that half of the gallium and
     // germanium scenario cannot run on the embedded data, and says so.
     let ge = pooled_market(&ds, &MineralId("germanium".into()), &opts).unwrap_err();
@@ -143,10 +168,17 @@ fn every_named_scenario_runs_on_its_pooled_network_with_exact_balance() {
             let net = pooled_market(&ds, &MineralId(mineral.into()), &opts).unwrap();
             let shock = scenarios.shock(name, mineral, None);
             let r = run_shock(&net, &shock, 30.0, Convergence::default(), &|c, g| ds.in_group(c, g)).unwrap();
-            assert!(r.outcome.mass_balance_error <= 1e-9, "{name}/{mineral}: {:?}", r.outcome);
+            assert!(
+                r.outcome.mass_balance_error <= 1e-9,
+                "{name}/{mineral}: {:?}",
+                r.outcome
+            );
             assert!(r.outcome.converged, "{name}/{mineral}");
             assert!(r.outcome.lost_supply > 0.0, "{name}/{mineral} removed nothing");
-            let india = r.nodes.iter().find(|n| n.country == CountryCode::INDIA && n.stage == LayerKind::Consumption);
+            let india = r
+                .nodes
+                .iter()
+                .find(|n| n.country == CountryCode::INDIA && n.stage == LayerKind::Consumption);
             assert!(india.is_some(), "{name}/{mineral}: India is a consumer");
         }
         assert!(ran > 0, "{name}");
@@ -156,7 +188,10 @@ fn every_named_scenario_runs_on_its_pooled_network_with_exact_balance() {
 #[test]
 fn us_consumption_of_cobalt_comes_from_the_usgs_salient_file() {
     let ds = critmin_data::load_embedded().unwrap();
-    let opts = PooledOptions { usgs_us_consumption: true, ..Default::default() };
+    let opts = PooledOptions {
+        usgs_us_consumption: true,
+        ..Default::default()
+    };
     let net = pooled_market(&ds, &MineralId("cobalt".into()), &opts).unwrap();
     let l = net.consumption_layer();
     let us = net.node(CountryCode::USA, l).unwrap();
@@ -205,14 +240,21 @@ fn network_from_flows_links_stages() {
 
 fn random_network() -> impl Strategy<Value = (Network, Vec<f64>, Vec<f64>, Vec<f64>)> {
     let pool = ["AAA", "BBB", "CCC", "DDD", "EEE", "FFF"];
-    (2usize..=4, proptest::collection::vec(proptest::collection::vec(any::<bool>(), 6), 4))
+    (
+        2usize..=4,
+        proptest::collection::vec(proptest::collection::vec(any::<bool>(), 6), 4),
+    )
         .prop_flat_map(move |(n_layers, members)| {
             let mut nodes = Vec::new();
             for (l, m) in members.iter().enumerate().take(n_layers) {
                 let mut any = false;
                 for (i, &on) in m.iter().enumerate() {
                     if on || (!any && i == 5) {
-                        nodes.push(Node { country: pool[i].parse().unwrap(), layer: l, basis: None });
+                        nodes.push(Node {
+                            country: pool[i].parse().unwrap(),
+                            layer: l,
+                            basis: None,
+                        });
                         any = true;
                     }
                 }
@@ -232,30 +274,37 @@ fn random_network() -> impl Strategy<Value = (Network, Vec<f64>, Vec<f64>, Vec<f
                 proptest::collection::vec(prop_oneof![Just(0.0), 0.0f64..1e5], n_nodes),
             )
         })
-        .prop_filter_map("needs an edge", |((n_layers, nodes, pairs), flows, cut, allowed, stock)| {
-            let kinds = [
-                LayerKind::Stage(ChainStage::Mining),
-                LayerKind::Stage(ChainStage::Processing),
-                LayerKind::Stage(ChainStage::Manufacturing),
-            ];
-            let mut layers: Vec<Layer> = kinds[..n_layers - 1].iter().map(|&k| layer(k)).collect();
-            layers.push(layer(LayerKind::Consumption));
-            let mut edges = Vec::new();
-            let mut kept_allowed = Vec::new();
-            for (k, &(from, to)) in pairs.iter().enumerate() {
-                if flows[k] > 0.0 {
-                    edges.push(Edge { from, to, tonnes: flows[k] });
-                    kept_allowed.push(allowed[k]);
+        .prop_filter_map(
+            "needs an edge",
+            |((n_layers, nodes, pairs), flows, cut, allowed, stock)| {
+                let kinds = [
+                    LayerKind::Stage(ChainStage::Mining),
+                    LayerKind::Stage(ChainStage::Processing),
+                    LayerKind::Stage(ChainStage::Manufacturing),
+                ];
+                let mut layers: Vec<Layer> = kinds[..n_layers - 1].iter().map(|&k| layer(k)).collect();
+                layers.push(layer(LayerKind::Consumption));
+                let mut edges = Vec::new();
+                let mut kept_allowed = Vec::new();
+                for (k, &(from, to)) in pairs.iter().enumerate() {
+                    if flows[k] > 0.0 {
+                        edges.push(Edge {
+                            from,
+                            to,
+                            tonnes: flows[k],
+                        });
+                        kept_allowed.push(allowed[k]);
+                    }
                 }
-            }
-            if edges.is_empty() {
-                return None;
-            }
-            let net = Network::from_parts(MineralId("p".into()), 2024, layers, nodes, edges, vec![]).ok()?;
-            // Edges are re-sorted by supplier inside the network; allowed fractions follow
-            // the sorted order, which is fine for a random property.
-            Some((net, cut, kept_allowed, stock))
-        })
+                if edges.is_empty() {
+                    return None;
+                }
+                let net = Network::from_parts(MineralId("p".into()), 2024, layers, nodes, edges, vec![]).ok()?;
+                // Edges are re-sorted by supplier inside the network; allowed fractions follow
+                // the sorted order, which is fine for a random property.
+                Some((net, cut, kept_allowed, stock))
+            },
+        )
 }
 
 proptest! {
@@ -284,9 +333,19 @@ proptest! {
     }
 }
 
-fn risk(threads: usize, net: &Network, ds: &critmin_model::Dataset, history: &BTreeSet<CountryCode>) -> critmin_network::RiskResult {
+fn risk(
+    threads: usize,
+    net: &Network,
+    ds: &critmin_model::Dataset,
+    history: &BTreeSet<CountryCode>,
+) -> critmin_network::RiskResult {
     let pool = rayon::ThreadPoolBuilder::new().num_threads(threads).build().unwrap();
-    let params = RiskParams { scenarios: 3000, seed: 42, stockpile_days: 20.0, ..RiskParams::default() };
+    let params = RiskParams {
+        scenarios: 3000,
+        seed: 42,
+        stockpile_days: 20.0,
+        ..RiskParams::default()
+    };
     let mc = MonteCarlo::new(net, params, &|c| ds.governance_risk(c, 2024).map(|(_, r)| r), history).unwrap();
     pool.install(|| mc.run(&|_| {}))
 }
@@ -295,7 +354,11 @@ fn risk(threads: usize, net: &Network, ds: &critmin_model::Dataset, history: &BT
 fn monte_carlo_is_identical_with_one_and_two_threads() {
     let ds = critmin_data::load_embedded().unwrap();
     let scenarios = Scenarios::embedded().unwrap();
-    let opts = PooledOptions { usgs_us_consumption: true, nominal: vec![CountryCode::INDIA], ..Default::default() };
+    let opts = PooledOptions {
+        usgs_us_consumption: true,
+        nominal: vec![CountryCode::INDIA],
+        ..Default::default()
+    };
     let net = pooled_market(&ds, &MineralId("cobalt".into()), &opts).unwrap();
     let history = scenarios.restricting_countries();
     let one = risk(1, &net, &ds, &history);
@@ -310,7 +373,12 @@ fn monte_carlo_is_identical_with_one_and_two_threads() {
     assert_relative_eq!(contributed, us.mean_shortfall, max_relative = 1e-9);
     // A different seed gives a different sample.
     let pool = rayon::ThreadPoolBuilder::new().num_threads(2).build().unwrap();
-    let params = RiskParams { scenarios: 3000, seed: 43, stockpile_days: 20.0, ..RiskParams::default() };
+    let params = RiskParams {
+        scenarios: 3000,
+        seed: 43,
+        stockpile_days: 20.0,
+        ..RiskParams::default()
+    };
     let mc = MonteCarlo::new(&net, params, &|c| ds.governance_risk(c, 2024).map(|(_, r)| r), &history).unwrap();
     let other = pool.install(|| mc.run(&|_| {}));
     assert_ne!(one.consumers, other.consumers);

@@ -15,8 +15,8 @@ mod stress;
 mod summary;
 pub mod worldmap;
 
-pub use stress::{RiskRow, StressRow, StressTests, build_stress_tests};
 pub use build::{
     ExposureRow, HeatCell, HeatRow, MapSeries, MapShare, Report, ReportOptions, ShiftRow, SourceEntry, StageCell,
     build_report,
 };
+pub use stress::{RiskRow, StressRow, StressTests, build_stress_tests};

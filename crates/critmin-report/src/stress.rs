@@ -83,7 +83,11 @@ pub fn build_stress_tests(ds: &Dataset, countries: &[CountryCode]) -> StressTest
         out.left_out.push("the embedded scenarios.csv did not validate".into());
         return out;
     };
-    let opts = PooledOptions { usgs_us_consumption: true, nominal: countries.to_vec(), ..Default::default() };
+    let opts = PooledOptions {
+        usgs_us_consumption: true,
+        nominal: countries.to_vec(),
+        ..Default::default()
+    };
     let in_group = |c, g| ds.in_group(c, g);
     let mut minerals: Vec<String> = Vec::new();
     for name in scenarios.names() {
@@ -106,7 +110,15 @@ pub fn build_stress_tests(ds: &Dataset, countries: &[CountryCode]) -> StressTest
             };
             let describe = rows
                 .iter()
-                .map(|r| format!("{} {} → {}, {:.0} %", r.country, r.stage, r.destination, 100.0 * r.severity))
+                .map(|r| {
+                    format!(
+                        "{} {} → {}, {:.0} %",
+                        r.country,
+                        r.stage,
+                        r.destination,
+                        100.0 * r.severity
+                    )
+                })
                 .collect::<Vec<_>>()
                 .join("; ");
             if let Some(r) = rows.first() {
@@ -123,7 +135,11 @@ pub fn build_stress_tests(ds: &Dataset, countries: &[CountryCode]) -> StressTest
                 .collect::<Vec<_>>()
                 .join(" → ");
             for &country in countries {
-                let Some(n) = result.nodes.iter().find(|n| n.country == country && n.stage == critmin_network::LayerKind::Consumption) else {
+                let Some(n) = result
+                    .nodes
+                    .iter()
+                    .find(|n| n.country == country && n.stage == critmin_network::LayerKind::Consumption)
+                else {
                     continue;
                 };
                 out.scenarios.push(StressRow {
@@ -131,7 +147,10 @@ pub fn build_stress_tests(ds: &Dataset, countries: &[CountryCode]) -> StressTest
                     mineral: mineral.to_owned(),
                     network: network.clone(),
                     shock: describe.clone(),
-                    source: rows.first().map(|r| format!("{}, {}", r.source, r.start)).unwrap_or_default(),
+                    source: rows
+                        .first()
+                        .map(|r| format!("{}, {}", r.source, r.start))
+                        .unwrap_or_default(),
                     country: country.to_string(),
                     shortfall_pct: n.shortfall_pct.unwrap_or(0.0),
                     shortfall_t: n.shortfall,
@@ -146,13 +165,23 @@ pub fn build_stress_tests(ds: &Dataset, countries: &[CountryCode]) -> StressTest
     }
     let history = scenarios.restricting_countries();
     for mineral in &minerals {
-        let Ok(net) = pooled_market(ds, &MineralId(mineral.clone()), &opts) else { continue };
-        let params = RiskParams { scenarios: REPORT_RISK_SCENARIOS, seed: REPORT_RISK_SEED, ..RiskParams::default() };
+        let Ok(net) = pooled_market(ds, &MineralId(mineral.clone()), &opts) else {
+            continue;
+        };
+        let params = RiskParams {
+            scenarios: REPORT_RISK_SCENARIOS,
+            seed: REPORT_RISK_SEED,
+            ..RiskParams::default()
+        };
         let governance = |c: CountryCode| ds.governance_risk(c, net.year).map(|(_, r)| r);
-        let Ok(mc) = MonteCarlo::new(&net, params, &governance, &history) else { continue };
+        let Ok(mc) = MonteCarlo::new(&net, params, &governance, &history) else {
+            continue;
+        };
         let result = mc.run(&|_| {});
         for &country in countries {
-            let Some(c) = result.consumers.iter().find(|c| c.country == country) else { continue };
+            let Some(c) = result.consumers.iter().find(|c| c.country == country) else {
+                continue;
+            };
             let top = if c.mean_shortfall > 0.0 {
                 c.contributions
                     .iter()
@@ -204,8 +233,16 @@ impl Report {
                 esc(&r.shock),
                 esc(&r.country),
                 r.shortfall_pct,
-                if r.basis == "nominal" { "—".to_owned() } else { format!("{:.1}", r.shortfall_t) },
-                if r.basis == "nominal" { "—".to_owned() } else { format!("{:.1}", r.consumption_t) },
+                if r.basis == "nominal" {
+                    "—".to_owned()
+                } else {
+                    format!("{:.1}", r.shortfall_t)
+                },
+                if r.basis == "nominal" {
+                    "—".to_owned()
+                } else {
+                    format!("{:.1}", r.consumption_t)
+                },
                 esc(&r.basis),
                 esc(&r.network)
             )?;
@@ -270,14 +307,25 @@ mod tests {
     fn stress_tests_cover_india_and_the_us_with_their_basis() {
         let ds = critmin_data::load_embedded().unwrap();
         let s = build_stress_tests(&ds, &[CountryCode::INDIA, CountryCode::USA]);
-        let cobalt_us = s.scenarios.iter().find(|r| r.scenario == "drc-cobalt-2025" && r.country == "USA").unwrap();
+        let cobalt_us = s
+            .scenarios
+            .iter()
+            .find(|r| r.scenario == "drc-cobalt-2025" && r.country == "USA")
+            .unwrap();
         assert_eq!(cobalt_us.basis, "usgs-salient");
         assert!(cobalt_us.shortfall_pct > 0.0 && cobalt_us.shortfall_pct <= 100.0);
-        let cobalt_in = s.scenarios.iter().find(|r| r.scenario == "drc-cobalt-2025" && r.country == "IND").unwrap();
+        let cobalt_in = s
+            .scenarios
+            .iter()
+            .find(|r| r.scenario == "drc-cobalt-2025" && r.country == "IND")
+            .unwrap();
         assert_eq!(cobalt_in.basis, "nominal");
         assert!(s.left_out.iter().any(|l| l.contains("germanium")), "{:?}", s.left_out);
         for mineral in ["gallium", "cobalt", "nickel", "antimony"] {
-            assert!(s.risk.iter().any(|r| r.mineral == mineral && r.country == "USA"), "{mineral}");
+            assert!(
+                s.risk.iter().any(|r| r.mineral == mineral && r.country == "USA"),
+                "{mineral}"
+            );
         }
         let report = crate::build_report(&ds, &crate::ReportOptions::default());
         let html = report.to_html();

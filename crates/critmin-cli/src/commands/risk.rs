@@ -212,19 +212,25 @@ pub(crate) fn run(ds: &Dataset, args: &Args) -> Result<()> {
             seed: args.seed,
         })
         .collect();
-    let focus_rows = focus.and_then(|f| result.consumers.iter().find(|c| c.country == f)).map(|c| {
-        (
-            c.country.to_string(),
-            c.contributions
-                .iter()
-                .map(|(s, v)| Contribution {
-                    country: s.to_string(),
-                    tonnes: *v,
-                    share_of_mean_shortfall: if c.mean_shortfall > 0.0 { v / c.mean_shortfall } else { 0.0 },
-                })
-                .collect::<Vec<_>>(),
-        )
-    });
+    let focus_rows = focus
+        .and_then(|f| result.consumers.iter().find(|c| c.country == f))
+        .map(|c| {
+            (
+                c.country.to_string(),
+                c.contributions
+                    .iter()
+                    .map(|(s, v)| Contribution {
+                        country: s.to_string(),
+                        tonnes: *v,
+                        share_of_mean_shortfall: if c.mean_shortfall > 0.0 {
+                            v / c.mean_shortfall
+                        } else {
+                            0.0
+                        },
+                    })
+                    .collect::<Vec<_>>(),
+            )
+        });
     if args.format == Format::Json {
         let doc = RiskDocument {
             mineral: &result.mineral,
@@ -296,7 +302,12 @@ pub(crate) fn run(ds: &Dataset, args: &Args) -> Result<()> {
         if let Some((country, rows)) = &focus_rows {
             t.footer.push(format!("Contributions to {country}'s mean shortfall:"));
             for c in rows {
-                t.footer.push(format!("  {}  {} t  {:.1}%", c.country, quantity(c.tonnes), 100.0 * c.share_of_mean_shortfall));
+                t.footer.push(format!(
+                    "  {}  {} t  {:.1}%",
+                    c.country,
+                    quantity(c.tonnes),
+                    100.0 * c.share_of_mean_shortfall
+                ));
             }
         }
         t.footer.push(format!(
@@ -331,7 +342,12 @@ fn export_bench(
     let source_index: Vec<i64> = net
         .nodes
         .iter()
-        .map(|node| mc.sources().iter().position(|s| s.country == node.country).map_or(-1, |i| i as i64))
+        .map(|node| {
+            mc.sources()
+                .iter()
+                .position(|s| s.country == node.country)
+                .map_or(-1, |i| i as i64)
+        })
         .collect();
     let mut ws = mc.workspace();
     let mut draws = Draws::default();

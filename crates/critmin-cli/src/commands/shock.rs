@@ -41,9 +41,12 @@ impl NetworkArgs {
             let flows = parse_flows(&path.display().to_string(), &text)?;
             let year = match self.year {
                 Some(y) => y,
-                None => flows.iter().filter(|f| &f.mineral == mineral).map(|f| f.year).max().with_context(|| {
-                    format!("{} has no flows of {mineral}", path.display())
-                })?,
+                None => flows
+                    .iter()
+                    .filter(|f| &f.mineral == mineral)
+                    .map(|f| f.year)
+                    .max()
+                    .with_context(|| format!("{} has no flows of {mineral}", path.display()))?,
             };
             return Ok(Network::from_flows(&flows, mineral, year)?);
         }
@@ -179,8 +182,14 @@ fn parse_fraction(s: &str, spec: &str) -> Result<f64> {
 
 fn parse_cut(ds: &Dataset, spec: &str) -> Result<Cut> {
     let parts: Vec<&str> = spec.split(':').collect();
-    let [c, stage, f] = parts.as_slice() else { bail!("--cut `{spec}`: expected ISO3:STAGE:FRACTION") };
-    Ok(Cut { country: super::country(ds, c)?, stage: parse_stage(stage, spec)?, fraction: parse_fraction(f, spec)? })
+    let [c, stage, f] = parts.as_slice() else {
+        bail!("--cut `{spec}`: expected ISO3:STAGE:FRACTION")
+    };
+    Ok(Cut {
+        country: super::country(ds, c)?,
+        stage: parse_stage(stage, spec)?,
+        fraction: parse_fraction(f, spec)?,
+    })
 }
 
 fn parse_ban(ds: &Dataset, spec: &str) -> Result<Restriction> {
@@ -190,7 +199,9 @@ fn parse_ban(ds: &Dataset, spec: &str) -> Result<Restriction> {
     }
     let destination = match parts.get(2) {
         None => Destination::All,
-        Some(d) => d.parse::<Destination>().map_err(|e| anyhow::anyhow!("--ban `{spec}`: destination `{d}`; expected {e}"))?,
+        Some(d) => d
+            .parse::<Destination>()
+            .map_err(|e| anyhow::anyhow!("--ban `{spec}`: destination `{d}`; expected {e}"))?,
     };
     if let Destination::Country(c) = destination {
         super::country(ds, c.as_str())?;
@@ -217,9 +228,15 @@ pub(crate) fn run(ds: &Dataset, args: &Args) -> Result<()> {
     let mineral_name = match (&args.mineral, &args.scenario) {
         (Some(m), _) => m.clone(),
         (None, Some(name)) => match scenarios.minerals_of(name).as_slice() {
-            [] => bail!("unknown scenario `{name}`; expected one of: {}", scenarios.names().join(", ")),
+            [] => bail!(
+                "unknown scenario `{name}`; expected one of: {}",
+                scenarios.names().join(", ")
+            ),
             [one] => (*one).to_owned(),
-            many => bail!("scenario `{name}` covers several minerals ({}); choose one with --mineral", many.join(", ")),
+            many => bail!(
+                "scenario `{name}` covers several minerals ({}); choose one with --mineral",
+                many.join(", ")
+            ),
         },
         (None, None) => bail!("give --mineral, and --scenario NAME or --cut/--ban (see --help)"),
     };
@@ -227,7 +244,10 @@ pub(crate) fn run(ds: &Dataset, args: &Args) -> Result<()> {
     let mut shock = Shock::default();
     if let Some(name) = &args.scenario {
         if scenarios.rows_of(name).next().is_none() {
-            bail!("unknown scenario `{name}`; expected one of: {}", scenarios.names().join(", "));
+            bail!(
+                "unknown scenario `{name}`; expected one of: {}",
+                scenarios.names().join(", ")
+            );
         }
         shock = scenarios.shock(name, mineral.id.as_str(), args.severity);
         if shock.cuts.is_empty() && shock.restrictions.is_empty() {
@@ -247,10 +267,16 @@ pub(crate) fn run(ds: &Dataset, args: &Args) -> Result<()> {
     if shock.cuts.is_empty() && shock.restrictions.is_empty() {
         bail!("no shock: give --scenario NAME, --cut or --ban");
     }
-    let focus = args.countries.iter().map(|c| super::country(ds, c)).collect::<Result<Vec<_>>>()?;
+    let focus = args
+        .countries
+        .iter()
+        .map(|c| super::country(ds, c))
+        .collect::<Result<Vec<_>>>()?;
     let net = args.network.network(ds, &mineral.id, &focus)?;
     let convergence = Convergence::default();
-    let result = run_shock(&net, &shock, args.stockpile_days, convergence, &|c, g| ds.in_group(c, g))?;
+    let result = run_shock(&net, &shock, args.stockpile_days, convergence, &|c, g| {
+        ds.in_group(c, g)
+    })?;
     let o = result.outcome;
     let records: Vec<NodeRecord> = result
         .nodes
@@ -292,7 +318,11 @@ pub(crate) fn run(ds: &Dataset, args: &Args) -> Result<()> {
             shortfall_t: o.shortfall,
             stock_drawn_t: o.stock_drawn,
             mass_balance_error: o.mass_balance_error,
-            layers: net.layers.iter().map(|l| format!("{}: {} ({})", l.kind, l.source, l.source_unit)).collect(),
+            layers: net
+                .layers
+                .iter()
+                .map(|l| format!("{}: {} ({})", l.kind, l.source, l.source_unit))
+                .collect(),
             notes: &net.notes,
             nodes: &records,
         };
@@ -316,7 +346,13 @@ pub(crate) fn run(ds: &Dataset, args: &Args) -> Result<()> {
             "Shock on {} ({}): {}",
             result.mineral,
             result.year,
-            shock.cuts.iter().map(describe_cut).chain(shock.restrictions.iter().map(describe_ban)).collect::<Vec<_>>().join(", ")
+            shock
+                .cuts
+                .iter()
+                .map(describe_cut)
+                .chain(shock.restrictions.iter().map(describe_ban))
+                .collect::<Vec<_>>()
+                .join(", ")
         ));
         for r in &records {
             t.row(vec![
@@ -327,7 +363,12 @@ pub(crate) fn run(ds: &Dataset, args: &Args) -> Result<()> {
                 quantity(r.stock_drawn_t),
                 quantity(r.shortfall_t),
                 r.shortfall_pct.map_or_else(String::new, |p| format!("{p:.1}%")),
-                result.nodes.iter().find(|n| n.country.as_str() == r.country && n.stage.id() == r.stage).and_then(|n| n.basis.as_ref()).map_or_else(String::new, |b| b.label().to_owned()),
+                result
+                    .nodes
+                    .iter()
+                    .find(|n| n.country.as_str() == r.country && n.stage.id() == r.stage)
+                    .and_then(|n| n.basis.as_ref())
+                    .map_or_else(String::new, |b| b.label().to_owned()),
             ]);
         }
         t.footer.push(format!(
@@ -341,7 +382,8 @@ pub(crate) fn run(ds: &Dataset, args: &Args) -> Result<()> {
             args.stockpile_days
         ));
         for l in &net.layers {
-            t.footer.push(format!("layer {}: {} ({})", l.kind, l.source, l.source_unit));
+            t.footer
+                .push(format!("layer {}: {} ({})", l.kind, l.source, l.source_unit));
         }
         t.footer.extend(net.notes.iter().cloned());
         t
@@ -371,7 +413,17 @@ fn list(scenarios: &Scenarios, format: Format) -> Result<()> {
         })
         .collect();
     emit(format, &records, || {
-        let mut t = Table::new(&["scenario", "mineral", "kind", "country", "stage", "dest", "severity>", "start", "source"]);
+        let mut t = Table::new(&[
+            "scenario",
+            "mineral",
+            "kind",
+            "country",
+            "stage",
+            "dest",
+            "severity>",
+            "start",
+            "source",
+        ]);
         for r in &records {
             t.row(vec![
                 r.scenario.clone(),
@@ -385,7 +437,10 @@ fn list(scenarios: &Scenarios, format: Format) -> Result<()> {
                 r.source.clone(),
             ]);
         }
-        t.footer.push(format!("Scenarios from the embedded {}; citations and severity notes with --format json.", scenarios.file));
+        t.footer.push(format!(
+            "Scenarios from the embedded {}; citations and severity notes with --format json.",
+            scenarios.file
+        ));
         t
     })
 }
