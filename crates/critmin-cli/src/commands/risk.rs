@@ -175,7 +175,7 @@ pub(crate) fn run(ds: &Dataset, args: &Args) -> Result<()> {
     let bar = std::io::stderr().is_terminal().then(|| {
         let bar = indicatif::ProgressBar::new(args.scenarios);
         bar.set_style(
-            indicatif::ProgressStyle::with_template("{bar:40} {pos}/{len} scenarios ({per_sec}, eta {eta})")
+            indicatif::ProgressStyle::with_template("{bar:40} {pos}/{len} scenarios ({elapsed_precise}, eta {eta})")
                 .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
         );
         bar
