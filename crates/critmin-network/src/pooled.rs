@@ -113,6 +113,7 @@ fn series_tonnes(s: &Series, notes: &mut Vec<String>) -> Result<BTreeMap<Country
 pub fn pooled_market(ds: &Dataset, mineral: &MineralId, opts: &PooledOptions) -> Result<Network, NetworkError> {
     // (source, year) → chain stage → series, non-capacity producing stages only.
     let mut candidates: BTreeMap<(String, u16), BTreeMap<ChainStage, &Series>> = BTreeMap::new();
+    let mut without_values = Vec::new();
     for s in ds.find_series(Some(mineral), None, opts.year, opts.source.as_deref()) {
         let Some(stage) = ds.stage(&s.key.stage) else { continue };
         let has_value = s
@@ -121,7 +122,11 @@ pub fn pooled_market(ds: &Dataset, mineral: &MineralId, opts: &PooledOptions) ->
             .chain(&s.residual)
             .chain(&s.world)
             .any(|r| r.value.is_some_and(|v| v > 0.0));
-        if stage.capacity || stage.chain_stage == ChainStage::Reserves || !has_value {
+        if stage.capacity || stage.chain_stage == ChainStage::Reserves {
+            continue;
+        }
+        if !has_value {
+            without_values.push(format!("{}/{}/{}", s.key.stage, s.key.year, s.key.source));
             continue;
         }
         let slot = candidates.entry((s.key.source.0.clone(), s.key.year)).or_default();
@@ -137,9 +142,17 @@ pub fn pooled_market(ds: &Dataset, mineral: &MineralId, opts: &PooledOptions) ->
         .max_by(|((sa, ya), a), ((sb, yb), b)| a.len().cmp(&b.len()).then(ya.cmp(yb)).then(sb.cmp(sa)))
     else {
         return Err(NetworkError::NoData(format!(
-            "no production series of {mineral}{}{} in the dataset",
+            "no production series of {mineral}{}{} in the dataset{}",
             opts.source.as_ref().map(|s| format!(" from {s}")).unwrap_or_default(),
-            opts.year.map(|y| format!(" in {y}")).unwrap_or_default()
+            opts.year.map(|y| format!(" in {y}")).unwrap_or_default(),
+            if without_values.is_empty() {
+                String::new()
+            } else {
+                format!(
+                    " with a value (series without any country figure: {}); give trade flows with --flows",
+                    without_values.join(", ")
+                )
+            }
         )));
     };
     let mut notes = vec![format!(

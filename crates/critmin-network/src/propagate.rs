@@ -25,6 +25,12 @@
 //! are accumulated separately and their difference is reported as `mass_balance_error`
 //! (relative to the total baseline flow).
 //!
+//! Limits, stated so results are read right: baseline flows run at capacity (no producer has
+//! headroom to raise output), buyers only re-source from suppliers they already buy from, and
+//! buyers never swap suppliers to free supply for others (no trade diversion). A restriction
+//! aimed at one destination therefore lands fully on that destination unless some supplier is
+//! left with unsold supply, which makes destination-specific results upper bounds on the harm.
+//!
 //! The hot loop works in a preallocated [`Workspace`]: no allocation per scenario. It is
 //! sparse in the edges: a buyer's inputs are tracked as a deficit against its baseline, and
 //! only suppliers that are disrupted (cut, short of inputs, or restricted) walk their edges;
