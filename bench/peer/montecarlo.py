@@ -16,7 +16,8 @@ import numpy as np
 
 def load(path):
     d = json.load(open(path))
-    net = {k: np.asarray(d[k]) for k in ("node_layer", "node_source", "edge_from", "edge_to", "edge_tonnes", "stock")}
+    keys = ("node_layer", "node_source", "edge_from", "edge_to", "edge_tonnes", "stock", "headroom")
+    net = {k: np.asarray(d[k]) for k in keys}
     net["layers"] = d["layers"]
     net["consumers"] = np.asarray(d["consumers"], dtype=np.int64)
     net["tolerance"] = d["tolerance"]
@@ -61,6 +62,8 @@ def propagate(net, cut_draw, ban_draw):
         flow = t * al * scale[ef]
         received += np.bincount(et, weights=flow, minlength=n)
         stranded = avail - np.bincount(ef, weights=flow, minlength=n)
+        # Spare for re-sourcing: unsold supply plus the mines' headroom.
+        stranded = stranded + net["headroom"] * (1.0 - np.clip(cut, 0, 1)) * (net["node_layer"] == l)
         threshold = net["tolerance"] * t.sum()
         unrestricted = al >= 1.0
         it = 0

@@ -117,6 +117,15 @@ fn cuts_and_bans_in_every_format() {
         &["shock", "--mineral", "cobalt", "--ban", "COD:mining:feoc:0.8"],
     )
     .success();
+    // Mine headroom lets buyers re-source: less shortfall, balance kept net of the extra output.
+    let base = ["shock", "--scenario", "drc-cobalt-2025", "--format", "json"];
+    let tight = critmin(dir.path(), &base).success().json();
+    let mut loose_args = base.to_vec();
+    loose_args.extend(["--spare-capacity", "0.2"]);
+    let loose = critmin(dir.path(), &loose_args).success().json();
+    assert!(as_f64(&loose["headroom_used_t"], "headroom") > 0.0);
+    assert!(as_f64(&loose["shortfall_t"], "loose") < as_f64(&tight["shortfall_t"], "tight"));
+    assert!(as_f64(&loose["mass_balance_error"], "mbe") <= 1e-9);
 }
 
 #[test]

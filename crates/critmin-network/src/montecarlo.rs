@@ -72,6 +72,8 @@ pub struct RiskParams {
     pub threshold: f64,
     /// Stockpile days at every buyer.
     pub stockpile_days: f64,
+    /// Headroom of every mine, as a fraction of its baseline output (0 = running at capacity).
+    pub spare_capacity: f64,
     /// Re-sourcing convergence.
     pub convergence: Convergence,
 }
@@ -91,6 +93,7 @@ impl Default for RiskParams {
             severity_max: 1.0,
             threshold: 0.10,
             stockpile_days: 0.0,
+            spare_capacity: 0.0,
             convergence: Convergence::default(),
         }
     }
@@ -173,6 +176,9 @@ impl<'a> MonteCarlo<'a> {
         }
         if !(0.0..=10.0).contains(&params.default_governance_risk) {
             return Err(NetworkError::Shock("default governance risk: expected 0–10".into()));
+        }
+        if !(params.spare_capacity.is_finite() && params.spare_capacity >= 0.0) {
+            return Err(NetworkError::Shock("spare capacity: expected a fraction ≥ 0".into()));
         }
         if !(params.stockpile_days.is_finite() && params.stockpile_days >= 0.0) {
             return Err(NetworkError::Shock("stockpile days: expected a number ≥ 0".into()));
@@ -288,6 +294,7 @@ impl<'a> MonteCarlo<'a> {
     pub fn workspace(&self) -> Workspace {
         let mut ws = Workspace::new(self.net);
         ws.set_stockpile_days(self.net, self.params.stockpile_days);
+        ws.set_spare_capacity(self.net, self.params.spare_capacity);
         ws
     }
 

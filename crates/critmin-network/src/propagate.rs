@@ -12,7 +12,8 @@
 //!    edges are never restricted) and, when it has less than the total asked, cuts every buyer
 //!    in the same proportion. What it cannot sell (restricted exports) stays as spare.
 //! 3. **Re-sourcing to a fixed point**: a buyer with a gap asks the suppliers it already buys
-//!    from, over unrestricted edges, that still have spare supply, in proportion to its
+//!    from, over unrestricted edges, that still have spare supply (unsold supply, then
+//!    headroom: extra output a mine can add, zero by default), in proportion to its
 //!    baseline flows from them; a supplier asked for more than its spare grants the same
 //!    fraction to everyone. Repeat until the tonnage moved in an iteration is below the
 //!    tolerance (relative to the layer's baseline flow) or the iteration cap is reached.
@@ -21,12 +22,13 @@
 //!    the next layer (step 1), so its buyers are cut in proportion.
 //!
 //! Mass balance, per layer and in total: the supply lost by suppliers (capacity cut + input
-//! loss + stranded, i.e. unsold) equals the buyers' shortfalls + stock drawn. The two sides
+//! loss + stranded, i.e. unsold, − extra output from headroom) equals the buyers' shortfalls +
+//! stock drawn. The two sides
 //! are accumulated separately and their difference is reported as `mass_balance_error`
 //! (relative to the total baseline flow).
 //!
-//! Limits, stated so results are read right: baseline flows run at capacity (no producer has
-//! headroom to raise output), buyers only re-source from suppliers they already buy from, and
+//! Limits, stated so results are read right: baseline flows run at capacity unless headroom
+//! is given (only mines can use it), buyers only re-source from suppliers they already buy from, and
 //! buyers never swap suppliers to free supply for others (no trade diversion). A restriction
 //! aimed at one destination therefore lands fully on that destination unless some supplier is
 //! left with unsold supply, which makes destination-specific results upper bounds on the harm.
@@ -64,8 +66,11 @@ pub struct Outcome {
     pub iterations: u32,
     /// Whether every layer met the tolerance before the cap.
     pub converged: bool,
-    /// Supply lost by suppliers, all layers: capacity cut + input loss + stranded, tonnes.
+    /// Supply lost by suppliers, all layers: capacity cut + input loss + unsold − headroom
+    /// used, tonnes.
     pub lost_supply: f64,
+    /// Extra output drawn from producers' headroom, all layers, tonnes.
+    pub headroom_used: f64,
     /// Stock drawn by buyers, all layers, tonnes.
     pub stock_drawn: f64,
     /// Shortfalls of buyers, all layers, tonnes.
@@ -104,6 +109,13 @@ pub struct Workspace {
     pub input_loss: Vec<f64>,
     /// Available supply the node could not sell (restricted or no buyer), tonnes.
     pub stranded: Vec<f64>,
+    /// Headroom per node: output it can add beyond its baseline when buyers re-source from
+    /// it, tonnes (scaled by 1 − its cut). Meant for nodes without inputs (mines); see
+    /// [`Workspace::set_spare_capacity`]. Set before [`propagate`].
+    pub headroom: Vec<f64>,
+    /// Headroom actually used, tonnes.
+    pub headroom_used: Vec<f64>,
+    spare: Vec<f64>,
     deficit: Vec<f64>,
     weight: Vec<f64>,
     request: Vec<f64>,
@@ -128,6 +140,9 @@ impl Workspace {
             cut_loss: vec![0.0; n],
             input_loss: vec![0.0; n],
             stranded: vec![0.0; n],
+            headroom: vec![0.0; n],
+            headroom_used: vec![0.0; n],
+            spare: vec![0.0; n],
             deficit: vec![0.0; n],
             weight: vec![0.0; n],
             request: vec![0.0; e],
@@ -155,6 +170,21 @@ impl Workspace {
         }
     }
 
+    /// Gives every producing node without inputs (mines, primary producers) a headroom of
+    /// `fraction` of its baseline output; other nodes get none (more output would need more
+    /// inputs).
+    pub fn set_spare_capacity(&mut self, net: &Network, fraction: f64) {
+        let cl = net.consumption_layer();
+        for (n, h) in self.headroom.iter_mut().enumerate() {
+            let primary = net.nodes[n].layer < cl && net.baseline_input(n) <= 0.0;
+            *h = if primary {
+                net.baseline_output(n) * fraction
+            } else {
+                0.0
+            };
+        }
+    }
+
     /// Sets every node's stock to `days` of its baseline input.
     pub fn set_stockpile_days(&mut self, net: &Network, days: f64) {
         for (n, s) in self.stock.iter_mut().enumerate() {
@@ -178,6 +208,9 @@ pub fn propagate(net: &Network, ws: &mut Workspace, conv: Convergence) -> Outcom
         cut_loss,
         input_loss,
         stranded,
+        headroom,
+        headroom_used,
+        spare,
         deficit,
         weight,
         request,
@@ -211,12 +244,10 @@ pub fn propagate(net: &Network, ws: &mut Workspace, conv: Convergence) -> Outcom
             cut_loss[n] = base * c;
             input_loss[n] = base * (1.0 - c) - avail;
             output[n] = avail;
+            let range = net.out_edges(n);
             if c <= 0.0 && ratio >= 1.0 && !restricted[n] {
                 stranded[n] = 0.0;
-                continue;
-            }
-            let range = net.out_edges(n);
-            if restricted[n] {
+            } else if restricted[n] {
                 let mut offered = 0.0;
                 for k in range.clone() {
                     offered += edges[k].tonnes * allowed[k];
@@ -238,11 +269,14 @@ pub fn propagate(net: &Network, ws: &mut Workspace, conv: Convergence) -> Outcom
                 }
                 stranded[n] = 0.0;
             }
-            any_spare |= stranded[n] > threshold;
+            // Supply available for re-sourcing: what is unsold, then the node's headroom.
+            spare[n] = stranded[n] + headroom[n] * (1.0 - c);
+            any_spare |= spare[n] > threshold;
         }
+        let any_gap = buyers.clone().any(|d| deficit[d] > threshold);
         // 3. Re-sourcing from suppliers with spare supply, to a fixed point.
         let mut iterations = 0;
-        if any_spare {
+        if any_spare && any_gap {
             loop {
                 if iterations >= conv.max_iterations {
                     outcome.converged = false;
@@ -252,7 +286,7 @@ pub fn propagate(net: &Network, ws: &mut Workspace, conv: Convergence) -> Outcom
                     weight[d] = 0.0;
                 }
                 for s in suppliers.clone() {
-                    if stranded[s] > threshold {
+                    if spare[s] > threshold {
                         for k in net.out_edges(s) {
                             let d = edges[k].to as usize;
                             if allowed[k] >= 1.0 && deficit[d] > threshold {
@@ -261,32 +295,40 @@ pub fn propagate(net: &Network, ws: &mut Workspace, conv: Convergence) -> Outcom
                         }
                     }
                 }
+                // Each buyer's request per tonne of baseline flow: its gap over the eligible
+                // baseline flows (kept in `weight`, a multiplication per edge below).
+                for d in buyers.clone() {
+                    weight[d] = if weight[d] > 0.0 { deficit[d] / weight[d] } else { 0.0 };
+                }
                 let mut any = false;
                 for s in suppliers.clone() {
-                    asked[s] = 0.0;
-                    if stranded[s] > threshold {
+                    let mut total = 0.0;
+                    if spare[s] > threshold {
                         for k in net.out_edges(s) {
                             let d = edges[k].to as usize;
                             if allowed[k] >= 1.0 && deficit[d] > threshold {
-                                let q = deficit[d] * edges[k].tonnes / weight[d];
+                                let q = edges[k].tonnes * weight[d];
                                 request[k] = q;
-                                asked[s] += q;
-                                any = true;
+                                total += q;
                             }
                         }
                     }
+                    asked[s] = total;
+                    any |= total > 0.0;
                 }
                 if !any {
                     break;
                 }
                 iterations += 1;
                 let mut moved = 0.0;
+                let mut saturated = false;
                 for s in suppliers.clone() {
                     if asked[s] <= 0.0 {
                         continue;
                     }
-                    let grant = if asked[s] > stranded[s] {
-                        stranded[s] / asked[s]
+                    let grant = if asked[s] > spare[s] {
+                        saturated = true;
+                        spare[s] / asked[s]
                     } else {
                         1.0
                     };
@@ -299,14 +341,25 @@ pub fn propagate(net: &Network, ws: &mut Workspace, conv: Convergence) -> Outcom
                             moved += add;
                         }
                     }
-                    stranded[s] = (stranded[s] - asked[s].min(stranded[s])).max(0.0);
+                    spare[s] = (spare[s] - asked[s].min(spare[s])).max(0.0);
                 }
-                if moved <= threshold {
+                // When no supplier ran out, every buyer that asked got its whole gap and the
+                // others still have nobody to ask: the next pass would find no request.
+                if moved <= threshold || !saturated {
                     break;
                 }
             }
         }
         outcome.iterations += iterations;
+        // What re-sourcing took comes out of unsold supply first, then out of headroom.
+        for n in suppliers.clone() {
+            let room = headroom[n] * (1.0 - cut[n].clamp(0.0, 1.0));
+            let used = (stranded[n] + room - spare[n]).max(0.0);
+            let from_unsold = used.min(stranded[n]);
+            stranded[n] -= from_unsold;
+            headroom_used[n] = used - from_unsold;
+            output[n] += headroom_used[n];
+        }
         // 4. Reserves, then shortfall.
         for d in buyers {
             let gap = deficit[d].max(0.0);
@@ -320,8 +373,10 @@ pub fn propagate(net: &Network, ws: &mut Workspace, conv: Convergence) -> Outcom
     for n in 0..net.nodes.len() {
         received[n] = net.baseline_input(n) - deficit[n];
         if net.nodes[n].layer < net.consumption_layer() {
-            lost += cut_loss[n] + input_loss[n] + stranded[n];
+            lost += cut_loss[n] + input_loss[n] + stranded[n] - headroom_used[n];
+            outcome.headroom_used += headroom_used[n];
         } else {
+            headroom_used[n] = 0.0;
             output[n] = 0.0;
             cut_loss[n] = 0.0;
             input_loss[n] = 0.0;

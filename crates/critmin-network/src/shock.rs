@@ -170,8 +170,10 @@ pub struct NodeResult {
     pub shortfall_pct: Option<f64>,
     /// Baseline output, tonnes (0 for consumers).
     pub baseline_output: f64,
-    /// Output after the shock, tonnes.
+    /// Output after the shock (including headroom used), tonnes.
     pub output: f64,
+    /// Extra output from headroom, tonnes.
+    pub headroom_used: f64,
     /// Supply it could not sell (restricted exports), tonnes.
     pub stranded: f64,
     /// For consumers: the basis of the consumption figure.
@@ -191,16 +193,19 @@ pub struct ShockResult {
     pub outcome: Outcome,
     /// Stockpile days used.
     pub stockpile_days: f64,
+    /// Mine headroom used (fraction of baseline output).
+    pub spare_capacity: f64,
     /// Convergence settings used.
     pub convergence: Convergence,
 }
 
-/// Applies `shock` to `net` with a uniform stockpile of `stockpile_days` at every buyer and
-/// propagates it.
+/// Applies `shock` to `net` with a uniform stockpile of `stockpile_days` at every buyer and a
+/// headroom of `spare_capacity` (fraction of baseline output) at every mine, and propagates it.
 pub fn run_shock(
     net: &Network,
     shock: &Shock,
     stockpile_days: f64,
+    spare_capacity: f64,
     convergence: Convergence,
     in_group: &dyn Fn(CountryCode, Group) -> bool,
 ) -> Result<ShockResult, NetworkError> {
@@ -209,8 +214,14 @@ pub fn run_shock(
             "stockpile days {stockpile_days}: expected a number ≥ 0"
         )));
     }
+    if !(spare_capacity.is_finite() && spare_capacity >= 0.0) {
+        return Err(NetworkError::Shock(format!(
+            "spare capacity {spare_capacity}: expected a fraction ≥ 0"
+        )));
+    }
     let mut ws = Workspace::new(net);
     ws.set_stockpile_days(net, stockpile_days);
+    ws.set_spare_capacity(net, spare_capacity);
     apply_shock(net, shock, &mut ws, in_group)?;
     let outcome = propagate(net, &mut ws, convergence);
     let nodes = net
@@ -229,6 +240,7 @@ pub fn run_shock(
                 shortfall_pct: (need > 0.0).then(|| 100.0 * ws.shortfall[n] / need),
                 baseline_output: net.baseline_output(n),
                 output: ws.output[n],
+                headroom_used: ws.headroom_used[n],
                 stranded: ws.stranded[n],
                 basis: node.basis.clone(),
             }
@@ -240,6 +252,7 @@ pub fn run_shock(
         nodes,
         outcome,
         stockpile_days,
+        spare_capacity,
         convergence,
     })
 }

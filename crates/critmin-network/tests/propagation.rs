@@ -93,7 +93,7 @@ fn three_country_example_number_by_number() {
             severity: 1.0,
         }],
     };
-    let r = run_shock(&net, &shock, 73.0, Convergence::default(), &no_groups).unwrap();
+    let r = run_shock(&net, &shock, 73.0, 0.0, Convergence::default(), &no_groups).unwrap();
     let row = |country, stage| {
         r.nodes
             .iter()
@@ -167,7 +167,10 @@ fn every_named_scenario_runs_on_its_pooled_network_with_exact_balance() {
             ran += 1;
             let net = pooled_market(&ds, &MineralId(mineral.into()), &opts).unwrap();
             let shock = scenarios.shock(name, mineral, None);
-            let r = run_shock(&net, &shock, 30.0, Convergence::default(), &|c, g| ds.in_group(c, g)).unwrap();
+            let r = run_shock(&net, &shock, 30.0, 0.0, Convergence::default(), &|c, g| {
+                ds.in_group(c, g)
+            })
+            .unwrap();
             assert!(
                 r.outcome.mass_balance_error <= 1e-9,
                 "{name}/{mineral}: {:?}",
@@ -197,6 +200,28 @@ fn us_consumption_of_cobalt_comes_from_the_usgs_salient_file() {
     let us = net.node(CountryCode::USA, l).unwrap();
     assert_relative_eq!(net.baseline_input(us), 8500.0, max_relative = 1e-9);
     assert_eq!(net.nodes[us].basis.as_ref().unwrap().label(), "usgs-salient");
+}
+
+/// Headroom at the mines lets buyers re-source: the DRC suspension hurts less when the other
+/// mines can raise output by 20 %, and the balance still holds net of the extra output.
+#[test]
+fn mine_headroom_softens_the_drc_suspension() {
+    let ds = critmin_data::load_embedded().unwrap();
+    let net = pooled_market(&ds, &MineralId("cobalt".into()), &PooledOptions::default()).unwrap();
+    let shock = Scenarios::embedded().unwrap().shock("drc-cobalt-2025", "cobalt", None);
+    let tight = run_shock(&net, &shock, 0.0, 0.0, Convergence::default(), &no_groups).unwrap();
+    let loose = run_shock(&net, &shock, 0.0, 0.2, Convergence::default(), &no_groups).unwrap();
+    assert!(tight.outcome.headroom_used.abs() < 1e-12);
+    assert!(loose.outcome.headroom_used > 0.0);
+    assert!(loose.outcome.iterations > 0);
+    assert!(loose.outcome.shortfall < tight.outcome.shortfall);
+    assert!(loose.outcome.mass_balance_error <= 1e-9, "{:?}", loose.outcome);
+    // No mine produces more than 120 % of its baseline.
+    for n in &loose.nodes {
+        if n.stage == LayerKind::Stage(ChainStage::Mining) {
+            assert!(n.output <= 1.2 * n.baseline_output * (1.0 + 1e-12), "{n:?}");
+        }
+    }
 }
 
 #[test]
@@ -232,7 +257,7 @@ fn network_from_flows_links_stages() {
             severity: 1.0,
         }],
     };
-    let r = run_shock(&net, &shock, 0.0, Convergence::default(), &no_groups).unwrap();
+    let r = run_shock(&net, &shock, 0.0, 0.0, Convergence::default(), &no_groups).unwrap();
     let usa = r.nodes.iter().find(|n| n.country == CountryCode::USA).unwrap();
     assert_relative_eq!(usa.shortfall, 38.0, epsilon = 1e-9);
     assert!(r.outcome.mass_balance_error <= 1e-12);
@@ -386,7 +411,13 @@ fn monte_carlo_is_identical_with_one_and_two_threads() {
 
 /// A dense, edge-by-edge restatement of the rule in `propagate`'s documentation, written
 /// independently of the sparse engine: per-edge flows, buyer-side re-sourcing.
-fn reference(net: &Network, cut: &[f64], allowed: &[f64], stock: &[f64]) -> (Vec<f64>, Vec<f64>, Vec<f64>) {
+fn reference(
+    net: &Network,
+    cut: &[f64],
+    allowed: &[f64],
+    stock: &[f64],
+    headroom: &[f64],
+) -> (Vec<f64>, Vec<f64>, Vec<f64>) {
     let n = net.nodes.len();
     let mut received = vec![0.0; n];
     let mut drawn = vec![0.0; n];
@@ -418,8 +449,10 @@ fn reference(net: &Network, cut: &[f64], allowed: &[f64], stock: &[f64]) -> (Vec
             for k in net.out_edges(s) {
                 flow[k] = net.edges[k].tonnes * allowed[k] * scale;
             }
-            spare[s] = avail - net.out_edges(s).map(|k| flow[k]).sum::<f64>();
+            spare[s] = avail - net.out_edges(s).map(|k| flow[k]).sum::<f64>() + headroom[s] * (1.0 - cut[s]);
         }
+        let spare_before = spare.clone();
+        let unsold_before: Vec<f64> = (0..n).map(|s| spare_before[s] - headroom[s] * (1.0 - cut[s])).collect();
         for d in net.layer_nodes(l + 1) {
             received[d] = net.in_edges(d).iter().map(|&k| flow[k as usize]).sum();
         }
@@ -466,6 +499,10 @@ fn reference(net: &Network, cut: &[f64], allowed: &[f64], stock: &[f64]) -> (Vec
                 break;
             }
         }
+        for s in net.layer_nodes(l) {
+            let used = spare_before[s] - spare[s];
+            output[s] += (used - unsold_before[s]).max(0.0);
+        }
         for d in net.layer_nodes(l + 1) {
             let gap = (net.baseline_input(d) - received[d]).max(0.0);
             drawn[d] = gap.min(stock[d]);
@@ -479,15 +516,21 @@ proptest! {
     #![proptest_config(ProptestConfig::with_cases(256))]
 
     #[test]
-    fn sparse_engine_matches_the_dense_reference((net, cut, allowed, stock) in random_network()) {
+    fn sparse_engine_matches_the_dense_reference(
+        (net, cut, allowed, stock) in random_network(),
+        spare_capacity in prop_oneof![Just(0.0), 0.0f64..0.5],
+    ) {
         let cut: Vec<f64> = cut.iter().map(|c| c.clamp(0.0, 1.0)).collect();
         let mut ws = Workspace::new(&net);
+        ws.set_spare_capacity(&net, spare_capacity);
+        let headroom = ws.headroom.clone();
         ws.cut.copy_from_slice(&cut);
         ws.allowed.copy_from_slice(&allowed);
         ws.mark_restrictions(&net);
         ws.stock.copy_from_slice(&stock);
-        propagate(&net, &mut ws, Convergence::default());
-        let (shortfall, drawn, output) = reference(&net, &cut, &allowed, &stock);
+        let out = propagate(&net, &mut ws, Convergence::default());
+        prop_assert!(out.mass_balance_error <= 1e-9, "{:?}", out);
+        let (shortfall, drawn, output) = reference(&net, &cut, &allowed, &stock, &headroom);
         let tol = 1e-9 * net.total_flow();
         for n in 0..net.nodes.len() {
             prop_assert!((ws.shortfall[n] - shortfall[n]).abs() <= tol, "shortfall of node {n}: {} vs {}", ws.shortfall[n], shortfall[n]);

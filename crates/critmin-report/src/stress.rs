@@ -101,7 +101,7 @@ pub fn build_stress_tests(ds: &Dataset, countries: &[CountryCode]) -> StressTest
             };
             let rows: Vec<_> = scenarios.rows_of(name).filter(|r| r.mineral == mineral).collect();
             let shock = scenarios.shock(name, mineral, None);
-            let result = match run_shock(&net, &shock, 0.0, Convergence::default(), &in_group) {
+            let result = match run_shock(&net, &shock, 0.0, 0.0, Convergence::default(), &in_group) {
                 Ok(r) => r,
                 Err(e) => {
                     out.left_out.push(format!("{name} / {mineral}: {e}"));

@@ -35,6 +35,9 @@ pub(crate) struct Args {
     /// Days of baseline input every buyer holds in stock.
     #[arg(long, default_value_t = 0.0, value_name = "DAYS")]
     stockpile_days: f64,
+    /// Headroom of every mine, as a fraction of its output, that buyers can re-source from.
+    #[arg(long, default_value_t = RiskParams::default().spare_capacity, value_name = "FRACTION")]
+    spare_capacity: f64,
     /// Yearly probability of a capacity cut for every supplier.
     #[arg(long, default_value_t = RiskParams::default().p_cut_base)]
     p_cut_base: f64,
@@ -160,6 +163,7 @@ pub(crate) fn run(ds: &Dataset, args: &Args) -> Result<()> {
         severity_max: args.severity_max,
         threshold: args.threshold,
         stockpile_days: args.stockpile_days,
+        spare_capacity: args.spare_capacity,
         ..RiskParams::default()
     };
     let governance = |c: CountryCode| ds.governance_risk(c, net.year).map(|(_, r)| r);
@@ -249,6 +253,7 @@ pub(crate) fn run(ds: &Dataset, args: &Args) -> Result<()> {
                 "p_ban_history": params.p_ban_history, "default_governance_risk": params.default_governance_risk,
                 "severity_min": params.severity_min, "severity_max": params.severity_max,
                 "threshold": params.threshold, "stockpile_days": params.stockpile_days,
+                "spare_capacity": params.spare_capacity,
             }),
             sources: result
                 .sources
@@ -369,6 +374,7 @@ fn export_bench(
         "edge_to": net.edges.iter().map(|e| e.to).collect::<Vec<_>>(),
         "edge_tonnes": net.edges.iter().map(|e| e.tonnes).collect::<Vec<_>>(),
         "stock": ws.stock,
+        "headroom": ws.headroom,
         "consumers": mc.consumers(),
         "tolerance": params.convergence.tolerance,
         "max_iterations": params.convergence.max_iterations,

@@ -100,6 +100,10 @@ pub(crate) struct Args {
     /// Days of baseline input every buyer holds in stock.
     #[arg(long, default_value_t = 0.0, value_name = "DAYS")]
     stockpile_days: f64,
+    /// Headroom of every mine, as a fraction of its output, that buyers can re-source from
+    /// (default 0: the baseline runs at capacity).
+    #[arg(long, default_value_t = 0.0, value_name = "FRACTION")]
+    spare_capacity: f64,
     /// Countries always shown as consumers (nominal demand when they have no data).
     #[arg(long = "country", value_delimiter = ',', default_values_t = ["IND".to_owned(), "USA".to_owned()])]
     countries: Vec<String>,
@@ -140,6 +144,7 @@ struct NodeRecord {
     baseline_output_t: f64,
     output_t: f64,
     unsold_t: f64,
+    headroom_used_t: f64,
     consumption_basis: Option<String>,
     iterations: u32,
     mass_balance_error: f64,
@@ -153,6 +158,7 @@ struct ShockDocument<'a> {
     cuts: Vec<String>,
     restrictions: Vec<String>,
     stockpile_days: f64,
+    spare_capacity: f64,
     iterations: u32,
     converged: bool,
     tolerance: f64,
@@ -160,6 +166,7 @@ struct ShockDocument<'a> {
     lost_supply_t: f64,
     shortfall_t: f64,
     stock_drawn_t: f64,
+    headroom_used_t: f64,
     mass_balance_error: f64,
     layers: Vec<String>,
     notes: &'a [String],
@@ -274,9 +281,14 @@ pub(crate) fn run(ds: &Dataset, args: &Args) -> Result<()> {
         .collect::<Result<Vec<_>>>()?;
     let net = args.network.network(ds, &mineral.id, &focus)?;
     let convergence = Convergence::default();
-    let result = run_shock(&net, &shock, args.stockpile_days, convergence, &|c, g| {
-        ds.in_group(c, g)
-    })?;
+    let result = run_shock(
+        &net,
+        &shock,
+        args.stockpile_days,
+        args.spare_capacity,
+        convergence,
+        &|c, g| ds.in_group(c, g),
+    )?;
     let o = result.outcome;
     let records: Vec<NodeRecord> = result
         .nodes
@@ -295,6 +307,7 @@ pub(crate) fn run(ds: &Dataset, args: &Args) -> Result<()> {
             baseline_output_t: n.baseline_output,
             output_t: n.output,
             unsold_t: n.stranded,
+            headroom_used_t: n.headroom_used,
             consumption_basis: n.basis.as_ref().map(ToString::to_string),
             iterations: o.iterations,
             mass_balance_error: o.mass_balance_error,
@@ -310,6 +323,7 @@ pub(crate) fn run(ds: &Dataset, args: &Args) -> Result<()> {
             cuts: shock.cuts.iter().map(describe_cut).collect(),
             restrictions: shock.restrictions.iter().map(describe_ban).collect(),
             stockpile_days: args.stockpile_days,
+            spare_capacity: args.spare_capacity,
             iterations: o.iterations,
             converged: o.converged,
             tolerance: convergence.tolerance,
@@ -317,6 +331,7 @@ pub(crate) fn run(ds: &Dataset, args: &Args) -> Result<()> {
             lost_supply_t: o.lost_supply,
             shortfall_t: o.shortfall,
             stock_drawn_t: o.stock_drawn,
+            headroom_used_t: o.headroom_used,
             mass_balance_error: o.mass_balance_error,
             layers: net
                 .layers
@@ -381,6 +396,13 @@ pub(crate) fn run(ds: &Dataset, args: &Args) -> Result<()> {
             if o.converged { "" } else { " (iteration cap reached)" },
             args.stockpile_days
         ));
+        if args.spare_capacity > 0.0 {
+            t.footer.push(format!(
+                "mine headroom {:.0}% of output; {} t of it used (lost supply is net of it)",
+                100.0 * args.spare_capacity,
+                quantity(o.headroom_used)
+            ));
+        }
         for l in &net.layers {
             t.footer
                 .push(format!("layer {}: {} ({})", l.kind, l.source, l.source_unit));
