@@ -340,4 +340,27 @@ mod tests {
         assert_eq!(s.minerals_of("china-gallium-germanium-2023"), ["gallium", "germanium"]);
         assert!(s.restricting_countries().contains(&CountryCode::CHINA));
     }
+
+    #[test]
+    fn bad_files_are_refused_whole_with_lines() {
+        let header = COLUMNS.join(",");
+        let wrong_header = parse_scenarios("s.csv", "scenario,mineral\nx,y\n").unwrap_err();
+        assert_eq!(wrong_header.problems()[0].line, 1);
+        let text = format!(
+            "{header}\nok,cobalt,ban,COD,mining,all,0.5,2025-02-22,src,cite,\nragged,cobalt\n\
+             Bad Name,cobalt,cut,COD,mining,quad,0,2025-02-30x,src,cite,\n"
+        );
+        let err = parse_scenarios("s.csv", &text).unwrap_err();
+        let msgs: Vec<String> = err.problems().iter().map(ToString::to_string).collect();
+        assert_eq!(
+            msgs,
+            [
+                "s.csv:3: 11 fields as in the header, found 2",
+                "s.csv:4: column `scenario`: value `Bad Name`: a name of lower-case letters, digits and `-`",
+                "s.csv:4: column `destination`: value `quad`: `all` for a capacity cut",
+                "s.csv:4: column `severity`: value `0`: a fraction greater than 0 and at most 1",
+                "s.csv:4: column `start`: value `2025-02-30x`: a date YYYY-MM-DD",
+            ]
+        );
+    }
 }
