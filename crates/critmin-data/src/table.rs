@@ -33,15 +33,16 @@ impl CsvTable {
         };
         let mut rows = Vec::new();
         let mut record = csv::StringRecord::new();
+        let mut lines = LineCounter::new(text.as_bytes());
         loop {
             match reader.read_record(&mut record) {
                 Ok(true) => {
-                    let line = record.position().map_or(0, |p| p.line());
+                    let line = record.position().map_or(0, |p| lines.line_at(p.byte()));
                     rows.push((line, record.clone()));
                 }
                 Ok(false) => break,
                 Err(e) => {
-                    let line = e.position().map_or(0, |p| p.line());
+                    let line = e.position().map_or(0, |p| lines.line_at(p.byte()));
                     let expected = match e.kind() {
                         csv::ErrorKind::UnequalLengths { expected_len, len, .. } => {
                             format!("{expected_len} fields as in the header, found {len}")
@@ -162,5 +163,44 @@ impl<'t> Row<'t, '_> {
     /// Records a problem with the whole record.
     pub(crate) fn line_problem(&mut self, expected: impl Into<String>) {
         self.problems.push(Problem::line(self.file, self.line, expected));
+    }
+}
+
+/// One-based line numbers from byte offsets, counting `\n` only.
+///
+/// The csv crate's own `Position::line` undercounts on CRLF files (the USGS salient files have
+/// Windows line endings), so messages would point one line too high: a record's recorded start
+/// can sit on the `\n` of the previous line's `\r\n`. Skipping line-ending bytes at the start
+/// and counting newlines before it is exact for both endings and for skipped blank lines.
+/// Offsets arrive in increasing order, so each byte is scanned once.
+struct LineCounter<'a> {
+    bytes: &'a [u8],
+    offset: usize,
+    line: u64,
+}
+
+impl<'a> LineCounter<'a> {
+    fn new(bytes: &'a [u8]) -> LineCounter<'a> {
+        LineCounter {
+            bytes,
+            offset: 0,
+            line: 1,
+        }
+    }
+
+    fn line_at(&mut self, byte: u64) -> u64 {
+        let mut byte = usize::try_from(byte).unwrap_or(usize::MAX).min(self.bytes.len());
+        while matches!(self.bytes.get(byte), Some(b'\r' | b'\n')) {
+            byte += 1;
+        }
+        if byte < self.offset {
+            // Never happens with a forward reader; recount rather than return a wrong line.
+            self.offset = 0;
+            self.line = 1;
+        }
+        let newlines = self.bytes[self.offset..byte].iter().filter(|&&b| b == b'\n').count();
+        self.line += newlines as u64;
+        self.offset = byte;
+        self.line
     }
 }

@@ -131,6 +131,20 @@ fn negative_quantity() {
 }
 
 #[test]
+fn line_numbers_are_exact_with_windows_line_endings() {
+    // The USGS files come with CRLF endings; a user's export from Excel will too.
+    let text = obs(
+        "lithium,mine,AUS,2024,10,t Li content,ACME-2025 survey,\nlithium,mine,CHL,2024,11,t Li content,ACME-2025 survey,\nlithium,mine,ARG,2024,-5,t Li content,ACME-2025 survey,\n",
+    );
+    let crlf = String::from_utf8(text).unwrap().replace('\n', "\r\n").into_bytes();
+    let p = problems(&[("mine.csv", &crlf)]);
+    assert_eq!(
+        p,
+        ["mine.csv:4: column `value`: value `-5`: a non-negative quantity (quantities cannot be negative)"]
+    );
+}
+
+#[test]
 fn unknown_mineral_and_stage_and_alias_hint() {
     let p = problems(&[(
         "mine.csv",
