@@ -50,6 +50,8 @@ enum Command {
     /// Check, import and export data files.
     #[command(subcommand)]
     Data(commands::data::DataCommand),
+    /// Chain-of-custody ledger: signed entries, provenance, claims, proofs, offline bundles.
+    Ledger(commands::ledger::LedgerArgs),
 }
 
 fn main() -> ExitCode {
@@ -67,6 +69,9 @@ fn run(cli: Cli) -> Result<ExitCode> {
     if let Command::Data(cmd) = &cli.command {
         return commands::data::run(cmd, cli.data.as_deref());
     }
+    if let Command::Ledger(args) = &cli.command {
+        return commands::ledger::run(args);
+    }
     let dataset = load_dataset(cli.data.as_deref())?;
     match cli.command {
         Command::Minerals { format } => commands::minerals::run(&dataset, format)?,
@@ -74,7 +79,7 @@ fn run(cli: Cli) -> Result<ExitCode> {
         Command::Concentration(args) => commands::concentration::run(&dataset, &args)?,
         Command::Exposure(args) => commands::exposure::run(&dataset, &args)?,
         Command::Report(args) => commands::report::run(&dataset, &args)?,
-        Command::Data(_) => unreachable!("handled above"),
+        Command::Data(_) | Command::Ledger(_) => unreachable!("handled above"),
     }
     Ok(ExitCode::SUCCESS)
 }

@@ -178,10 +178,11 @@ fn run(o: &Options) -> Result<(), String> {
             .collect();
         workers.into_iter().map(|w| w.join().expect("client thread")).sum()
     });
+    let elapsed = started.elapsed().as_secs_f64();
     done.store(true, Ordering::Relaxed);
     checkpointer.join().map_err(|_| "checkpoint thread panicked")?;
     drop(committer);
     let ledger = handle.join().map_err(|_| "ledger thread panicked")?;
-    say(format!("DONE {total} {:.3} size {}", started.elapsed().as_secs_f64(), ledger.size()));
+    say(format!("DONE {total} {elapsed:.3} size {}", ledger.size()));
     Ok(())
 }
