@@ -11,7 +11,7 @@
 //! ```
 //!
 //! Usage: `critmin-ledger-writer DIR [--clients N] [--entries N (per client; 0 = forever)]
-//! [--checkpoint-ms N] [--quiet]`. Used by the durability test and by `bench/ledger`.
+//! [--checkpoint-ms N (0 = none)] [--quiet]`. Used by the durability test and by `bench/ledger`.
 
 use std::io::Write;
 use std::path::PathBuf;
@@ -126,10 +126,10 @@ fn run(o: &Options) -> Result<(), String> {
     let (committer, handle) = Committer::spawn(ledger);
     let done = Arc::new(AtomicBool::new(false));
     let started = Instant::now();
-    let checkpointer = {
+    let checkpointer = (o.checkpoint_ms > 0).then(|| {
         let committer = committer.clone();
         let done = done.clone();
-        let period = Duration::from_millis(o.checkpoint_ms.max(1));
+        let period = Duration::from_millis(o.checkpoint_ms);
         let quiet = o.quiet;
         std::thread::spawn(move || {
             while !done.load(Ordering::Relaxed) {
@@ -144,7 +144,7 @@ fn run(o: &Options) -> Result<(), String> {
                 }
             }
         })
-    };
+    });
     let total: u64 = std::thread::scope(|s| {
         let workers: Vec<_> = clients
             .into_iter()
@@ -180,7 +180,9 @@ fn run(o: &Options) -> Result<(), String> {
     });
     let elapsed = started.elapsed().as_secs_f64();
     done.store(true, Ordering::Relaxed);
-    checkpointer.join().map_err(|_| "checkpoint thread panicked")?;
+    if let Some(c) = checkpointer {
+        c.join().map_err(|_| "checkpoint thread panicked")?;
+    }
     drop(committer);
     let ledger = handle.join().map_err(|_| "ledger thread panicked")?;
     say(format!("DONE {total} {elapsed:.3} size {}", ledger.size()));
