@@ -10,7 +10,11 @@ use support::{critmin_with, records, tmp};
 
 fn ledger(dir: &Path, args: &[&str]) -> support::Run {
     let ledger_dir = dir.join("ledger");
-    critmin_with(dir, &[&["ledger"], args].concat(), &[("CRITMIN_LEDGER", ledger_dir.to_str().unwrap())])
+    critmin_with(
+        dir,
+        &[&["ledger"], args].concat(),
+        &[("CRITMIN_LEDGER", ledger_dir.to_str().unwrap())],
+    )
 }
 
 fn write(dir: &Path, name: &str, text: &str) -> String {
@@ -34,7 +38,11 @@ fn chain(dir: &Path) {
         ("cathode", "member", "USA"),
         ("auditor", "auditor", "IND"),
     ] {
-        ledger(dir, &["org", "add", org, "--role", role, "--name", org, "--country", country]).success();
+        ledger(
+            dir,
+            &["org", "add", org, "--role", role, "--name", org, "--country", country],
+        )
+        .success();
     }
     let ore = |id: &str, ppm: u32, c: &str, to: &str| {
         format!(
@@ -81,9 +89,14 @@ fn a_supply_chain_end_to_end() {
     chain(dir);
     assert_eq!(log_size(dir), 16);
 
-    let p = ledger(dir, &["provenance", "cathode-1", "--format", "json"]).success().json();
+    let p = ledger(dir, &["provenance", "cathode-1", "--format", "json"])
+        .success()
+        .json();
     let share = |measure: &str| {
-        records(&p).iter().find(|r| r["measure"] == measure).unwrap_or_else(|| panic!("no `{measure}` in {p}"))["exact"]
+        records(&p)
+            .iter()
+            .find(|r| r["measure"] == measure)
+            .unwrap_or_else(|| panic!("no `{measure}` in {p}"))["exact"]
             .as_str()
             .unwrap()
             .to_owned()
@@ -93,32 +106,85 @@ fn a_supply_chain_end_to_end() {
     assert_eq!(share("origin AUS"), "28/141");
 
     // EU recycled content: 40 % recycled cobalt passes the 2031 and 2036 minimums.
-    let pass = ledger(dir, &["claim", "cathode-1", "--rule", "eu-2023-1542-recycled-content", "--date", "2036-09-01"]).success();
+    let pass = ledger(
+        dir,
+        &[
+            "claim",
+            "cathode-1",
+            "--rule",
+            "eu-2023-1542-recycled-content",
+            "--date",
+            "2036-09-01",
+        ],
+    )
+    .success();
     assert!(pass.stdout.starts_with("PASS"), "{}", pass.stdout);
     assert!(pass.stdout.contains(">= 26.0%"), "{}", pass.stdout);
     // Refined in Finland from Congolese and Australian ore: a third qualifies for §30D in 2026.
-    let fail = ledger(dir, &["claim", "sulphate-1", "--rule", "us-30d-critical-minerals", "--date", "2026-03-01"]).fails_with(1);
+    let fail = ledger(
+        dir,
+        &[
+            "claim",
+            "sulphate-1",
+            "--rule",
+            "us-30d-critical-minerals",
+            "--date",
+            "2026-03-01",
+        ],
+    )
+    .fails_with(1);
     assert!(fail.stdout.starts_with("FAIL"), "{}", fail.stdout);
-    assert!(fail.stdout.contains("33.3%") && fail.stdout.contains(">= 70.0%"), "{}", fail.stdout);
+    assert!(
+        fail.stdout.contains("33.3%") && fail.stdout.contains(">= 70.0%"),
+        "{}",
+        fail.stdout
+    );
     ledger(dir, &["claim", "cathode-1", "--rule", "no-such-rule"]).fails_with(1);
     ledger(dir, &["claim", "nope", "--rule", "us-30d-critical-minerals"]).fails_with(1);
     assert!(ledger(dir, &["rules"]).success().stdout.contains("NOT verified"));
 
     // An auditor attests, the bundle verifies offline with the pinned log key.
-    let f = write(dir, "attest.json", r#"{"type":"attest","subject":15,"verdict":true,"statement":"batch records checked"}"#);
+    let f = write(
+        dir,
+        "attest.json",
+        r#"{"type":"attest","subject":15,"verdict":true,"statement":"batch records checked"}"#,
+    );
     ledger(dir, &["append", &f, "--as", "auditor"]).success();
-    ledger(dir, &["export", "--lot", "cathode-1", "--out", "bundle.json", "--passport", "passport.json"]).success();
+    ledger(
+        dir,
+        &[
+            "export",
+            "--lot",
+            "cathode-1",
+            "--out",
+            "bundle.json",
+            "--passport",
+            "passport.json",
+        ],
+    )
+    .success();
     let key = std::fs::read_to_string(dir.join("ledger/keys/operator.key")).unwrap();
     let log_key = {
-        let secret: Vec<u8> = (0..32).map(|i| u8::from_str_radix(&key.trim()[2 * i..2 * i + 2], 16).unwrap()).collect();
+        let secret: Vec<u8> = (0..32)
+            .map(|i| u8::from_str_radix(&key.trim()[2 * i..2 * i + 2], 16).unwrap())
+            .collect();
         let sk = ed25519_dalek::SigningKey::from_bytes(&secret.try_into().unwrap());
-        sk.verifying_key().to_bytes().iter().map(|b| format!("{b:02x}")).collect::<String>()
+        sk.verifying_key()
+            .to_bytes()
+            .iter()
+            .map(|b| format!("{b:02x}"))
+            .collect::<String>()
     };
     let ok = ledger(dir, &["verify", "bundle.json", "--log-key", &log_key]).success();
     assert!(ok.stdout.starts_with("valid"), "{}", ok.stdout);
     assert!(ok.stdout.contains("recycled 40.4%"), "{}", ok.stdout);
-    assert!(ok.stdout.contains("attestation: #16 auditor on #15: confirmed"), "{}", ok.stdout);
-    let passport: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(dir.join("passport.json")).unwrap()).unwrap();
+    assert!(
+        ok.stdout.contains("attestation: #16 auditor on #15: confirmed"),
+        "{}",
+        ok.stdout
+    );
+    let passport: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(dir.join("passport.json")).unwrap()).unwrap();
     let recycled = passport["recycledContent"][0]["recycledShare"].as_f64().unwrap();
     assert!((recycled - 19.0 / 47.0).abs() < 1e-12);
 
@@ -147,9 +213,17 @@ fn writes_outside_a_role_or_custody_are_rejected_and_change_nothing() {
     let before = log_size(dir);
     // The auditor may not move material; a member may not move a lot it does not hold, nor
     // register organisations; a mass-balance violation is refused.
-    let f = write(dir, "move.json", r#"{"type":"transfer","lot":"cathode-1","to":"mine-cd"}"#);
+    let f = write(
+        dir,
+        "move.json",
+        r#"{"type":"transfer","lot":"cathode-1","to":"mine-cd"}"#,
+    );
     let r = ledger(dir, &["append", &f, "--as", "auditor"]).fails_with(1);
-    assert!(r.stderr.contains("role `auditor` may not write `transfer`"), "{}", r.stderr);
+    assert!(
+        r.stderr.contains("role `auditor` may not write `transfer`"),
+        "{}",
+        r.stderr
+    );
     let r = ledger(dir, &["append", &f, "--as", "mine-au"]).fails_with(1);
     assert!(r.stderr.contains("not in the custody of `mine-au`"), "{}", r.stderr);
     let f = write(
@@ -168,7 +242,11 @@ fn writes_outside_a_role_or_custody_are_rejected_and_change_nothing() {
     let r = ledger(dir, &["append", &f, "--as", "cathode"]).fails_with(1);
     assert!(r.stderr.contains("mass balance of cobalt"), "{}", r.stderr);
     // Bad JSON names the entry and the field.
-    let f = write(dir, "bad.json", r#"[{"type":"extract","lot":{"id":"a","form":"ore","mass_g":"lots"}}]"#);
+    let f = write(
+        dir,
+        "bad.json",
+        r#"[{"type":"extract","lot":{"id":"a","form":"ore","mass_g":"lots"}}]"#,
+    );
     let r = ledger(dir, &["append", &f, "--as", "mine-au"]).fails_with(1);
     assert!(r.stderr.contains("bad.json: entry 1"), "{}", r.stderr);
     assert_eq!(log_size(dir), before);
@@ -194,7 +272,11 @@ fn writes_outside_a_role_or_custody_are_rejected_and_change_nothing() {
 
 fn vector_files() -> Vec<std::path::PathBuf> {
     let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../../shared/testdata/rfc9162");
-    assert!(root.is_dir(), "RFC 9162 test vectors not found at {}: put `shared` beside the clone", root.display());
+    assert!(
+        root.is_dir(),
+        "RFC 9162 test vectors not found at {}: put `shared` beside the clone",
+        root.display()
+    );
     let mut out = Vec::new();
     let mut stack = vec![root];
     while let Some(d) = stack.pop() {
@@ -217,9 +299,10 @@ fn proof_verify_agrees_with_every_public_vector() {
     let files = vector_files();
     assert_eq!(files.len(), 196);
     for f in files {
-        let want_err = serde_json::from_str::<serde_json::Value>(&std::fs::read_to_string(&f).unwrap()).unwrap()["wantErr"]
-            .as_bool()
-            .unwrap();
+        let want_err =
+            serde_json::from_str::<serde_json::Value>(&std::fs::read_to_string(&f).unwrap()).unwrap()["wantErr"]
+                .as_bool()
+                .unwrap();
         let run = ledger(t.path(), &["proof", "verify", f.to_str().unwrap()]);
         if want_err {
             let run = run.fails_with(1);
@@ -242,7 +325,9 @@ fn generated_proofs_verify_and_unreadable_files_exit_2() {
         assert_eq!(ledger(dir, &["proof", "verify", f]).success().stdout, "valid\n");
     }
     // The same proof for another leaf index is invalid.
-    let text = std::fs::read_to_string(dir.join("inc.json")).unwrap().replace("\"leafIdx\": 7", "\"leafIdx\": 6");
+    let text = std::fs::read_to_string(dir.join("inc.json"))
+        .unwrap()
+        .replace("\"leafIdx\": 7", "\"leafIdx\": 6");
     write(dir, "wrong.json", &text);
     ledger(dir, &["proof", "verify", "wrong.json"]).fails_with(1);
     write(dir, "text.txt", "hello");

@@ -49,10 +49,19 @@ fn entries(n: usize) -> (Vec<SignedEntry>, Vec<SignedEntry>) {
                 id: LotId(format!("lot-{i}")),
                 form: "ore".into(),
                 mass_g: 1_000 + i as u64,
-                grades: vec![Grade { element: "cobalt".into(), ppm: 10_000 }],
+                grades: vec![Grade {
+                    element: "cobalt".into(),
+                    ppm: 10_000,
+                }],
                 country: "AUS".parse().unwrap(),
             };
-            s.sign(Payload::Extract { lot, site: "pit".into() }, TS)
+            s.sign(
+                Payload::Extract {
+                    lot,
+                    site: "pit".into(),
+                },
+                TS,
+            )
         })
         .collect();
     (setup, work)
@@ -113,7 +122,9 @@ fn reopen(c: &mut Criterion) {
     let mut g = c.benchmark_group("ledger reopen (decode + verify + replay 4,105 entries)");
     g.sample_size(10);
     g.throughput(Throughput::Elements(4105));
-    g.bench_function("open", |b| b.iter(|| Ledger::open(FileStore::open(dir.path()).unwrap()).unwrap().size()));
+    g.bench_function("open", |b| {
+        b.iter(|| Ledger::open(FileStore::open(dir.path()).unwrap()).unwrap().size())
+    });
     g.finish();
 }
 

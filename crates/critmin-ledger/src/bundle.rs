@@ -121,10 +121,15 @@ pub fn export<S: LogStore>(ledger: &Ledger<S>, lot: &LotId) -> Result<Bundle, Bu
     if graph.node(lot).is_none() {
         return Err(BundleError::Invalid(format!("unknown lot `{lot}`")));
     }
-    let checkpoint =
-        ledger.latest_checkpoint().ok_or_else(|| BundleError::Invalid("no checkpoint yet; make one first".into()))?;
+    let checkpoint = ledger
+        .latest_checkpoint()
+        .ok_or_else(|| BundleError::Invalid("no checkpoint yet; make one first".into()))?;
     let ancestry: HashSet<LotId> = graph.ancestry(lot).into_iter().collect();
-    let mut wanted: BTreeSet<u64> = ancestry.iter().filter_map(|l| graph.node(l)).map(|n| n.created_by).collect();
+    let mut wanted: BTreeSet<u64> = ancestry
+        .iter()
+        .filter_map(|l| graph.node(l))
+        .map(|n| n.created_by)
+        .collect();
     for (index, bytes) in ledger.entries().iter().enumerate() {
         let entry = SignedEntry::decode(bytes).map_err(|e| BundleError::Invalid(format!("entry {index}: {e}")))?;
         let keep = match &entry.body.payload {
@@ -137,12 +142,11 @@ pub fn export<S: LogStore>(ledger: &Ledger<S>, lot: &LotId) -> Result<Bundle, Bu
         }
     }
     for (index, bytes) in ledger.entries().iter().enumerate() {
-        if let Ok(e) = SignedEntry::decode(bytes) {
-            if let Payload::Attest { subject, .. } = e.body.payload {
-                if wanted.contains(&subject) {
-                    wanted.insert(index as u64);
-                }
-            }
+        if let Ok(e) = SignedEntry::decode(bytes)
+            && let Payload::Attest { subject, .. } = e.body.payload
+            && wanted.contains(&subject)
+        {
+            wanted.insert(index as u64);
         }
     }
     if let Some(last) = wanted.last().filter(|i| **i >= checkpoint.size) {
@@ -154,7 +158,9 @@ pub fn export<S: LogStore>(ledger: &Ledger<S>, lot: &LotId) -> Result<Bundle, Bu
     let entries = wanted
         .into_iter()
         .map(|index| {
-            let proof = ledger.inclusion_proof(index, checkpoint.size).map_err(|e| BundleError::Invalid(e.to_string()))?;
+            let proof = ledger
+                .inclusion_proof(index, checkpoint.size)
+                .map_err(|e| BundleError::Invalid(e.to_string()))?;
             Ok(BundleEntry {
                 index,
                 entry: b64(ledger.entry_bytes(index).expect("index below size")),
@@ -180,24 +186,40 @@ pub fn export<S: LogStore>(ledger: &Ledger<S>, lot: &LotId) -> Result<Bundle, Bu
 /// Reads a bundle (bounded in size and counts).
 pub fn parse(bytes: &[u8]) -> Result<Bundle, BundleError> {
     if bytes.len() > MAX_BUNDLE_BYTES {
-        return Err(BundleError::Unreadable(format!("{} bytes; at most {MAX_BUNDLE_BYTES} are read", bytes.len())));
+        return Err(BundleError::Unreadable(format!(
+            "{} bytes; at most {MAX_BUNDLE_BYTES} are read",
+            bytes.len()
+        )));
     }
     let bundle: Bundle = serde_json::from_slice(bytes).map_err(|e| BundleError::Unreadable(e.to_string()))?;
     if bundle.format != FORMAT {
-        return Err(BundleError::Unreadable(format!("format `{}`, expected `{FORMAT}`", bundle.format)));
+        return Err(BundleError::Unreadable(format!(
+            "format `{}`, expected `{FORMAT}`",
+            bundle.format
+        )));
     }
     if bundle.entries.len() > MAX_BUNDLE_ENTRIES {
-        return Err(BundleError::Unreadable(format!("{} entries; at most {MAX_BUNDLE_ENTRIES}", bundle.entries.len())));
+        return Err(BundleError::Unreadable(format!(
+            "{} entries; at most {MAX_BUNDLE_ENTRIES}",
+            bundle.entries.len()
+        )));
     }
     if let Some(e) = bundle.entries.iter().find(|e| e.proof.len() > MAX_PROOF_HASHES) {
-        return Err(BundleError::Unreadable(format!("entry {}: proof longer than {MAX_PROOF_HASHES} hashes", e.index)));
+        return Err(BundleError::Unreadable(format!(
+            "entry {}: proof longer than {MAX_PROOF_HASHES} hashes",
+            e.index
+        )));
     }
     Ok(bundle)
 }
 
 fn hash32(field: &str, text: &str) -> Result<Hash, BundleError> {
-    let bytes = STANDARD.decode(text).map_err(|e| BundleError::Invalid(format!("{field}: not base64: {e}")))?;
-    bytes.try_into().map_err(|_| BundleError::Invalid(format!("{field}: expected 32 bytes")))
+    let bytes = STANDARD
+        .decode(text)
+        .map_err(|e| BundleError::Invalid(format!("{field}: not base64: {e}")))?;
+    bytes
+        .try_into()
+        .map_err(|_| BundleError::Invalid(format!("{field}: expected 32 bytes")))
 }
 
 /// Verifies a bundle; `pinned` is the log key obtained out of band (recommended).
@@ -206,10 +228,8 @@ pub fn verify(bundle: &Bundle, pinned: Option<&PublicKey>) -> Result<BundleRepor
     let log_key: PublicKey = from_hex(&bundle.log_key)
         .and_then(|b| b.try_into().ok())
         .ok_or_else(|| invalid("log_key: expected 64 hex digits".into()))?;
-    if let Some(p) = pinned {
-        if *p != log_key {
-            return Err(invalid("log key differs from the pinned key".into()));
-        }
+    if pinned.is_some_and(|p| *p != log_key) {
+        return Err(invalid("log key differs from the pinned key".into()));
     }
     let c = &bundle.checkpoint;
     let signature: [u8; 64] = STANDARD
@@ -234,7 +254,9 @@ pub fn verify(bundle: &Bundle, pinned: Option<&PublicKey>) -> Result<BundleRepor
             return Err(invalid(format!("entry {}: indices must increase", e.index)));
         }
         last = Some(e.index);
-        let bytes = STANDARD.decode(&e.entry).map_err(|err| invalid(format!("entry {}: not base64: {err}", e.index)))?;
+        let bytes = STANDARD
+            .decode(&e.entry)
+            .map_err(|err| invalid(format!("entry {}: not base64: {err}", e.index)))?;
         let proof: Vec<Hash> = e
             .proof
             .iter()
@@ -247,7 +269,9 @@ pub fn verify(bundle: &Bundle, pinned: Option<&PublicKey>) -> Result<BundleRepor
         if entry.body.origin != bundle.origin {
             return Err(invalid(format!("entry {}: origin `{}`", e.index, entry.body.origin)));
         }
-        let entry = entry.verify_signature().map_err(|(_, err)| invalid(format!("entry {}: {err}", e.index)))?;
+        let entry = entry
+            .verify_signature()
+            .map_err(|err| invalid(format!("entry {}: {err}", e.index)))?;
         entries.push((e.index, entry.into_inner()));
     }
 
@@ -256,8 +280,19 @@ pub fn verify(bundle: &Bundle, pinned: Option<&PublicKey>) -> Result<BundleRepor
     let mut roles: HashMap<OrgId, Role> = HashMap::new();
     let mut last_seq: HashMap<PublicKey, u64> = HashMap::new();
     match entries.first() {
-        Some((0, e)) if matches!(&e.body.payload, Payload::RegisterOrg { role: Role::Operator, .. }) && e.body.key == log_key => {}
-        _ => return Err(invalid("the bundle must start with entry 0, the operator's registration with the log key".into())),
+        Some((0, e))
+            if matches!(
+                &e.body.payload,
+                Payload::RegisterOrg {
+                    role: Role::Operator,
+                    ..
+                }
+            ) && e.body.key == log_key => {}
+        _ => {
+            return Err(invalid(
+                "the bundle must start with entry 0, the operator's registration with the log key".into(),
+            ));
+        }
     }
     let mut graph = LotGraph::default();
     let mut report = BundleReport {
@@ -277,13 +312,19 @@ pub fn verify(bundle: &Bundle, pinned: Option<&PublicKey>) -> Result<BundleRepor
         if *index > 0 {
             match keys.get(&body.key) {
                 Some((org, _)) if *org == body.org => {}
-                _ => return Err(at(format!("key {} is not an active key of `{}`", to_hex(&body.key[..8]), body.org))),
+                _ => {
+                    return Err(at(format!(
+                        "key {} is not an active key of `{}`",
+                        to_hex(&body.key[..8]),
+                        body.org
+                    )));
+                }
             }
         }
-        if let Some(prev) = last_seq.insert(body.key, body.seq) {
-            if body.seq <= prev {
-                return Err(at(format!("sequence number {} after {prev} (replay)", body.seq)));
-            }
+        if let Some(prev) = last_seq.insert(body.key, body.seq)
+            && body.seq <= prev
+        {
+            return Err(at(format!("sequence number {} after {prev} (replay)", body.seq)));
         }
         let signer_role = roles.get(&body.org).copied();
         match &body.payload {
@@ -301,39 +342,69 @@ pub fn verify(bundle: &Bundle, pinned: Option<&PublicKey>) -> Result<BundleRepor
                 keys.remove(key);
             }
             Payload::Extract { lot, .. } => graph.insert(lot.clone(), *index, LotSource::Extracted),
-            Payload::Transform { inputs, outputs, tolerance_ppm, model, credits } => {
+            Payload::Transform {
+                inputs,
+                outputs,
+                tolerance_ppm,
+                model,
+                credits,
+            } => {
                 let mut input_mass = std::collections::BTreeMap::new();
                 for u in inputs {
-                    let spec = graph.spec(&u.lot).ok_or_else(|| at(format!("input lot `{}` is not in the bundle", u.lot)))?;
+                    let spec = graph
+                        .spec(&u.lot)
+                        .ok_or_else(|| at(format!("input lot `{}` is not in the bundle", u.lot)))?;
                     for g in &spec.grades {
-                        *input_mass.entry(g.element.clone()).or_insert(0u128) += u128::from(u.mass_g) * u128::from(g.ppm);
+                        *input_mass.entry(g.element.clone()).or_insert(0u128) +=
+                            u128::from(u.mass_g) * u128::from(g.ppm);
                     }
                 }
                 crate::state::check_balance(&input_mass, outputs, *tolerance_ppm).map_err(|e| at(e.to_string()))?;
                 for o in outputs {
-                    let source = LotSource::Transformed { entry: *index, inputs: inputs.clone(), model: *model };
+                    let source = LotSource::Transformed {
+                        entry: *index,
+                        inputs: inputs.clone(),
+                        model: *model,
+                    };
                     graph.insert(o.clone(), *index, source);
                 }
                 for cr in credits {
                     graph.add_credit(&cr.lot, &cr.element, cr.origin, cr.ug);
                 }
             }
-            Payload::Recycle { outputs, post_consumer, .. } => {
+            Payload::Recycle {
+                outputs, post_consumer, ..
+            } => {
                 for o in outputs {
-                    graph.insert(o.clone(), *index, LotSource::Recycled { entry: *index, post_consumer: *post_consumer });
+                    graph.insert(
+                        o.clone(),
+                        *index,
+                        LotSource::Recycled {
+                            entry: *index,
+                            post_consumer: *post_consumer,
+                        },
+                    );
                 }
             }
-            Payload::Transfer { lot, to } => report.transfers.push((*index, lot.clone(), body.org.clone(), to.clone())),
-            Payload::Attest { subject, verdict, statement } => {
+            Payload::Transfer { lot, to } => report
+                .transfers
+                .push((*index, lot.clone(), body.org.clone(), to.clone())),
+            Payload::Attest {
+                subject,
+                verdict,
+                statement,
+            } => {
                 if signer_role != Some(Role::Auditor) {
                     return Err(at("attestation not signed by an auditor".into()));
                 }
-                report.attestations.push((*index, body.org.clone(), *subject, *verdict, statement.clone()));
+                report
+                    .attestations
+                    .push((*index, body.org.clone(), *subject, *verdict, statement.clone()));
             }
             Payload::Publish { .. } => {}
         }
     }
-    report.provenance =
-        provenance(&graph, &bundle.lot).ok_or_else(|| invalid(format!("lot `{}` is not created in the bundle", bundle.lot)))?;
+    report.provenance = provenance(&graph, &bundle.lot)
+        .ok_or_else(|| invalid(format!("lot `{}` is not created in the bundle", bundle.lot)))?;
     Ok(report)
 }

@@ -62,7 +62,8 @@ impl Checkpoint {
     pub fn verify(&self) -> Result<(), CheckpointSignatureError> {
         let err = || CheckpointSignatureError(crate::entry::to_hex(&self.key));
         let key = VerifyingKey::from_bytes(&self.key).map_err(|_| err())?;
-        key.verify(self.note().as_bytes(), &Signature::from_bytes(&self.signature)).map_err(|_| err())
+        key.verify(self.note().as_bytes(), &Signature::from_bytes(&self.signature))
+            .map_err(|_| err())
     }
 
     /// Canonical bytes (the stored record).
@@ -82,7 +83,10 @@ impl Checkpoint {
     pub fn decode(bytes: &[u8]) -> Result<Checkpoint, DecodeError> {
         let mut r = Reader::new(bytes);
         if r.take(4, "magic")? != b"CMCP" {
-            return Err(DecodeError::Invalid { field: "magic", message: "not a critmin checkpoint".into() });
+            return Err(DecodeError::Invalid {
+                field: "magic",
+                message: "not a critmin checkpoint".into(),
+            });
         }
         let c = Checkpoint {
             origin: r.str("origin", MAX_ID)?,
@@ -98,7 +102,10 @@ impl Checkpoint {
 }
 
 fn note(origin: &str, size: u64, root: &Hash, timestamp: i64) -> String {
-    format!("critmin-checkpoint/v1\n{origin}\n{size}\n{}\n{timestamp}\n", STANDARD.encode(root))
+    format!(
+        "critmin-checkpoint/v1\n{origin}\n{size}\n{}\n{timestamp}\n",
+        STANDARD.encode(root)
+    )
 }
 
 #[cfg(test)]

@@ -100,7 +100,10 @@ impl<'a> Reader<'a> {
         match self.u8(field)? {
             0 => Ok(false),
             1 => Ok(true),
-            b => Err(DecodeError::Invalid { field, message: format!("boolean byte {b}, expected 0 or 1") }),
+            b => Err(DecodeError::Invalid {
+                field,
+                message: format!("boolean byte {b}, expected 0 or 1"),
+            }),
         }
     }
     pub(crate) fn u32(&mut self, field: &'static str) -> Result<u32, DecodeError> {
@@ -119,11 +122,17 @@ impl<'a> Reader<'a> {
     pub(crate) fn str(&mut self, field: &'static str, max: usize) -> Result<String, DecodeError> {
         let len = self.u32(field)? as usize;
         if len > max {
-            return Err(DecodeError::TooLong { field, len: len as u64, max: max as u64 });
+            return Err(DecodeError::TooLong {
+                field,
+                len: len as u64,
+                max: max as u64,
+            });
         }
         let bytes = self.take(len, field)?;
-        String::from_utf8(bytes.to_vec())
-            .map_err(|_| DecodeError::Invalid { field, message: "not UTF-8".into() })
+        String::from_utf8(bytes.to_vec()).map_err(|_| DecodeError::Invalid {
+            field,
+            message: "not UTF-8".into(),
+        })
     }
 
     /// A list length, bounded by `max` and by the bytes left (each item takes at least
@@ -131,7 +140,11 @@ impl<'a> Reader<'a> {
     pub(crate) fn count(&mut self, field: &'static str, max: usize, min_item: usize) -> Result<usize, DecodeError> {
         let n = self.u32(field)? as usize;
         if n > max {
-            return Err(DecodeError::TooLong { field, len: n as u64, max: max as u64 });
+            return Err(DecodeError::TooLong {
+                field,
+                len: n as u64,
+                max: max as u64,
+            });
         }
         if n.saturating_mul(min_item.max(1)) > self.input.len() {
             return Err(DecodeError::Truncated(field));
@@ -140,6 +153,10 @@ impl<'a> Reader<'a> {
     }
 
     pub(crate) fn finish(self) -> Result<(), DecodeError> {
-        if self.input.is_empty() { Ok(()) } else { Err(DecodeError::Trailing(self.input.len())) }
+        if self.input.is_empty() {
+            Ok(())
+        } else {
+            Err(DecodeError::Trailing(self.input.len()))
+        }
     }
 }

@@ -45,23 +45,33 @@ pub struct FieldError {
 }
 
 fn field_error(field: impl Into<String>, message: impl Into<String>) -> FieldError {
-    FieldError { field: field.into(), message: message.into() }
+    FieldError {
+        field: field.into(),
+        message: message.into(),
+    }
 }
 
 fn check_id(field: &str, s: &str) -> Result<(), FieldError> {
     let ok = !s.is_empty()
         && s.len() <= MAX_ID
-        && s.bytes().all(|b| b.is_ascii_alphanumeric() || matches!(b, b'.' | b'_' | b'-' | b':'));
+        && s.bytes()
+            .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'.' | b'_' | b'-' | b':'));
     if ok {
         Ok(())
     } else {
-        Err(field_error(field, format!("`{s}`: expected 1 to {MAX_ID} characters of A-Z a-z 0-9 . _ - :")))
+        Err(field_error(
+            field,
+            format!("`{s}`: expected 1 to {MAX_ID} characters of A-Z a-z 0-9 . _ - :"),
+        ))
     }
 }
 
 fn check_text(field: &str, s: &str) -> Result<(), FieldError> {
     if s.len() > MAX_TEXT || s.chars().any(char::is_control) {
-        return Err(field_error(field, format!("expected at most {MAX_TEXT} bytes of text without control characters")));
+        return Err(field_error(
+            field,
+            format!("expected at most {MAX_TEXT} bytes of text without control characters"),
+        ));
     }
     Ok(())
 }
@@ -117,7 +127,12 @@ impl Role {
             0 => Role::Operator,
             1 => Role::Member,
             2 => Role::Auditor,
-            _ => return Err(DecodeError::Invalid { field: "role", message: format!("tag {b}") }),
+            _ => {
+                return Err(DecodeError::Invalid {
+                    field: "role",
+                    message: format!("tag {b}"),
+                });
+            }
         })
     }
     /// Lower-case name.
@@ -157,7 +172,12 @@ impl CustodyModel {
             0 => CustodyModel::IdentityPreserved,
             1 => CustodyModel::Segregated,
             2 => CustodyModel::MassBalance,
-            _ => return Err(DecodeError::Invalid { field: "model", message: format!("tag {b}") }),
+            _ => {
+                return Err(DecodeError::Invalid {
+                    field: "model",
+                    message: format!("tag {b}"),
+                });
+            }
         })
     }
 }
@@ -192,7 +212,11 @@ pub struct LotSpec {
 impl LotSpec {
     /// Contained mass of `element`, in micrograms (grams × ppm), exact.
     pub fn contained_ug(&self, element: &str) -> u128 {
-        self.grades.iter().filter(|g| g.element == element).map(|g| u128::from(self.mass_g) * u128::from(g.ppm)).sum()
+        self.grades
+            .iter()
+            .filter(|g| g.element == element)
+            .map(|g| u128::from(self.mass_g) * u128::from(g.ppm))
+            .sum()
     }
 }
 
@@ -415,7 +439,14 @@ fn write_grades(w: &mut Writer, grades: &[Grade]) {
 
 fn read_grades(r: &mut Reader<'_>) -> Result<Vec<Grade>, DecodeError> {
     let n = r.count("grades", MAX_ITEMS, 8)?;
-    (0..n).map(|_| Ok(Grade { element: r.str("element", MAX_ID)?, ppm: r.u32("ppm")? })).collect()
+    (0..n)
+        .map(|_| {
+            Ok(Grade {
+                element: r.str("element", MAX_ID)?,
+                ppm: r.u32("ppm")?,
+            })
+        })
+        .collect()
 }
 
 fn write_country(w: &mut Writer, c: CountryCode) {
@@ -423,8 +454,10 @@ fn write_country(w: &mut Writer, c: CountryCode) {
 }
 
 fn read_country(r: &mut Reader<'_>, field: &'static str) -> Result<CountryCode, DecodeError> {
-    CountryCode::from_bytes(r.array(field)?)
-        .ok_or_else(|| DecodeError::Invalid { field, message: "expected three upper-case letters".into() })
+    CountryCode::from_bytes(r.array(field)?).ok_or_else(|| DecodeError::Invalid {
+        field,
+        message: "expected three upper-case letters".into(),
+    })
 }
 
 fn write_lot(w: &mut Writer, lot: &LotSpec) {
@@ -455,7 +488,14 @@ fn write_uses(w: &mut Writer, uses: &[LotUse]) {
 
 fn read_uses(r: &mut Reader<'_>) -> Result<Vec<LotUse>, DecodeError> {
     let n = r.count("inputs", MAX_ITEMS, 12)?;
-    (0..n).map(|_| Ok(LotUse { lot: LotId(r.str("input.lot", MAX_ID)?), mass_g: r.u64("input.mass_g")? })).collect()
+    (0..n)
+        .map(|_| {
+            Ok(LotUse {
+                lot: LotId(r.str("input.lot", MAX_ID)?),
+                mass_g: r.u64("input.mass_g")?,
+            })
+        })
+        .collect()
 }
 
 fn write_lots(w: &mut Writer, lots: &[LotSpec]) {
@@ -480,7 +520,13 @@ impl EntryBody {
         w.u64(self.seq);
         w.i64(self.timestamp);
         match &self.payload {
-            Payload::RegisterOrg { org, role, name, country, key } => {
+            Payload::RegisterOrg {
+                org,
+                role,
+                name,
+                country,
+                key,
+            } => {
                 w.u8(0);
                 w.str(&org.0);
                 w.u8(role.tag());
@@ -506,7 +552,13 @@ impl EntryBody {
                 w.str(&lot.0);
                 w.str(&to.0);
             }
-            Payload::Transform { inputs, outputs, tolerance_ppm, model, credits } => {
+            Payload::Transform {
+                inputs,
+                outputs,
+                tolerance_ppm,
+                model,
+                credits,
+            } => {
                 w.u8(5);
                 write_uses(w, inputs);
                 write_lots(w, outputs);
@@ -521,7 +573,13 @@ impl EntryBody {
                     w.u128(c.ug);
                 }
             }
-            Payload::Recycle { inputs, feed, outputs, tolerance_ppm, post_consumer } => {
+            Payload::Recycle {
+                inputs,
+                feed,
+                outputs,
+                tolerance_ppm,
+                post_consumer,
+            } => {
                 w.u8(6);
                 write_uses(w, inputs);
                 w.count(feed.len());
@@ -534,7 +592,11 @@ impl EntryBody {
                 w.u32(*tolerance_ppm);
                 w.bool(*post_consumer);
             }
-            Payload::Attest { subject, verdict, statement } => {
+            Payload::Attest {
+                subject,
+                verdict,
+                statement,
+            } => {
                 w.u8(7);
                 w.u64(*subject);
                 w.bool(*verdict);
@@ -556,11 +618,17 @@ impl EntryBody {
 
     fn decode_from(r: &mut Reader<'_>) -> Result<EntryBody, DecodeError> {
         if r.take(4, "magic")? != MAGIC {
-            return Err(DecodeError::Invalid { field: "magic", message: "not a critmin ledger entry".into() });
+            return Err(DecodeError::Invalid {
+                field: "magic",
+                message: "not a critmin ledger entry".into(),
+            });
         }
         let version = r.u8("version")?;
         if version != VERSION {
-            return Err(DecodeError::Invalid { field: "version", message: format!("{version}, expected {VERSION}") });
+            return Err(DecodeError::Invalid {
+                field: "version",
+                message: format!("{version}, expected {VERSION}"),
+            });
         }
         let origin = r.str("origin", MAX_ID)?;
         let org = OrgId(r.str("org", MAX_ID)?);
@@ -577,8 +645,14 @@ impl EntryBody {
             },
             1 => Payload::AddKey { key: r.array("key")? },
             2 => Payload::RevokeKey { key: r.array("key")? },
-            3 => Payload::Extract { lot: read_lot(r)?, site: r.str("site", MAX_TEXT)? },
-            4 => Payload::Transfer { lot: LotId(r.str("lot", MAX_ID)?), to: OrgId(r.str("to", MAX_ID)?) },
+            3 => Payload::Extract {
+                lot: read_lot(r)?,
+                site: r.str("site", MAX_TEXT)?,
+            },
+            4 => Payload::Transfer {
+                lot: LotId(r.str("lot", MAX_ID)?),
+                to: OrgId(r.str("to", MAX_ID)?),
+            },
             5 => {
                 let inputs = read_uses(r)?;
                 let outputs = read_lots(r)?;
@@ -590,12 +664,21 @@ impl EntryBody {
                         Ok(CreditClaim {
                             lot: LotId(r.str("credit.lot", MAX_ID)?),
                             element: r.str("credit.element", MAX_ID)?,
-                            origin: Origin { country: read_country(r, "credit.country")?, recycled: r.bool("credit.recycled")? },
+                            origin: Origin {
+                                country: read_country(r, "credit.country")?,
+                                recycled: r.bool("credit.recycled")?,
+                            },
                             ug: r.u128("credit.ug")?,
                         })
                     })
                     .collect::<Result<_, DecodeError>>()?;
-                Payload::Transform { inputs, outputs, tolerance_ppm, model, credits }
+                Payload::Transform {
+                    inputs,
+                    outputs,
+                    tolerance_ppm,
+                    model,
+                    credits,
+                }
             }
             6 => {
                 let inputs = read_uses(r)?;
@@ -622,16 +705,33 @@ impl EntryBody {
                 verdict: r.bool("verdict")?,
                 statement: r.str("statement", MAX_TEXT)?,
             },
-            8 => Payload::Publish { lot: LotId(r.str("lot", MAX_ID)?) },
-            tag => return Err(DecodeError::Invalid { field: "payload", message: format!("unknown tag {tag}") }),
+            8 => Payload::Publish {
+                lot: LotId(r.str("lot", MAX_ID)?),
+            },
+            tag => {
+                return Err(DecodeError::Invalid {
+                    field: "payload",
+                    message: format!("unknown tag {tag}"),
+                });
+            }
         };
-        Ok(EntryBody { origin, org, key, seq, timestamp, payload })
+        Ok(EntryBody {
+            origin,
+            org,
+            key,
+            seq,
+            timestamp,
+            payload,
+        })
     }
 
     /// Signs the body.
     pub fn sign(self, key: &SigningKey) -> SignedEntry {
         let message = signing_message(&self.encode());
-        SignedEntry { body: self, signature: key.sign(&message).to_bytes() }
+        SignedEntry {
+            body: self,
+            signature: key.sign(&message).to_bytes(),
+        }
     }
 
     /// Checks the content rules that need no ledger state: identifiers, text, grades, masses.
@@ -648,18 +748,30 @@ impl EntryBody {
                     && g.element.len() <= 32
                     && g.element.bytes().all(|b| b.is_ascii_lowercase() || b == b'-');
                 if !ok {
-                    return Err(field_error(format!("{field}[{i}].element"), format!("`{}`: expected a lower-case mineral id such as cobalt", g.element)));
+                    return Err(field_error(
+                        format!("{field}[{i}].element"),
+                        format!("`{}`: expected a lower-case mineral id such as cobalt", g.element),
+                    ));
                 }
                 if g.ppm == 0 || g.ppm > PPM {
-                    return Err(field_error(format!("{field}[{i}].ppm"), format!("{}: expected 1 to {PPM}", g.ppm)));
+                    return Err(field_error(
+                        format!("{field}[{i}].ppm"),
+                        format!("{}: expected 1 to {PPM}", g.ppm),
+                    ));
                 }
                 if grades[..i].iter().any(|h| h.element == g.element) {
-                    return Err(field_error(format!("{field}[{i}].element"), format!("`{}` listed twice", g.element)));
+                    return Err(field_error(
+                        format!("{field}[{i}].element"),
+                        format!("`{}` listed twice", g.element),
+                    ));
                 }
                 total += u64::from(g.ppm);
             }
             if total > u64::from(PPM) {
-                return Err(field_error(field, format!("grades add up to {total} ppm, more than the whole mass")));
+                return Err(field_error(
+                    field,
+                    format!("grades add up to {total} ppm, more than the whole mass"),
+                ));
             }
             Ok(())
         };
@@ -667,10 +779,16 @@ impl EntryBody {
             check_id(&format!("{field}.id"), lot.id.as_str())?;
             check_id(&format!("{field}.form"), &lot.form)?;
             if lot.mass_g == 0 {
-                return Err(field_error(format!("{field}.mass_g"), "expected a positive mass in grams"));
+                return Err(field_error(
+                    format!("{field}.mass_g"),
+                    "expected a positive mass in grams",
+                ));
             }
             if lot.country.is_pseudo() {
-                return Err(field_error(format!("{field}.country"), "expected a real country, not WLD or ROW"));
+                return Err(field_error(
+                    format!("{field}.country"),
+                    "expected a real country, not WLD or ROW",
+                ));
             }
             check_grades(&format!("{field}.grades"), &lot.grades)
         };
@@ -678,10 +796,16 @@ impl EntryBody {
             for (i, u) in uses.iter().enumerate() {
                 check_id(&format!("inputs[{i}].lot"), u.lot.as_str())?;
                 if u.mass_g == 0 {
-                    return Err(field_error(format!("inputs[{i}].mass_g"), "expected a positive mass in grams"));
+                    return Err(field_error(
+                        format!("inputs[{i}].mass_g"),
+                        "expected a positive mass in grams",
+                    ));
                 }
                 if uses[..i].iter().any(|v| v.lot == u.lot) {
-                    return Err(field_error(format!("inputs[{i}].lot"), format!("`{}` listed twice", u.lot)));
+                    return Err(field_error(
+                        format!("inputs[{i}].lot"),
+                        format!("`{}` listed twice", u.lot),
+                    ));
                 }
             }
             Ok(())
@@ -693,7 +817,10 @@ impl EntryBody {
             for (i, o) in outputs.iter().enumerate() {
                 check_lot(&format!("outputs[{i}]"), o)?;
                 if outputs[..i].iter().any(|p| p.id == o.id) {
-                    return Err(field_error(format!("outputs[{i}].id"), format!("`{}` listed twice", o.id)));
+                    return Err(field_error(
+                        format!("outputs[{i}].id"),
+                        format!("`{}` listed twice", o.id),
+                    ));
                 }
             }
             Ok(())
@@ -722,7 +849,9 @@ impl EntryBody {
                 check_uses(inputs)?;
                 check_outputs(outputs)?;
             }
-            Payload::Recycle { inputs, feed, outputs, .. } => {
+            Payload::Recycle {
+                inputs, feed, outputs, ..
+            } => {
                 if inputs.is_empty() && feed.is_empty() {
                     return Err(field_error("inputs", "a recycling needs input lots or outside feed"));
                 }
@@ -730,7 +859,10 @@ impl EntryBody {
                 for (i, f) in feed.iter().enumerate() {
                     check_text(&format!("feed[{i}].description"), &f.description)?;
                     if f.mass_g == 0 {
-                        return Err(field_error(format!("feed[{i}].mass_g"), "expected a positive mass in grams"));
+                        return Err(field_error(
+                            format!("feed[{i}].mass_g"),
+                            "expected a positive mass in grams",
+                        ));
                     }
                     check_grades(&format!("feed[{i}].grades"), &f.grades)?;
                 }
@@ -763,7 +895,11 @@ impl SignedEntry {
     /// Reads a canonical encoding (strict: one encoding per entry, nothing left over).
     pub fn decode(bytes: &[u8]) -> Result<SignedEntry, DecodeError> {
         if bytes.len() > MAX_ENTRY_BYTES {
-            return Err(DecodeError::TooLong { field: "entry", len: bytes.len() as u64, max: MAX_ENTRY_BYTES as u64 });
+            return Err(DecodeError::TooLong {
+                field: "entry",
+                len: bytes.len() as u64,
+                max: MAX_ENTRY_BYTES as u64,
+            });
         }
         let mut r = Reader::new(bytes);
         let body = EntryBody::decode_from(&mut r)?;
@@ -773,14 +909,14 @@ impl SignedEntry {
     }
 
     /// Checks the signature against the entry's own key.
-    pub fn verify_signature(self) -> Result<VerifiedEntry, (SignedEntry, SignatureError)> {
+    pub fn verify_signature(self) -> Result<VerifiedEntry, SignatureError> {
         let Ok(key) = VerifyingKey::from_bytes(&self.body.key) else {
-            return Err((self, SignatureError::BadKey));
+            return Err(SignatureError::BadKey);
         };
         let message = signing_message(&self.body.encode());
         match key.verify(&message, &Signature::from_bytes(&self.signature)) {
             Ok(()) => Ok(VerifiedEntry(self)),
-            Err(_) => Err((self, SignatureError::BadSignature)),
+            Err(_) => Err(SignatureError::BadSignature),
         }
     }
 }
@@ -801,7 +937,12 @@ pub struct Signer {
 impl Signer {
     /// A signer whose next entry has sequence number `next_seq`.
     pub fn new(origin: &str, org: &str, key: SigningKey, next_seq: u64) -> Signer {
-        Signer { origin: origin.to_owned(), org: OrgId(org.to_owned()), key, next_seq }
+        Signer {
+            origin: origin.to_owned(),
+            org: OrgId(org.to_owned()),
+            key,
+            next_seq,
+        }
     }
 
     /// The public key.
@@ -831,10 +972,13 @@ pub fn to_hex(bytes: &[u8]) -> String {
 
 /// Bytes from hex text.
 pub fn from_hex(s: &str) -> Option<Vec<u8>> {
-    if s.len() % 2 != 0 {
+    if !s.len().is_multiple_of(2) {
         return None;
     }
-    (0..s.len()).step_by(2).map(|i| u8::from_str_radix(s.get(i..i + 2)?, 16).ok()).collect()
+    (0..s.len())
+        .step_by(2)
+        .map(|i| u8::from_str_radix(s.get(i..i + 2)?, 16).ok())
+        .collect()
 }
 
 /// Serde for public keys as 64 hex digits.
@@ -884,12 +1028,18 @@ mod tests {
             seq: 7,
             timestamp: 1_750_000_000,
             payload: Payload::Transform {
-                inputs: vec![LotUse { lot: LotId("ore-1".into()), mass_g: 1_000 }],
+                inputs: vec![LotUse {
+                    lot: LotId("ore-1".into()),
+                    mass_g: 1_000,
+                }],
                 outputs: vec![LotSpec {
                     id: LotId("conc-1".into()),
                     form: "concentrate".into(),
                     mass_g: 100,
-                    grades: vec![Grade { element: "cobalt".into(), ppm: 90_000 }],
+                    grades: vec![Grade {
+                        element: "cobalt".into(),
+                        ppm: 90_000,
+                    }],
                     country: "COD".parse().unwrap(),
                 }],
                 tolerance_ppm: 50_000,
@@ -897,7 +1047,10 @@ mod tests {
                 credits: vec![CreditClaim {
                     lot: LotId("conc-1".into()),
                     element: "cobalt".into(),
-                    origin: Origin { country: "AUS".parse().unwrap(), recycled: false },
+                    origin: Origin {
+                        country: "AUS".parse().unwrap(),
+                        recycled: false,
+                    },
                     ug: 12,
                 }],
             },

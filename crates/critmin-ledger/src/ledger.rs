@@ -72,14 +72,17 @@ pub struct Ledger<S: LogStore> {
 
 impl<S: LogStore> std::fmt::Debug for Ledger<S> {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("Ledger").field("size", &self.size()).field("stopped", &self.stopped).finish()
+        f.debug_struct("Ledger")
+            .field("size", &self.size())
+            .field("stopped", &self.stopped)
+            .finish()
     }
 }
 
 /// Checks signatures, on both cores when the batch is large enough to pay for a thread.
 fn verify_all(entries: Vec<SignedEntry>) -> Vec<Result<VerifiedEntry, Rejection>> {
     fn one(e: SignedEntry) -> Result<VerifiedEntry, Rejection> {
-        e.verify_signature().map_err(|(_, err)| Rejection::Signature(err))
+        e.verify_signature().map_err(Rejection::Signature)
     }
     let threads = std::thread::available_parallelism().map_or(1, |n| n.get()).min(8);
     if entries.len() < 64 || threads == 1 {
@@ -92,9 +95,14 @@ fn verify_all(entries: Vec<SignedEntry>) -> Vec<Result<VerifiedEntry, Rejection>
         chunks.push(it.by_ref().take(chunk).collect());
     }
     std::thread::scope(|s| {
-        let handles: Vec<_> =
-            chunks.into_iter().map(|c| s.spawn(move || c.into_iter().map(one).collect::<Vec<_>>())).collect();
-        handles.into_iter().flat_map(|h| h.join().expect("signature check does not panic")).collect()
+        let handles: Vec<_> = chunks
+            .into_iter()
+            .map(|c| s.spawn(move || c.into_iter().map(one).collect::<Vec<_>>()))
+            .collect();
+        handles
+            .into_iter()
+            .flat_map(|h| h.join().expect("signature check does not panic"))
+            .collect()
     })
 }
 
@@ -104,14 +112,22 @@ impl<S: LogStore> Ledger<S> {
         let records = store.read_all(Stream::Entries)?;
         let mut state = State::new("");
         let mut tree = MerkleTree::new();
-        let decoded: Vec<Result<SignedEntry, String>> =
-            records.iter().map(|r| SignedEntry::decode(r).map_err(|e| e.to_string())).collect();
+        let decoded: Vec<Result<SignedEntry, String>> = records
+            .iter()
+            .map(|r| SignedEntry::decode(r).map_err(|e| e.to_string()))
+            .collect();
         let mut to_verify = Vec::with_capacity(decoded.len());
         for (index, d) in decoded.into_iter().enumerate() {
-            to_verify.push(d.map_err(|reason| LedgerError::Corrupt { index: index as u64, reason })?);
+            to_verify.push(d.map_err(|reason| LedgerError::Corrupt {
+                index: index as u64,
+                reason,
+            })?);
         }
         for (index, (verified, record)) in verify_all(to_verify).into_iter().zip(&records).enumerate() {
-            let corrupt = |reason: String| LedgerError::Corrupt { index: index as u64, reason };
+            let corrupt = |reason: String| LedgerError::Corrupt {
+                index: index as u64,
+                reason,
+            };
             let verified = verified.map_err(|e| corrupt(e.to_string()))?;
             state.apply(&verified).map_err(|e| corrupt(e.to_string()))?;
             tree.push_entry(record);
@@ -130,7 +146,14 @@ impl<S: LogStore> Ledger<S> {
             }
             checkpoints.push(c);
         }
-        Ok(Ledger { store, state, tree, entries: records, checkpoints, stopped: false })
+        Ok(Ledger {
+            store,
+            state,
+            tree,
+            entries: records,
+            checkpoints,
+            stopped: false,
+        })
     }
 
     /// Number of entries.
@@ -241,7 +264,10 @@ impl<S: LogStore> Ledger<S> {
 
 /// Whether `key` is or was registered to the operator.
 fn is_operator_key(state: &State, key: &[u8; 32]) -> bool {
-    state.key_org(key).and_then(|org| state.org(org)).is_some_and(|o| o.role == Role::Operator)
+    state
+        .key_org(key)
+        .and_then(|org| state.org(org))
+        .is_some_and(|o| o.role == Role::Operator)
 }
 
 #[cfg(test)]
@@ -272,7 +298,9 @@ mod tests {
         let mut ledger = Ledger::open(FileStore::open(dir.path()).unwrap()).unwrap();
         let (mut op, first) = operator();
         assert_eq!(ledger.append(first).unwrap(), 0);
-        ledger.store.set_sync_for_tests(|_| Err(std::io::Error::other("injected EIO")));
+        ledger
+            .store
+            .set_sync_for_tests(|_| Err(std::io::Error::other("injected EIO")));
         let key = SigningKey::from_bytes(&[8; 32]);
         let register = |op: &mut Signer, org: &str| {
             op.sign(
@@ -281,18 +309,26 @@ mod tests {
                     role: Role::Member,
                     name: org.into(),
                     country: "USA".parse().unwrap(),
-                    key: SigningKey::from_bytes(&[org.len() as u8; 32]).verifying_key().to_bytes(),
+                    key: SigningKey::from_bytes(&[org.len() as u8; 32])
+                        .verifying_key()
+                        .to_bytes(),
                 },
                 0,
             )
         };
         let e = register(&mut op, "a");
-        assert!(matches!(ledger.append(e), Err(AppendError::Ledger(LedgerError::Store(_)))));
+        assert!(matches!(
+            ledger.append(e),
+            Err(AppendError::Ledger(LedgerError::Store(_)))
+        ));
         assert_eq!(ledger.size(), 1, "nothing acknowledged");
         // Even with a healthy disk again, the ledger refuses until reopened.
         ledger.store.set_sync_for_tests(std::fs::File::sync_data);
         let e = register(&mut op, "bb");
-        assert!(matches!(ledger.append(e), Err(AppendError::Ledger(LedgerError::Stopped))));
+        assert!(matches!(
+            ledger.append(e),
+            Err(AppendError::Ledger(LedgerError::Stopped))
+        ));
         assert!(matches!(ledger.checkpoint(&key, 0), Err(LedgerError::Stopped)));
         drop(ledger);
         // Reopening recovers a consistent prefix (the failed write may or may not be there:

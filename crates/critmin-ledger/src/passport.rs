@@ -25,8 +25,11 @@ pub fn passport(
     let due_diligence: Vec<Value> = provenance
         .iter()
         .map(|e| {
-            let origins: serde_json::Map<String, Value> =
-                e.by_country().into_iter().map(|(c, s)| (c.to_string(), json!(to_f64(&s)))).collect();
+            let origins: serde_json::Map<String, Value> = e
+                .by_country()
+                .into_iter()
+                .map(|(c, s)| (c.to_string(), json!(to_f64(&s))))
+                .collect();
             let feoc = e.share(|p| {
                 p.origin.is_some_and(|o| groups(o.country).contains(Group::Feoc))
                     || p.processed_in.iter().any(|c| groups(*c).contains(Group::Feoc))

@@ -77,7 +77,15 @@ pub type Composition = BTreeMap<Path, BigRational>;
 impl LotGraph {
     /// Adds a lot.
     pub fn insert(&mut self, spec: LotSpec, created_by: u64, source: LotSource) {
-        self.nodes.insert(spec.id.clone(), LotNode { spec, created_by, source, credits: Vec::new() });
+        self.nodes.insert(
+            spec.id.clone(),
+            LotNode {
+                spec,
+                created_by,
+                source,
+                credits: Vec::new(),
+            },
+        );
     }
 
     /// Records credits allocated to a lot.
@@ -111,10 +119,10 @@ impl LotGraph {
             if !seen.insert(l.clone()) {
                 continue;
             }
-            if let Some(n) = self.nodes.get(&l) {
-                if let LotSource::Transformed { inputs, .. } = &n.source {
-                    stack.extend(inputs.iter().map(|u| u.lot.clone()));
-                }
+            if let Some(n) = self.nodes.get(&l)
+                && let LotSource::Transformed { inputs, .. } = &n.source
+            {
+                stack.extend(inputs.iter().map(|u| u.lot.clone()));
             }
             out.push(l);
         }
@@ -125,7 +133,11 @@ impl LotGraph {
     pub fn origin_lots(&self, lot: &LotId) -> HashSet<LotId> {
         self.ancestry(lot)
             .into_iter()
-            .filter(|l| self.nodes.get(l).is_some_and(|n| !matches!(n.source, LotSource::Transformed { .. })))
+            .filter(|l| {
+                self.nodes
+                    .get(l)
+                    .is_some_and(|n| !matches!(n.source, LotSource::Transformed { .. }))
+            })
             .collect()
     }
 
@@ -134,7 +146,10 @@ impl LotGraph {
         self.origin_lots(lot)
             .iter()
             .filter_map(|l| self.nodes.get(l))
-            .map(|n| Origin { country: n.spec.country, recycled: matches!(n.source, LotSource::Recycled { .. }) })
+            .map(|n| Origin {
+                country: n.spec.country,
+                recycled: matches!(n.source, LotSource::Recycled { .. }),
+            })
             .collect()
     }
 }
@@ -155,39 +170,51 @@ fn compose(
         return c.clone();
     }
     let mut out = Composition::new();
-    if let Some(node) = graph.nodes.get(lot) {
-        if node.spec.contained_ug(element) > 0 {
-            match &node.source {
-                LotSource::Extracted => {
-                    out.insert(
-                        Path { origin: Some(Origin { country: node.spec.country, recycled: false }), processed_in: BTreeSet::new() },
-                        one(),
-                    );
-                }
-                LotSource::Recycled { .. } => {
-                    out.insert(
-                        Path { origin: Some(Origin { country: node.spec.country, recycled: true }), processed_in: BTreeSet::new() },
-                        one(),
-                    );
-                }
-                LotSource::Transformed { inputs, .. } => {
-                    let weights: Vec<(&LotId, u128)> = inputs
-                        .iter()
-                        .filter_map(|u| {
-                            let spec = graph.spec(&u.lot)?;
-                            let grade = spec.grades.iter().find(|g| g.element == element)?;
-                            Some((&u.lot, u128::from(u.mass_g) * u128::from(grade.ppm)))
-                        })
-                        .collect();
-                    let total: u128 = weights.iter().map(|(_, w)| w).sum();
-                    if total > 0 {
-                        for (input, w) in weights {
-                            let weight = BigRational::new(BigInt::from(w), BigInt::from(total));
-                            for (path, share) in compose(graph, input, element, memo).iter() {
-                                let mut p = path.clone();
-                                p.processed_in.insert(node.spec.country);
-                                *out.entry(p).or_insert_with(BigRational::zero) += share * &weight;
-                            }
+    if let Some(node) = graph.nodes.get(lot)
+        && node.spec.contained_ug(element) > 0
+    {
+        match &node.source {
+            LotSource::Extracted => {
+                out.insert(
+                    Path {
+                        origin: Some(Origin {
+                            country: node.spec.country,
+                            recycled: false,
+                        }),
+                        processed_in: BTreeSet::new(),
+                    },
+                    one(),
+                );
+            }
+            LotSource::Recycled { .. } => {
+                out.insert(
+                    Path {
+                        origin: Some(Origin {
+                            country: node.spec.country,
+                            recycled: true,
+                        }),
+                        processed_in: BTreeSet::new(),
+                    },
+                    one(),
+                );
+            }
+            LotSource::Transformed { inputs, .. } => {
+                let weights: Vec<(&LotId, u128)> = inputs
+                    .iter()
+                    .filter_map(|u| {
+                        let spec = graph.spec(&u.lot)?;
+                        let grade = spec.grades.iter().find(|g| g.element == element)?;
+                        Some((&u.lot, u128::from(u.mass_g) * u128::from(grade.ppm)))
+                    })
+                    .collect();
+                let total: u128 = weights.iter().map(|(_, w)| w).sum();
+                if total > 0 {
+                    for (input, w) in weights {
+                        let weight = BigRational::new(BigInt::from(w), BigInt::from(total));
+                        for (path, share) in compose(graph, input, element, memo).iter() {
+                            let mut p = path.clone();
+                            p.processed_in.insert(node.spec.country);
+                            *out.entry(p).or_insert_with(BigRational::zero) += share * &weight;
                         }
                     }
                 }
@@ -214,7 +241,11 @@ pub fn origin_totals(comp: &Composition) -> BTreeMap<Option<Origin>, BigRational
 
 /// ⌊share × x⌋ for a share in [0, 1].
 pub fn floor_times(share: BigRational, x: u128) -> u128 {
-    (share * BigRational::from_integer(BigInt::from(x))).floor().to_integer().to_u128().unwrap_or(0)
+    (share * BigRational::from_integer(BigInt::from(x)))
+        .floor()
+        .to_integer()
+        .to_u128()
+        .unwrap_or(0)
 }
 
 /// Provenance of one element of a lot.
@@ -231,7 +262,10 @@ pub struct ElementProvenance {
 impl ElementProvenance {
     /// Exact share of the paths that satisfy `pred`.
     pub fn share(&self, pred: impl Fn(&Path) -> bool) -> BigRational {
-        self.composition.iter().filter(|(p, _)| pred(p)).fold(BigRational::zero(), |acc, (_, s)| acc + s)
+        self.composition
+            .iter()
+            .filter(|(p, _)| pred(p))
+            .fold(BigRational::zero(), |acc, (_, s)| acc + s)
     }
 
     /// Shares by origin country (primary and recycled together), largest first.
@@ -283,18 +317,28 @@ pub fn mass_balance_view(graph: &LotGraph, lot: &LotId) -> Option<Vec<ElementPro
                 for (element, origin, ug) in &node.credits {
                     if *element == g.element {
                         allocated += ug;
-                        let path = Path { origin: Some(*origin), processed_in: BTreeSet::new() };
+                        let path = Path {
+                            origin: Some(*origin),
+                            processed_in: BTreeSet::new(),
+                        };
                         *composition.entry(path).or_insert_with(BigRational::zero) +=
                             BigRational::new(BigInt::from(*ug), BigInt::from(contained));
                     }
                 }
                 if allocated < contained {
                     composition.insert(
-                        Path { origin: None, processed_in: BTreeSet::new() },
+                        Path {
+                            origin: None,
+                            processed_in: BTreeSet::new(),
+                        },
                         BigRational::new(BigInt::from(contained - allocated), BigInt::from(contained)),
                     );
                 }
-                ElementProvenance { element: g.element.clone(), contained_ug: contained, composition }
+                ElementProvenance {
+                    element: g.element.clone(),
+                    contained_ug: contained,
+                    composition,
+                }
             })
             .collect(),
     )

@@ -13,8 +13,14 @@ use crate::provenance::ElementProvenance;
 
 /// The rule packs compiled into the binary: (file name, JSON).
 pub const EMBEDDED_RULE_PACKS: [(&str, &str); 2] = [
-    ("us-30d-critical-minerals.json", include_str!("../rules/us-30d-critical-minerals.json")),
-    ("eu-2023-1542-recycled-content.json", include_str!("../rules/eu-2023-1542-recycled-content.json")),
+    (
+        "us-30d-critical-minerals.json",
+        include_str!("../rules/us-30d-critical-minerals.json"),
+    ),
+    (
+        "eu-2023-1542-recycled-content.json",
+        include_str!("../rules/eu-2023-1542-recycled-content.json"),
+    ),
 ];
 
 /// A calendar date, comparable (`YYYY-MM-DD`).
@@ -69,7 +75,11 @@ impl Date {
         let mp = (5 * doy + 2) / 153;
         let day = (doy - (153 * mp + 2) / 5 + 1) as u8;
         let month = if mp < 10 { mp + 3 } else { mp - 9 } as u8;
-        Date { year: (yoe + era * 400 + i64::from(month <= 2)) as i32, month, day }
+        Date {
+            year: (yoe + era * 400 + i64::from(month <= 2)) as i32,
+            month,
+            day,
+        }
     }
 }
 
@@ -184,7 +194,10 @@ pub struct RulePackError {
 impl RulePack {
     /// Reads a rule pack from JSON; `file` names it in errors.
     pub fn parse(file: &str, json: &str) -> Result<RulePack, RulePackError> {
-        let err = |message: String| RulePackError { file: file.to_owned(), message };
+        let err = |message: String| RulePackError {
+            file: file.to_owned(),
+            message,
+        };
         let p: PackJson = serde_json::from_str(json).map_err(|e| err(e.to_string()))?;
         let date = |field: &str, s: &str| s.parse::<Date>().map_err(|e| err(format!("{field}: {e}")));
         let group = |field: &str, s: &Option<String>| {
@@ -193,7 +206,13 @@ impl RulePack {
                 .parse::<Group>()
                 .map_err(|e| err(format!("{field}: {e}")))
         };
-        let percent = |field: &str, v: u32| if v <= 100 { Ok(v) } else { Err(err(format!("{field}: {v} is above 100"))) };
+        let percent = |field: &str, v: u32| {
+            if v <= 100 {
+                Ok(v)
+            } else {
+                Err(err(format!("{field}: {v} is above 100")))
+            }
+        };
         let rule = match p.kind.as_str() {
             "qualifying_share" => {
                 let mut applicable = Vec::new();
@@ -233,12 +252,22 @@ impl RulePack {
                 }
                 Rule::RecycledContent { minimums }
             }
-            other => return Err(err(format!("kind `{other}`: expected qualifying_share or recycled_content"))),
+            other => {
+                return Err(err(format!(
+                    "kind `{other}`: expected qualifying_share or recycled_content"
+                )));
+            }
         };
         if p.sources.is_empty() {
             return Err(err("sources: every rule pack names its sources".into()));
         }
-        Ok(RulePack { id: p.id, title: p.title, basis: p.basis, rule, sources: p.sources })
+        Ok(RulePack {
+            id: p.id,
+            title: p.title,
+            basis: p.basis,
+            rule,
+            sources: p.sources,
+        })
     }
 }
 
@@ -319,7 +348,9 @@ pub fn evaluate(
             ends,
         } => {
             if let Some(end) = ends.filter(|e| date > *e) {
-                notes.push(format!("the rule grants nothing after {end}; figures shown against the enacted schedule"));
+                notes.push(format!(
+                    "the rule grants nothing after {end}; figures shown against the enacted schedule"
+                ));
             }
             match applicable_percent.iter().rev().find(|(from, _)| *from <= date) {
                 None => {
@@ -328,7 +359,8 @@ pub fn evaluate(
                 }
                 Some((_, required)) => {
                     let in_group = |c: CountryCode, g: Group| groups(c).contains(g);
-                    let qualifies = |c: CountryCode| qualifying_countries.contains(&c) || in_group(c, *qualifying_group);
+                    let qualifies =
+                        |c: CountryCode| qualifying_countries.contains(&c) || in_group(c, *qualifying_group);
                     for e in provenance {
                         let share = e.share(|p| match p.origin {
                             Some(o) if o.recycled => recycled_in.contains(&o.country),
@@ -376,7 +408,10 @@ pub fn evaluate(
         }
         Rule::RecycledContent { minimums } => {
             for e in provenance {
-                let in_force = minimums.iter().filter(|(from, el, _)| *el == e.element && *from <= date).max_by_key(|m| m.0);
+                let in_force = minimums
+                    .iter()
+                    .filter(|(from, el, _)| *el == e.element && *from <= date)
+                    .max_by_key(|m| m.0);
                 if let Some((from, _, required)) = in_force {
                     let share = e.recycled_share();
                     let required = percent(*required);
@@ -400,7 +435,13 @@ pub fn evaluate(
             }
         }
     };
-    ClaimOutcome { rule: pack.id.clone(), date, verdict, checks, notes }
+    ClaimOutcome {
+        rule: pack.id.clone(),
+        date,
+        verdict,
+        checks,
+        notes,
+    }
 }
 
 #[cfg(test)]
@@ -411,21 +452,49 @@ mod tests {
     fn embedded_packs_parse_and_carry_the_published_figures() {
         let packs = embedded_rule_packs();
         let us = packs.iter().find(|p| p.id == "us-30d-critical-minerals").unwrap();
-        let Rule::QualifyingShare { applicable_percent, excluded_from, .. } = &us.rule else { panic!() };
+        let Rule::QualifyingShare {
+            applicable_percent,
+            excluded_from,
+            ..
+        } = &us.rule
+        else {
+            panic!()
+        };
         let figures: Vec<u32> = applicable_percent.iter().map(|a| a.1).collect();
         assert_eq!(figures, [40, 50, 60, 70, 80]);
         assert_eq!(excluded_from.to_string(), "2025-01-01");
         let eu = packs.iter().find(|p| p.id == "eu-2023-1542-recycled-content").unwrap();
-        let Rule::RecycledContent { minimums } = &eu.rule else { panic!() };
+        let Rule::RecycledContent { minimums } = &eu.rule else {
+            panic!()
+        };
         let at = |year: i32, el: &str| minimums.iter().find(|m| m.0.year == year && m.1 == el).unwrap().2;
-        assert_eq!([at(2031, "cobalt"), at(2031, "lithium"), at(2031, "nickel"), at(2031, "lead")], [16, 6, 6, 85]);
-        assert_eq!([at(2036, "cobalt"), at(2036, "lithium"), at(2036, "nickel"), at(2036, "lead")], [26, 12, 15, 85]);
+        assert_eq!(
+            [
+                at(2031, "cobalt"),
+                at(2031, "lithium"),
+                at(2031, "nickel"),
+                at(2031, "lead")
+            ],
+            [16, 6, 6, 85]
+        );
+        assert_eq!(
+            [
+                at(2036, "cobalt"),
+                at(2036, "lithium"),
+                at(2036, "nickel"),
+                at(2036, "lead")
+            ],
+            [26, 12, 15, 85]
+        );
     }
 
     #[test]
     fn bad_packs_name_the_file_and_field() {
-        let e = RulePack::parse("x.json", r#"{"id":"x","title":"t","kind":"recycled_content","basis":"b",
-            "minimums":[{"from":"2031-13-01","element":"cobalt","percent":5}],"sources":[]}"#)
+        let e = RulePack::parse(
+            "x.json",
+            r#"{"id":"x","title":"t","kind":"recycled_content","basis":"b",
+            "minimums":[{"from":"2031-13-01","element":"cobalt","percent":5}],"sources":[]}"#,
+        )
         .unwrap_err();
         assert_eq!(e.file, "x.json");
         assert!(e.message.starts_with("minimums[0]"), "{}", e.message);
@@ -433,7 +502,14 @@ mod tests {
 
     #[test]
     fn dates_parse_and_convert() {
-        assert_eq!("2031-08-18".parse::<Date>().unwrap(), Date { year: 2031, month: 8, day: 18 });
+        assert_eq!(
+            "2031-08-18".parse::<Date>().unwrap(),
+            Date {
+                year: 2031,
+                month: 8,
+                day: 18
+            }
+        );
         assert!("2031-8-18".parse::<Date>().is_err());
         assert_eq!(Date::from_unix(1_735_689_600).to_string(), "2025-01-01");
         assert_eq!(Date::from_unix(951_782_400).to_string(), "2000-02-29");

@@ -80,7 +80,9 @@ pub enum Rejection {
     #[error("{0}")]
     Conflict(String),
     /// Per-element mass balance outside the declared tolerance.
-    #[error("mass balance of {element}: {input_ug} µg in, {output_ug} µg out, outside the declared tolerance of {tolerance_ppm} ppm")]
+    #[error(
+        "mass balance of {element}: {input_ug} µg in, {output_ug} µg out, outside the declared tolerance of {tolerance_ppm} ppm"
+    )]
     MassBalance {
         /// Element.
         element: String,
@@ -92,7 +94,9 @@ pub enum Rejection {
         tolerance_ppm: u32,
     },
     /// A mass-balance credit account would go negative.
-    #[error("credit account of `{org}` for {element} ({origin}) in {period} holds {balance_ug} µg, {claimed_ug} µg claimed")]
+    #[error(
+        "credit account of `{org}` for {element} ({origin}) in {period} holds {balance_ug} µg, {claimed_ug} µg claimed"
+    )]
     InsufficientCredit {
         /// The site.
         org: OrgId,
@@ -174,7 +178,10 @@ fn conflict(msg: impl Into<String>) -> Rejection {
 impl State {
     /// An empty ledger for the log named `origin`.
     pub fn new(origin: &str) -> State {
-        State { origin: origin.to_owned(), ..State::default() }
+        State {
+            origin: origin.to_owned(),
+            ..State::default()
+        }
     }
 
     /// Log origin.
@@ -244,40 +251,60 @@ impl State {
     fn check(&self, body: &EntryBody) -> Result<Change, Rejection> {
         let bootstrapping = self.orgs.is_empty() && self.origin.is_empty();
         if !bootstrapping && body.origin != self.origin {
-            return Err(Rejection::WrongOrigin { expected: self.origin.clone(), found: body.origin.clone() });
+            return Err(Rejection::WrongOrigin {
+                expected: self.origin.clone(),
+                found: body.origin.clone(),
+            });
         }
         body.check_fields()?;
         if self.orgs.is_empty() {
             // Bootstrap: the operator registers itself with the key that signs.
             return match &body.payload {
-                Payload::RegisterOrg { org, role: Role::Operator, key, .. }
-                    if *org == body.org && *key == body.key && body.seq == 0 =>
-                {
-                    Ok(Change::None)
-                }
-                _ => Err(conflict("the first entry must be the operator registering itself with its own key, seq 0")),
+                Payload::RegisterOrg {
+                    org,
+                    role: Role::Operator,
+                    key,
+                    ..
+                } if *org == body.org && *key == body.key && body.seq == 0 => Ok(Change::None),
+                _ => Err(conflict(
+                    "the first entry must be the operator registering itself with its own key, seq 0",
+                )),
             };
         }
-        let org = self.orgs.get(&body.org).ok_or_else(|| Rejection::UnknownOrg(body.org.clone()))?;
-        let expected =
-            *org.keys.get(&body.key).ok_or_else(|| Rejection::ForeignKey { org: body.org.clone(), key: short(&body.key) })?;
+        let org = self
+            .orgs
+            .get(&body.org)
+            .ok_or_else(|| Rejection::UnknownOrg(body.org.clone()))?;
+        let expected = *org.keys.get(&body.key).ok_or_else(|| Rejection::ForeignKey {
+            org: body.org.clone(),
+            key: short(&body.key),
+        })?;
         if body.seq != expected {
-            return Err(Rejection::Sequence { expected, found: body.seq });
+            return Err(Rejection::Sequence {
+                expected,
+                found: body.seq,
+            });
         }
-        let forbidden = || Rejection::Forbidden { role: org.role.as_str(), kind: body.payload.kind() };
+        let forbidden = || Rejection::Forbidden {
+            role: org.role.as_str(),
+            kind: body.payload.kind(),
+        };
         let allowed = match &body.payload {
             Payload::RegisterOrg { .. } | Payload::Publish { .. } => org.role == Role::Operator,
             Payload::AddKey { .. } | Payload::RevokeKey { .. } => true,
-            Payload::Extract { .. } | Payload::Transfer { .. } | Payload::Transform { .. } | Payload::Recycle { .. } => {
-                org.role == Role::Member
-            }
+            Payload::Extract { .. }
+            | Payload::Transfer { .. }
+            | Payload::Transform { .. }
+            | Payload::Recycle { .. } => org.role == Role::Member,
             Payload::Attest { .. } => org.role == Role::Auditor,
         };
         if !allowed {
             return Err(forbidden());
         }
         match &body.payload {
-            Payload::RegisterOrg { org: new, role, key, .. } => {
+            Payload::RegisterOrg {
+                org: new, role, key, ..
+            } => {
                 if self.orgs.contains_key(new) {
                     return Err(conflict(format!("organisation `{new}` is already registered")));
                 }
@@ -297,7 +324,10 @@ impl State {
             }
             Payload::RevokeKey { key } => {
                 if !org.keys.contains_key(key) {
-                    return Err(Rejection::ForeignKey { org: body.org.clone(), key: short(key) });
+                    return Err(Rejection::ForeignKey {
+                        org: body.org.clone(),
+                        key: short(key),
+                    });
                 }
                 if org.keys.len() == 1 {
                     return Err(conflict("cannot revoke the organisation's last active key"));
@@ -319,7 +349,13 @@ impl State {
                     None => Err(Rejection::UnknownOrg(to.clone())),
                 }
             }
-            Payload::Transform { inputs, outputs, tolerance_ppm, model, credits } => {
+            Payload::Transform {
+                inputs,
+                outputs,
+                tolerance_ppm,
+                model,
+                credits,
+            } => {
                 self.check_uses(&body.org, inputs)?;
                 self.check_new_lots(outputs)?;
                 let input_mass = self.input_contained(inputs, &[]);
@@ -335,7 +371,13 @@ impl State {
                 };
                 Ok(Change::Credits(credit))
             }
-            Payload::Recycle { inputs, feed, outputs, tolerance_ppm, .. } => {
+            Payload::Recycle {
+                inputs,
+                feed,
+                outputs,
+                tolerance_ppm,
+                ..
+            } => {
                 self.check_uses(&body.org, inputs)?;
                 self.check_new_lots(outputs)?;
                 let input_mass = self.input_contained(inputs, feed);
@@ -344,7 +386,10 @@ impl State {
             }
             Payload::Attest { subject, .. } => {
                 if *subject >= self.size {
-                    return Err(conflict(format!("entry {subject} does not exist (log size {})", self.size)));
+                    return Err(conflict(format!(
+                        "entry {subject} does not exist (log size {})",
+                        self.size
+                    )));
                 }
                 Ok(Change::None)
             }
@@ -358,9 +403,15 @@ impl State {
     }
 
     fn held(&self, org: &OrgId, lot: &LotId) -> Result<&Lot, Rejection> {
-        let held = self.lots.get(lot).ok_or_else(|| conflict(format!("unknown lot `{lot}`")))?;
+        let held = self
+            .lots
+            .get(lot)
+            .ok_or_else(|| conflict(format!("unknown lot `{lot}`")))?;
         if held.owner != *org {
-            return Err(Rejection::NotInCustody { lot: lot.clone(), org: org.clone() });
+            return Err(Rejection::NotInCustody {
+                lot: lot.clone(),
+                org: org.clone(),
+            });
         }
         Ok(held)
     }
@@ -464,7 +515,10 @@ impl State {
         let mut claimed_per_output: BTreeMap<(&LotId, &str), u128> = BTreeMap::new();
         for c in credits {
             let Some(out) = outputs.iter().find(|o| o.id == c.lot) else {
-                return Err(conflict(format!("credit for `{}`, which is not an output of this transformation", c.lot)));
+                return Err(conflict(format!(
+                    "credit for `{}`, which is not an output of this transformation",
+                    c.lot
+                )));
             };
             let total = claimed_per_output.entry((&c.lot, c.element.as_str())).or_insert(0);
             *total += c.ug;
@@ -482,7 +536,12 @@ impl State {
         let mut changes = Vec::new();
         for ((element, origin), d) in delta {
             let key = (body.org.clone(), element.clone(), period);
-            let balance = self.accounts.get(&key).and_then(|a| a.get(&origin)).copied().unwrap_or(0);
+            let balance = self
+                .accounts
+                .get(&key)
+                .and_then(|a| a.get(&origin))
+                .copied()
+                .unwrap_or(0);
             if (balance as i128) + d < 0 {
                 return Err(Rejection::InsufficientCredit {
                     org: body.org.clone(),
@@ -504,17 +563,26 @@ impl State {
         if self.origin.is_empty() {
             self.origin = body.origin.clone();
         }
-        if let Some(org) = self.orgs.get_mut(&body.org) {
-            if let Some(seq) = org.keys.get_mut(&body.key) {
-                *seq += 1;
-            }
+        if let Some(seq) = self.orgs.get_mut(&body.org).and_then(|org| org.keys.get_mut(&body.key)) {
+            *seq += 1;
         }
         match &body.payload {
-            Payload::RegisterOrg { org, role, name, country, key } => {
+            Payload::RegisterOrg {
+                org,
+                role,
+                name,
+                country,
+                key,
+            } => {
                 let first_seq = u64::from(*role == Role::Operator && self.orgs.is_empty());
                 self.orgs.insert(
                     org.clone(),
-                    Org { role: *role, name: name.clone(), country: *country, keys: HashMap::from([(*key, first_seq)]) },
+                    Org {
+                        role: *role,
+                        name: name.clone(),
+                        country: *country,
+                        keys: HashMap::from([(*key, first_seq)]),
+                    },
                 );
                 self.key_owner.insert(*key, org.clone());
             }
@@ -531,20 +599,38 @@ impl State {
             Payload::Transfer { lot, to } => {
                 self.lots.get_mut(lot).expect("checked").owner = to.clone();
             }
-            Payload::Transform { inputs, outputs, model, credits, .. } => {
+            Payload::Transform {
+                inputs,
+                outputs,
+                model,
+                credits,
+                ..
+            } => {
                 self.consume(inputs);
                 for o in outputs {
-                    let source = LotSource::Transformed { entry: index, inputs: inputs.clone(), model: *model };
+                    let source = LotSource::Transformed {
+                        entry: index,
+                        inputs: inputs.clone(),
+                        model: *model,
+                    };
                     self.add_lot(o, &body.org, index, source);
                 }
                 for c in credits {
                     self.graph.add_credit(&c.lot, &c.element, c.origin, c.ug);
                 }
             }
-            Payload::Recycle { inputs, outputs, post_consumer, .. } => {
+            Payload::Recycle {
+                inputs,
+                outputs,
+                post_consumer,
+                ..
+            } => {
                 self.consume(inputs);
                 for o in outputs {
-                    let source = LotSource::Recycled { entry: index, post_consumer: *post_consumer };
+                    let source = LotSource::Recycled {
+                        entry: index,
+                        post_consumer: *post_consumer,
+                    };
                     self.add_lot(o, &body.org, index, source);
                 }
             }
@@ -568,7 +654,13 @@ impl State {
     }
 
     fn add_lot(&mut self, spec: &LotSpec, owner: &OrgId, index: u64, source: LotSource) {
-        self.lots.insert(spec.id.clone(), Lot { owner: owner.clone(), remaining_g: spec.mass_g });
+        self.lots.insert(
+            spec.id.clone(),
+            Lot {
+                owner: owner.clone(),
+                remaining_g: spec.mass_g,
+            },
+        );
         self.graph.insert(spec.clone(), index, source);
     }
 }
@@ -579,7 +671,11 @@ enum Change {
 }
 
 /// Per element, |in − out| · 10^6 ≤ tolerance · in (exact integers).
-pub(crate) fn check_balance(input: &BTreeMap<String, u128>, outputs: &[LotSpec], tolerance_ppm: u32) -> Result<(), Rejection> {
+pub(crate) fn check_balance(
+    input: &BTreeMap<String, u128>,
+    outputs: &[LotSpec],
+    tolerance_ppm: u32,
+) -> Result<(), Rejection> {
     if tolerance_ppm > MAX_TOLERANCE_PPM {
         return Err(Rejection::Field(FieldError {
             field: "tolerance_ppm".into(),

@@ -82,12 +82,18 @@ pub struct FileStore {
 
 impl std::fmt::Debug for FileStore {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("FileStore").field("dir", &self.dir).field("stopped", &self.stopped).finish()
+        f.debug_struct("FileStore")
+            .field("dir", &self.dir)
+            .field("stopped", &self.stopped)
+            .finish()
     }
 }
 
 fn io_err(path: &Path) -> impl FnOnce(io::Error) -> StoreError + '_ {
-    move |source| StoreError::Io { path: path.to_owned(), source }
+    move |source| StoreError::Io {
+        path: path.to_owned(),
+        source,
+    }
 }
 
 fn check(record: &[u8]) -> [u8; 4] {
@@ -124,7 +130,13 @@ pub fn unframe(bytes: &[u8]) -> (Vec<Vec<u8>>, usize) {
 
 impl StreamFile {
     fn open(path: PathBuf) -> Result<StreamFile, StoreError> {
-        let file = OpenOptions::new().read(true).write(true).create(true).truncate(false).open(&path).map_err(io_err(&path))?;
+        let file = OpenOptions::new()
+            .read(true)
+            .write(true)
+            .create(true)
+            .truncate(false)
+            .open(&path)
+            .map_err(io_err(&path))?;
         Ok(StreamFile { path, file })
     }
 
@@ -150,11 +162,21 @@ impl FileStore {
     pub fn open(dir: &Path) -> Result<FileStore, StoreError> {
         std::fs::create_dir_all(dir).map_err(io_err(dir))?;
         let lock_path = dir.join("LOCK");
-        let lock = OpenOptions::new().write(true).create(true).truncate(false).open(&lock_path).map_err(io_err(&lock_path))?;
+        let lock = OpenOptions::new()
+            .write(true)
+            .create(true)
+            .truncate(false)
+            .open(&lock_path)
+            .map_err(io_err(&lock_path))?;
         match lock.try_lock() {
             Ok(()) => {}
             Err(std::fs::TryLockError::WouldBlock) => return Err(StoreError::Locked(dir.to_owned())),
-            Err(std::fs::TryLockError::Error(e)) => return Err(StoreError::Io { path: lock_path, source: e }),
+            Err(std::fs::TryLockError::Error(e)) => {
+                return Err(StoreError::Io {
+                    path: lock_path,
+                    source: e,
+                });
+            }
         }
         let entries = StreamFile::open(dir.join("entries.log"))?;
         let checkpoints = StreamFile::open(dir.join("checkpoints.log"))?;
@@ -212,7 +234,10 @@ impl LogStore for FileStore {
         let s = self.stream(stream);
         let result = s.file.write_all(&buf).and_then(|()| sync(&s.file));
         if let Err(e) = result {
-            let err = StoreError::Io { path: s.path.clone(), source: e };
+            let err = StoreError::Io {
+                path: s.path.clone(),
+                source: e,
+            };
             self.stopped = Some(err.to_string());
             return Err(err);
         }
@@ -265,7 +290,10 @@ mod tests {
             bytes.extend_from_slice(&third[..cut]);
             std::fs::write(&path, &bytes).unwrap();
             let mut s = FileStore::open(dir.path()).unwrap();
-            assert_eq!(s.read_all(Stream::Entries).unwrap(), vec![b"one".to_vec(), b"two".to_vec()]);
+            assert_eq!(
+                s.read_all(Stream::Entries).unwrap(),
+                vec![b"one".to_vec(), b"two".to_vec()]
+            );
             assert_eq!(s.recovered_bytes, cut as u64);
             assert_eq!(std::fs::read(&path).unwrap(), whole);
         }
@@ -282,9 +310,15 @@ mod tests {
         let mut s = FileStore::open(dir.path()).unwrap();
         s.append(Stream::Entries, &[b"ok".to_vec()]).unwrap();
         s.set_sync_for_tests(|_| Err(io::Error::other("injected EIO")));
-        assert!(matches!(s.append(Stream::Entries, &[b"lost".to_vec()]), Err(StoreError::Io { .. })));
+        assert!(matches!(
+            s.append(Stream::Entries, &[b"lost".to_vec()]),
+            Err(StoreError::Io { .. })
+        ));
         s.set_sync_for_tests(File::sync_data);
-        assert!(matches!(s.append(Stream::Entries, &[b"later".to_vec()]), Err(StoreError::Stopped(_))));
+        assert!(matches!(
+            s.append(Stream::Entries, &[b"later".to_vec()]),
+            Err(StoreError::Stopped(_))
+        ));
     }
 
     #[test]

@@ -17,7 +17,7 @@ use crate::store::LogStore;
 pub const MAX_BATCH: usize = 4096;
 
 enum Request {
-    Append(SignedEntry, Sender<Result<u64, AppendError>>),
+    Append(Box<SignedEntry>, Sender<Result<u64, AppendError>>),
     Checkpoint(Box<SigningKey>, i64, Sender<Result<Checkpoint, LedgerError>>),
 }
 
@@ -50,14 +50,18 @@ impl Committer {
     /// Submits an entry and waits until it is durable (or rejected).
     pub fn append(&self, entry: SignedEntry) -> Result<u64, AppendError> {
         let (reply, answer) = mpsc::channel();
-        self.tx.send(Request::Append(entry, reply)).map_err(|_| gone())?;
+        self.tx
+            .send(Request::Append(Box::new(entry), reply))
+            .map_err(|_| gone())?;
         answer.recv().map_err(|_| gone())?
     }
 
     /// Asks for a signed checkpoint of everything acknowledged so far.
     pub fn checkpoint(&self, key: &SigningKey, timestamp: i64) -> Result<Checkpoint, LedgerError> {
         let (reply, answer) = mpsc::channel();
-        self.tx.send(Request::Checkpoint(Box::new(key.clone()), timestamp, reply)).map_err(|_| gone())?;
+        self.tx
+            .send(Request::Checkpoint(Box::new(key.clone()), timestamp, reply))
+            .map_err(|_| gone())?;
         answer.recv().map_err(|_| gone())?
     }
 }
@@ -71,7 +75,7 @@ fn run<S: LogStore>(mut ledger: Ledger<S>, rx: Receiver<Request>) -> Ledger<S> {
         while let Some(request) = next.take() {
             match request {
                 Request::Append(e, reply) => {
-                    entries.push(e);
+                    entries.push(*e);
                     replies.push(reply);
                 }
                 Request::Checkpoint(key, ts, reply) => {

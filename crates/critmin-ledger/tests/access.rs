@@ -15,7 +15,10 @@ use critmin_ledger::{AppendError, Ledger, LotId, OrgId, Rejection, Role, SignedE
 
 fn signer(ledger: &Ledger<FileStore>, org: &str, key_name: &str) -> Signer {
     let k = key(key_name);
-    let seq = ledger.state().next_seq(&OrgId(org.into()), &k.verifying_key().to_bytes()).unwrap_or(0);
+    let seq = ledger
+        .state()
+        .next_seq(&OrgId(org.into()), &k.verifying_key().to_bytes())
+        .unwrap_or(0);
     Signer::new(ORIGIN, org, k, seq)
 }
 
@@ -34,10 +37,36 @@ fn routes() -> Vec<(&'static str, &'static str, Payload)> {
                 key: key("newcomer").verifying_key().to_bytes(),
             },
         ),
-        ("mine-cd", "mine-cd", Payload::AddKey { key: key("mine-cd-3").verifying_key().to_bytes() }),
-        ("mine-cd", "mine-cd", Payload::RevokeKey { key: key("mine-cd-2").verifying_key().to_bytes() }),
-        ("mine-au", "mine-au", Payload::Extract { lot: common::lot("ore-au-2", "ore", 5_000, 10_000, "AUS"), site: "Pilbara".into() }),
-        ("cathode-us", "cathode-us", Payload::Transfer { lot: lot("cathode-1"), to: OrgId("mine-au".into()) }),
+        (
+            "mine-cd",
+            "mine-cd",
+            Payload::AddKey {
+                key: key("mine-cd-3").verifying_key().to_bytes(),
+            },
+        ),
+        (
+            "mine-cd",
+            "mine-cd",
+            Payload::RevokeKey {
+                key: key("mine-cd-2").verifying_key().to_bytes(),
+            },
+        ),
+        (
+            "mine-au",
+            "mine-au",
+            Payload::Extract {
+                lot: common::lot("ore-au-2", "ore", 5_000, 10_000, "AUS"),
+                site: "Pilbara".into(),
+            },
+        ),
+        (
+            "cathode-us",
+            "cathode-us",
+            Payload::Transfer {
+                lot: lot("cathode-1"),
+                to: OrgId("mine-au".into()),
+            },
+        ),
         (
             "cathode-us",
             "cathode-us",
@@ -57,14 +86,25 @@ fn routes() -> Vec<(&'static str, &'static str, Payload)> {
                 feed: vec![Feed {
                     description: "scrap".into(),
                     mass_g: 1_000,
-                    grades: vec![Grade { element: "cobalt".into(), ppm: 100_000 }],
+                    grades: vec![Grade {
+                        element: "cobalt".into(),
+                        ppm: 100_000,
+                    }],
                 }],
                 outputs: vec![common::lot("rec-2", "sulphate", 500, 200_000, "USA")],
                 tolerance_ppm: 0,
                 post_consumer: false,
             },
         ),
-        ("auditor", "auditor", Payload::Attest { subject: 3, verdict: true, statement: "checked".into() }),
+        (
+            "auditor",
+            "auditor",
+            Payload::Attest {
+                subject: 3,
+                verdict: true,
+                statement: "checked".into(),
+            },
+        ),
         ("operator", "operator", Payload::Publish { lot: lot("cathode-1") }),
     ]
 }
@@ -76,7 +116,11 @@ fn log_bytes(dir: &std::path::Path) -> Vec<u8> {
 fn rejected(ledger: &mut Ledger<FileStore>, dir: &std::path::Path, entry: SignedEntry, what: &str) -> Rejection {
     let (size, root, bytes) = (ledger.size(), ledger.tree().root(), log_bytes(dir));
     let result = ledger.append(entry);
-    assert_eq!((ledger.size(), ledger.tree().root()), (size, root), "{what}: log changed");
+    assert_eq!(
+        (ledger.size(), ledger.tree().root()),
+        (size, root),
+        "{what}: log changed"
+    );
     assert_eq!(log_bytes(dir), bytes, "{what}: log file changed");
     match result {
         Err(AppendError::Rejected(r)) => r,
@@ -90,11 +134,29 @@ fn every_illegitimate_write_on_every_route_is_rejected_and_changes_nothing() {
     let mut ledger = Ledger::open(FileStore::open(dir.path()).unwrap()).unwrap();
     let mut chain = build(&mut ledger);
     // Give the routes something to replay and a second key to revoke.
-    let e = chain.mine_cd.sign(Payload::AddKey { key: key("mine-cd-2").verifying_key().to_bytes() }, TS);
+    let e = chain.mine_cd.sign(
+        Payload::AddKey {
+            key: key("mine-cd-2").verifying_key().to_bytes(),
+        },
+        TS,
+    );
     accept(&mut ledger, e);
-    let e = chain.auditor.sign(Payload::Attest { subject: 1, verdict: true, statement: "seen".into() }, TS);
+    let e = chain.auditor.sign(
+        Payload::Attest {
+            subject: 1,
+            verdict: true,
+            statement: "seen".into(),
+        },
+        TS,
+    );
     accept(&mut ledger, e);
-    let e = chain.mine_au.sign(Payload::Extract { lot: common::lot("ore-au-1", "ore", 5_000, 10_000, "AUS"), site: "Pilbara".into() }, TS);
+    let e = chain.mine_au.sign(
+        Payload::Extract {
+            lot: common::lot("ore-au-1", "ore", 5_000, 10_000, "AUS"),
+            site: "Pilbara".into(),
+        },
+        TS,
+    );
     accept(&mut ledger, e);
 
     let mut cases = 0;
@@ -175,13 +237,20 @@ fn every_illegitimate_write_on_every_route_is_rejected_and_changes_nothing() {
         // The legitimate write goes through.
         let size = ledger.size();
         let e = signer(&ledger, org, key_name).sign(payload.clone(), TS);
-        ledger.append(e).unwrap_or_else(|e| panic!("{route}: legitimate write: {e}"));
+        ledger
+            .append(e)
+            .unwrap_or_else(|e| panic!("{route}: legitimate write: {e}"));
         assert_eq!(ledger.size(), size + 1);
         cases += 1;
     }
     assert_eq!(cases, 9, "every write route is covered");
     // And a rotated-out key no longer writes.
-    let e = Signer::new(ORIGIN, "mine-cd", key("mine-cd-2"), 0).sign(Payload::AddKey { key: key("x").verifying_key().to_bytes() }, TS);
+    let e = Signer::new(ORIGIN, "mine-cd", key("mine-cd-2"), 0).sign(
+        Payload::AddKey {
+            key: key("x").verifying_key().to_bytes(),
+        },
+        TS,
+    );
     let r = rejected(&mut ledger, dir.path(), e, "revoked key");
     assert!(matches!(r, Rejection::ForeignKey { .. }), "{r}");
 }

@@ -41,14 +41,18 @@ fn acknowledged_entries_and_checkpoints_survive_sigkill() {
             .spawn()
             .unwrap();
         let stdout = child.stdout.take().unwrap();
-        let reader = std::thread::spawn(move || BufReader::new(stdout).lines().map_while(Result::ok).collect::<Vec<_>>());
+        let reader =
+            std::thread::spawn(move || BufReader::new(stdout).lines().map_while(Result::ok).collect::<Vec<_>>());
         std::thread::sleep(Duration::from_millis(20 + rng.next_u64() % 120));
         child.kill().unwrap(); // SIGKILL
         let status = child.wait().unwrap();
         let lines = reader.join().unwrap();
         let mut stderr = String::new();
         std::io::Read::read_to_string(&mut child.stderr.take().unwrap(), &mut stderr).unwrap();
-        assert!(!stderr.contains("error"), "iteration {iteration}: writer failed ({status}): {stderr}");
+        assert!(
+            !stderr.contains("error"),
+            "iteration {iteration}: writer failed ({status}): {stderr}"
+        );
 
         let mut new_checkpoints = Vec::new();
         for line in &lines {
@@ -60,7 +64,9 @@ fn acknowledged_entries_and_checkpoints_survive_sigkill() {
                         assert_eq!(old, h, "index {i} acknowledged twice with different entries");
                     }
                 }
-                (Some("CKPT"), Some(size), Some(root)) => new_checkpoints.push((size.parse::<u64>().unwrap(), root.to_owned())),
+                (Some("CKPT"), Some(size), Some(root)) => {
+                    new_checkpoints.push((size.parse::<u64>().unwrap(), root.to_owned()))
+                }
                 _ => panic!("iteration {iteration}: unexpected output `{line}`"),
             }
         }
@@ -69,8 +75,15 @@ fn acknowledged_entries_and_checkpoints_survive_sigkill() {
         torn_recoveries += u64::from(store.recovered_bytes > 0);
         let ledger = Ledger::open(store).unwrap_or_else(|e| panic!("iteration {iteration}: reopen failed: {e}"));
         for (i, h) in &acked {
-            let leaf = ledger.tree().leaf(*i).unwrap_or_else(|| panic!("iteration {iteration}: acknowledged entry {i} lost"));
-            assert_eq!(&to_hex(&leaf), h, "iteration {iteration}: acknowledged entry {i} altered");
+            let leaf = ledger
+                .tree()
+                .leaf(*i)
+                .unwrap_or_else(|| panic!("iteration {iteration}: acknowledged entry {i} lost"));
+            assert_eq!(
+                &to_hex(&leaf),
+                h,
+                "iteration {iteration}: acknowledged entry {i} altered"
+            );
         }
         let stored: Vec<(u64, Hash)> = ledger.checkpoints().iter().map(|c| (c.size, c.root)).collect();
         for (size, root) in &new_checkpoints {
@@ -82,10 +95,18 @@ fn acknowledged_entries_and_checkpoints_survive_sigkill() {
         // Every checkpoint stored now, old or new, against every one seen before.
         for (size, root) in &stored {
             for (earlier_size, earlier_root) in &checkpoints {
-                let (a, b) = if earlier_size <= size { ((*earlier_size, *earlier_root), (*size, *root)) } else { ((*size, *root), (*earlier_size, *earlier_root)) };
+                let (a, b) = if earlier_size <= size {
+                    ((*earlier_size, *earlier_root), (*size, *root))
+                } else {
+                    ((*size, *root), (*earlier_size, *earlier_root))
+                };
                 let proof = ledger.consistency_proof(a.0, b.0).unwrap();
-                verify_consistency(a.0, b.0, &a.1, &b.1, &proof)
-                    .unwrap_or_else(|e| panic!("iteration {iteration}: checkpoints {} and {} inconsistent: {e}", a.0, b.0));
+                verify_consistency(a.0, b.0, &a.1, &b.1, &proof).unwrap_or_else(|e| {
+                    panic!(
+                        "iteration {iteration}: checkpoints {} and {} inconsistent: {e}",
+                        a.0, b.0
+                    )
+                });
             }
         }
         for c in stored {
@@ -94,7 +115,11 @@ fn acknowledged_entries_and_checkpoints_survive_sigkill() {
             }
         }
     }
-    assert!(acked.len() > 100, "the writer acknowledged only {} entries; the test exercised too little", acked.len());
+    assert!(
+        acked.len() > 100,
+        "the writer acknowledged only {} entries; the test exercised too little",
+        acked.len()
+    );
     assert!(checkpoints.len() > 2, "only {} checkpoints", checkpoints.len());
     eprintln!(
         "{iterations} kills: {} acknowledged entries, {} checkpoints, {torn_recoveries} torn tails cut on reopen",

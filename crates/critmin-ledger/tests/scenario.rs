@@ -18,7 +18,6 @@ fn r(n: i64, d: i64) -> BigRational {
     BigRational::new(BigInt::from(n), BigInt::from(d))
 }
 
-
 #[test]
 fn provenance_through_the_graph_is_exact() {
     let mut ledger = Ledger::open(MemoryStore::default()).unwrap();
@@ -26,7 +25,10 @@ fn provenance_through_the_graph_is_exact() {
     let graph = ledger.state().graph();
 
     let sulphate = provenance(graph, &lot_id("sulphate-1")).unwrap();
-    assert_eq!(sulphate[0].by_country(), vec![(country("COD"), r(2, 3)), (country("AUS"), r(1, 3))]);
+    assert_eq!(
+        sulphate[0].by_country(),
+        vec![(country("COD"), r(2, 3)), (country("AUS"), r(1, 3))]
+    );
 
     let cathode = provenance(graph, &lot_id("cathode-1")).unwrap();
     let co = &cathode[0];
@@ -35,7 +37,11 @@ fn provenance_through_the_graph_is_exact() {
     assert_eq!(co.recycled_share(), r(19, 47));
     assert_eq!(
         co.by_country(),
-        vec![(country("USA"), r(57, 141)), (country("COD"), r(56, 141)), (country("AUS"), r(28, 141))]
+        vec![
+            (country("USA"), r(57, 141)),
+            (country("COD"), r(56, 141)),
+            (country("AUS"), r(28, 141))
+        ]
     );
     assert_eq!(co.share(|p| p.processed_in.contains(&country("CHN"))), r(28, 47));
     assert_eq!(co.composition.values().fold(r(0, 1), |a, s| a + s), r(1, 1));
@@ -77,13 +83,25 @@ fn claims_show_the_figures_behind_the_verdict() {
     assert_eq!(out.verdict, Verdict::Fail);
 
     // EU recycled content: 19/47 ≈ 40 % recycled cobalt meets 16 % (2031) and 26 % (2036).
-    assert_eq!(evaluate(eu, &cathode, date("2030-01-01"), &groups).verdict, Verdict::NotApplicable);
+    assert_eq!(
+        evaluate(eu, &cathode, date("2030-01-01"), &groups).verdict,
+        Verdict::NotApplicable
+    );
     let out = evaluate(eu, &cathode, date("2031-08-18"), &groups);
-    assert_eq!((out.verdict, out.checks[0].required.clone()), (Verdict::Pass, r(16, 100)));
+    assert_eq!(
+        (out.verdict, out.checks[0].required.clone()),
+        (Verdict::Pass, r(16, 100))
+    );
     let out = evaluate(eu, &cathode, date("2036-08-18"), &groups);
-    assert_eq!((out.verdict, out.checks[0].required.clone()), (Verdict::Pass, r(26, 100)));
+    assert_eq!(
+        (out.verdict, out.checks[0].required.clone()),
+        (Verdict::Pass, r(26, 100))
+    );
     // The Chinese sulphate has no recycled cobalt.
-    assert_eq!(evaluate(eu, &sulphate, date("2031-08-18"), &groups).verdict, Verdict::Fail);
+    assert_eq!(
+        evaluate(eu, &sulphate, date("2031-08-18"), &groups).verdict,
+        Verdict::Fail
+    );
 }
 
 #[test]
@@ -94,10 +112,28 @@ fn mass_balance_and_credit_accounts_are_enforced() {
 
     // Credit account of the cathode plant for recycled US cobalt: 9.5 t in, 9 t claimed.
     let account = &ledger.state().accounts()[&(critmin_ledger::OrgId("cathode-us".into()), "cobalt".to_string(), 2026)];
-    assert_eq!(account[&Origin { country: country("USA"), recycled: true }], 500_000_000);
+    assert_eq!(
+        account[&Origin {
+            country: country("USA"),
+            recycled: true
+        }],
+        500_000_000
+    );
     // Physical input credits are floored to whole micrograms: 2/3 and 1/3 of 14 t.
-    assert_eq!(account[&Origin { country: country("COD"), recycled: false }], 9_333_333_333);
-    assert_eq!(account[&Origin { country: country("AUS"), recycled: false }], 4_666_666_666);
+    assert_eq!(
+        account[&Origin {
+            country: country("COD"),
+            recycled: false
+        }],
+        9_333_333_333
+    );
+    assert_eq!(
+        account[&Origin {
+            country: country("AUS"),
+            recycled: false
+        }],
+        4_666_666_666
+    );
 
     // A claim larger than the balance is refused; the account never goes negative.
     let over = c.cathode_us.sign(
@@ -109,14 +145,26 @@ fn mass_balance_and_credit_accounts_are_enforced() {
             credits: vec![CreditClaim {
                 lot: lot_id("cathode-2"),
                 element: "cobalt".into(),
-                origin: Origin { country: country("USA"), recycled: true },
+                origin: Origin {
+                    country: country("USA"),
+                    recycled: true,
+                },
                 ug: 600_000_000,
             }],
         },
         TS,
     );
     let e = ledger.append(over).unwrap_err();
-    assert!(matches!(e, AppendError::Rejected(Rejection::InsufficientCredit { balance_ug: 500_000_000, .. })), "{e}");
+    assert!(
+        matches!(
+            e,
+            AppendError::Rejected(Rejection::InsufficientCredit {
+                balance_ug: 500_000_000,
+                ..
+            })
+        ),
+        "{e}"
+    );
     assert_eq!(ledger.size(), size);
 
     // Output cobalt beyond the declared tolerance is refused.
@@ -147,7 +195,10 @@ fn mass_balance_and_credit_accounts_are_enforced() {
             },
             TS,
         );
-        assert!(matches!(ledger.append(mix), Err(AppendError::Rejected(Rejection::Conflict(_)))));
+        assert!(matches!(
+            ledger.append(mix),
+            Err(AppendError::Rejected(Rejection::Conflict(_)))
+        ));
     }
     // Consuming more than is left is refused.
     c.cathode_us.next_seq -= 1;
@@ -161,7 +212,10 @@ fn mass_balance_and_credit_accounts_are_enforced() {
         },
         TS,
     );
-    assert!(matches!(ledger.append(greedy), Err(AppendError::Rejected(Rejection::Conflict(_)))));
+    assert!(matches!(
+        ledger.append(greedy),
+        Err(AppendError::Rejected(Rejection::Conflict(_)))
+    ));
     assert_eq!(ledger.size(), size);
 }
 
@@ -181,7 +235,10 @@ fn a_reopened_ledger_has_the_same_log_state_and_checkpoints() {
     let ledger = Ledger::open(FileStore::open(dir.path()).unwrap()).unwrap();
     assert_eq!((ledger.tree().root(), ledger.size()), (root, size));
     assert_eq!(ledger.checkpoints(), &[checkpoint]);
-    assert_eq!(ledger.state().lot(&lot_id("cathode-1")).unwrap().owner.as_str(), "cathode-us");
+    assert_eq!(
+        ledger.state().lot(&lot_id("cathode-1")).unwrap().owner.as_str(),
+        "cathode-us"
+    );
     assert_eq!(ledger.state().lot(&lot_id("sulphate-1")).unwrap().remaining_g, 70_000);
     // Only the operator signs checkpoints.
     let mut ledger = ledger;
@@ -193,7 +250,11 @@ fn bundles_verify_offline_and_expose_tampering() {
     let mut ledger = Ledger::open(MemoryStore::default()).unwrap();
     let mut c = build(&mut ledger);
     let attest = c.auditor.sign(
-        Payload::Attest { subject: ledger.size() - 1, verdict: true, statement: "cathode batch records checked".into() },
+        Payload::Attest {
+            subject: ledger.size() - 1,
+            verdict: true,
+            statement: "cathode batch records checked".into(),
+        },
         TS,
     );
     accept(&mut ledger, attest);

@@ -21,15 +21,25 @@ fn proofs(c: &mut Criterion) {
     let root = t.root();
     // Spread the indices over the whole tree with a fixed stride (no RNG needed).
     let indices: Vec<u64> = (0..BATCH).map(|i| (i * 1_048_573) % size).collect();
-    let inclusion: Vec<_> = indices.iter().map(|&i| (i, t.leaf(i).unwrap(), t.inclusion_proof(i, size).unwrap())).collect();
+    let inclusion: Vec<_> = indices
+        .iter()
+        .map(|&i| (i, t.leaf(i).unwrap(), t.inclusion_proof(i, size).unwrap()))
+        .collect();
     let firsts: Vec<u64> = indices.iter().map(|&i| i.max(1)).collect();
-    let consistency: Vec<_> =
-        firsts.iter().map(|&m| (m, t.root_at(m).unwrap(), t.consistency_proof(m, size).unwrap())).collect();
+    let consistency: Vec<_> = firsts
+        .iter()
+        .map(|&m| (m, t.root_at(m).unwrap(), t.consistency_proof(m, size).unwrap()))
+        .collect();
 
     let mut g = c.benchmark_group("merkle proofs (2^20 leaves)");
     g.throughput(Throughput::Elements(BATCH));
     g.bench_function(BenchmarkId::new("generate", "inclusion"), |b| {
-        b.iter(|| indices.iter().map(|&i| t.inclusion_proof(i, size).unwrap().len()).sum::<usize>())
+        b.iter(|| {
+            indices
+                .iter()
+                .map(|&i| t.inclusion_proof(i, size).unwrap().len())
+                .sum::<usize>()
+        })
     });
     g.bench_function(BenchmarkId::new("verify", "inclusion"), |b| {
         b.iter(|| {
@@ -39,7 +49,12 @@ fn proofs(c: &mut Criterion) {
         })
     });
     g.bench_function(BenchmarkId::new("generate", "consistency"), |b| {
-        b.iter(|| firsts.iter().map(|&m| t.consistency_proof(m, size).unwrap().len()).sum::<usize>())
+        b.iter(|| {
+            firsts
+                .iter()
+                .map(|&m| t.consistency_proof(m, size).unwrap().len())
+                .sum::<usize>()
+        })
     });
     g.bench_function(BenchmarkId::new("verify", "consistency"), |b| {
         b.iter(|| {

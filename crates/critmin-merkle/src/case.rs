@@ -118,7 +118,10 @@ struct ConsistencyJson {
 }
 
 fn decode(field: &str, text: &str) -> Result<Vec<u8>, CaseError> {
-    STANDARD.decode(text).map_err(|e| CaseError::Base64 { field: field.to_owned(), message: e.to_string() })
+    STANDARD.decode(text).map_err(|e| CaseError::Base64 {
+        field: field.to_owned(),
+        message: e.to_string(),
+    })
 }
 
 fn decode_proof(proof: Option<Vec<String>>) -> Result<Vec<Vec<u8>>, CaseError> {
@@ -126,7 +129,11 @@ fn decode_proof(proof: Option<Vec<String>>) -> Result<Vec<Vec<u8>>, CaseError> {
     if proof.len() > MAX_PROOF_HASHES {
         return Err(CaseError::ProofTooLong(proof.len()));
     }
-    proof.iter().enumerate().map(|(i, p)| decode(&format!("proof[{i}]"), p)).collect()
+    proof
+        .iter()
+        .enumerate()
+        .map(|(i, p)| decode(&format!("proof[{i}]"), p))
+        .collect()
 }
 
 fn encode_proof(proof: &[Vec<u8>]) -> Vec<String> {
@@ -134,11 +141,18 @@ fn encode_proof(proof: &[Vec<u8>]) -> Vec<String> {
 }
 
 fn to_hash(field: &str, bytes: &[u8]) -> Result<Hash, CaseInvalid> {
-    bytes.try_into().map_err(|_| CaseInvalid::HashLength { field: field.to_owned(), len: bytes.len() })
+    bytes.try_into().map_err(|_| CaseInvalid::HashLength {
+        field: field.to_owned(),
+        len: bytes.len(),
+    })
 }
 
 fn to_hashes(proof: &[Vec<u8>]) -> Result<Vec<Hash>, CaseInvalid> {
-    proof.iter().enumerate().map(|(i, p)| to_hash(&format!("proof[{i}]"), p)).collect()
+    proof
+        .iter()
+        .enumerate()
+        .map(|(i, p)| to_hash(&format!("proof[{i}]"), p))
+        .collect()
 }
 
 impl ProofCase {
@@ -149,7 +163,9 @@ impl ProofCase {
         }
         let value: serde_json::Value =
             serde_json::from_slice(bytes).map_err(|e| CaseError::Malformed(e.to_string()))?;
-        let object = value.as_object().ok_or_else(|| CaseError::Malformed("expected a JSON object".into()))?;
+        let object = value
+            .as_object()
+            .ok_or_else(|| CaseError::Malformed("expected a JSON object".into()))?;
         if object.contains_key("leafIdx") {
             let c: InclusionJson = serde_json::from_value(value).map_err(|e| CaseError::Malformed(e.to_string()))?;
             Ok(ProofCase::Inclusion {
@@ -160,8 +176,7 @@ impl ProofCase {
                 proof: decode_proof(c.proof)?,
             })
         } else if object.contains_key("size1") {
-            let c: ConsistencyJson =
-                serde_json::from_value(value).map_err(|e| CaseError::Malformed(e.to_string()))?;
+            let c: ConsistencyJson = serde_json::from_value(value).map_err(|e| CaseError::Malformed(e.to_string()))?;
             Ok(ProofCase::Consistency {
                 size1: c.size1,
                 size2: c.size2,
@@ -181,18 +196,28 @@ impl ProofCase {
     /// Writes the case as pretty JSON in the same shape it is read from.
     pub fn to_json(&self) -> String {
         let value = match self {
-            ProofCase::Inclusion { leaf_index, tree_size, root, leaf_hash, proof } => {
-                serde_json::to_value(InclusionJson {
-                    leaf_idx: *leaf_index,
-                    tree_size: *tree_size,
-                    root: STANDARD.encode(root),
-                    leaf_hash: STANDARD.encode(leaf_hash),
-                    proof: Some(encode_proof(proof)),
-                    desc: None,
-                    want_err: None,
-                })
-            }
-            ProofCase::Consistency { size1, size2, root1, root2, proof } => serde_json::to_value(ConsistencyJson {
+            ProofCase::Inclusion {
+                leaf_index,
+                tree_size,
+                root,
+                leaf_hash,
+                proof,
+            } => serde_json::to_value(InclusionJson {
+                leaf_idx: *leaf_index,
+                tree_size: *tree_size,
+                root: STANDARD.encode(root),
+                leaf_hash: STANDARD.encode(leaf_hash),
+                proof: Some(encode_proof(proof)),
+                desc: None,
+                want_err: None,
+            }),
+            ProofCase::Consistency {
+                size1,
+                size2,
+                root1,
+                root2,
+                proof,
+            } => serde_json::to_value(ConsistencyJson {
                 size1: *size1,
                 size2: *size2,
                 root1: STANDARD.encode(root1),
@@ -211,14 +236,30 @@ impl ProofCase {
     /// any hash length is looked at, as the RFC's algorithm does.
     pub fn verify(&self) -> Result<(), CaseInvalid> {
         match self {
-            ProofCase::Inclusion { leaf_index, tree_size, root, leaf_hash, proof } => {
+            ProofCase::Inclusion {
+                leaf_index,
+                tree_size,
+                root,
+                leaf_hash,
+                proof,
+            } => {
                 let root = to_hash("root", root)?;
                 let leaf = to_hash("leafHash", leaf_hash)?;
                 verify_inclusion(*leaf_index, *tree_size, &leaf, &to_hashes(proof)?, &root)?;
             }
-            ProofCase::Consistency { size1, size2, root1, root2, proof } => {
+            ProofCase::Consistency {
+                size1,
+                size2,
+                root1,
+                root2,
+                proof,
+            } => {
                 if size1 > size2 {
-                    return Err(ProofError::SizesReversed { first: *size1, second: *size2 }.into());
+                    return Err(ProofError::SizesReversed {
+                        first: *size1,
+                        second: *size2,
+                    }
+                    .into());
                 }
                 if *size1 == 0 {
                     return Err(ProofError::FromEmptyTree { second: *size2 }.into());

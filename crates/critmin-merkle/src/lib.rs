@@ -158,7 +158,7 @@ impl MerkleTree {
 
     /// MTH of leaves `[start, start + len)`; `len ≥ 1` and the range must be inside the tree.
     fn subtree(&self, start: u64, len: u64) -> Hash {
-        if len.is_power_of_two() && start % len == 0 {
+        if len.is_power_of_two() && start.is_multiple_of(len) {
             let h = len.trailing_zeros() as usize;
             return self.levels[h][(start >> h) as usize];
         }
@@ -168,7 +168,10 @@ impl MerkleTree {
 
     fn check_size(&self, size: u64) -> Result<(), ProofError> {
         if size > self.len() {
-            return Err(ProofError::TreeTooSmall { have: self.len(), want: size });
+            return Err(ProofError::TreeTooSmall {
+                have: self.len(),
+                want: size,
+            });
         }
         Ok(())
     }
@@ -304,7 +307,11 @@ pub fn verify_consistency(
         if !proof.is_empty() {
             return Err(ProofError::NotEmpty);
         }
-        return if first_root == second_root { Ok(()) } else { Err(ProofError::RootMismatch) };
+        return if first_root == second_root {
+            Ok(())
+        } else {
+            Err(ProofError::RootMismatch)
+        };
     }
     // Step 1.
     if proof.is_empty() {
@@ -418,9 +425,21 @@ mod tests {
     fn proofs_against_sizes_beyond_the_tree_are_refused() {
         let mut t = MerkleTree::new();
         t.push_entry(b"x");
-        assert_eq!(t.inclusion_proof(0, 2), Err(ProofError::TreeTooSmall { have: 1, want: 2 }));
-        assert_eq!(t.consistency_proof(1, 2), Err(ProofError::TreeTooSmall { have: 1, want: 2 }));
-        assert_eq!(t.consistency_proof(1, 0), Err(ProofError::SizesReversed { first: 1, second: 0 }));
-        assert_eq!(t.inclusion_proof(1, 1), Err(ProofError::IndexOutOfRange { index: 1, size: 1 }));
+        assert_eq!(
+            t.inclusion_proof(0, 2),
+            Err(ProofError::TreeTooSmall { have: 1, want: 2 })
+        );
+        assert_eq!(
+            t.consistency_proof(1, 2),
+            Err(ProofError::TreeTooSmall { have: 1, want: 2 })
+        );
+        assert_eq!(
+            t.consistency_proof(1, 0),
+            Err(ProofError::SizesReversed { first: 1, second: 0 })
+        );
+        assert_eq!(
+            t.inclusion_proof(1, 1),
+            Err(ProofError::IndexOutOfRange { index: 1, size: 1 })
+        );
     }
 }

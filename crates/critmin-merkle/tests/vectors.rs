@@ -49,6 +49,15 @@ fn every_public_vector_agrees() {
             disagreements.push(format!("{}: wantErr {want_err}, got {result:?}", path.display()));
         }
     }
-    assert_eq!((inclusion, consistency), (98, 98), "expected the 98 + 98 published cases");
-    assert!(disagreements.is_empty(), "{} disagreements:\n{}", disagreements.len(), disagreements.join("\n"));
+    assert_eq!(
+        (inclusion, consistency),
+        (98, 98),
+        "expected the 98 + 98 published cases"
+    );
+    assert!(
+        disagreements.is_empty(),
+        "{} disagreements:\n{}",
+        disagreements.len(),
+        disagreements.join("\n")
+    );
 }

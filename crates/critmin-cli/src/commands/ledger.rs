@@ -28,7 +28,13 @@ use crate::output::{Format, Table, emit, pct};
 #[derive(Debug, Args)]
 pub(crate) struct LedgerArgs {
     /// Ledger directory (entries.log, checkpoints.log, keys/).
-    #[arg(long, global = true, value_name = "DIR", env = "CRITMIN_LEDGER", default_value = "critmin-ledger")]
+    #[arg(
+        long,
+        global = true,
+        value_name = "DIR",
+        env = "CRITMIN_LEDGER",
+        default_value = "critmin-ledger"
+    )]
     dir: PathBuf,
     #[command(subcommand)]
     command: LedgerCommand,
@@ -227,7 +233,12 @@ pub(crate) fn run(args: &LedgerArgs) -> Result<ExitCode> {
     let dir = &args.dir;
     match &args.command {
         LedgerCommand::Init { origin, country } => init(dir, origin, country),
-        LedgerCommand::Org(OrgCommand::Add { org, role, name, country }) => {
+        LedgerCommand::Org(OrgCommand::Add {
+            org,
+            role,
+            name,
+            country,
+        }) => {
             let mut ledger = open(dir)?;
             let key = new_key()?;
             let mut op = signer(dir, &ledger, "operator")?;
@@ -244,7 +255,11 @@ pub(crate) fn run(args: &LedgerArgs) -> Result<ExitCode> {
             };
             let index = append_one(&mut ledger, op.sign(payload, now()))?;
             save_key(dir, org, &key)?;
-            println!("registered `{org}` ({}) as entry {index}; key in {}", role.as_str(), key_path(dir, org).display());
+            println!(
+                "registered `{org}` ({}) as entry {index}; key in {}",
+                role.as_str(),
+                key_path(dir, org).display()
+            );
             Ok(ExitCode::SUCCESS)
         }
         LedgerCommand::Org(OrgCommand::List { format }) => {
@@ -265,7 +280,13 @@ pub(crate) fn run(args: &LedgerArgs) -> Result<ExitCode> {
             emit(*format, &records, || {
                 let mut t = Table::new(&["org", "role", "name", "country", "keys>"]);
                 for r in &records {
-                    t.row(vec![r.org.clone(), r.role.into(), r.name.clone(), r.country.clone(), r.active_keys.to_string()]);
+                    t.row(vec![
+                        r.org.clone(),
+                        r.role.into(),
+                        r.name.clone(),
+                        r.country.clone(),
+                        r.active_keys.to_string(),
+                    ]);
                 }
                 t
             })?;
@@ -276,23 +297,49 @@ pub(crate) fn run(args: &LedgerArgs) -> Result<ExitCode> {
             let mut old = signer(dir, &ledger, org)?;
             let new = new_key()?;
             let old_public = old.public_key();
-            append_one(&mut ledger, old.sign(Payload::AddKey { key: new.verifying_key().to_bytes() }, now()))?;
+            append_one(
+                &mut ledger,
+                old.sign(
+                    Payload::AddKey {
+                        key: new.verifying_key().to_bytes(),
+                    },
+                    now(),
+                ),
+            )?;
             // The new key is registered now: keep it before anything else can fail.
             save_key(dir, org, &new)?;
             let mut fresh = Signer::new(ledger.state().origin(), org, new, 0);
             let index = append_one(&mut ledger, fresh.sign(Payload::RevokeKey { key: old_public }, now()))?;
-            println!("rotated the key of `{org}`; old key {} revoked in entry {index}", &to_hex(&old_public)[..16]);
+            println!(
+                "rotated the key of `{org}`; old key {} revoked in entry {index}",
+                &to_hex(&old_public)[..16]
+            );
             Ok(ExitCode::SUCCESS)
         }
         LedgerCommand::Append { file, org } => append(dir, file, org),
         LedgerCommand::Show { lot, format } => show(dir, lot.as_deref(), *format),
-        LedgerCommand::Provenance { lot, partners, view, format } => provenance_cmd(dir, lot, partners, *view, *format),
-        LedgerCommand::Claim { lot, rule, date, view, format } => claim(dir, lot, rule, date.as_deref(), *view, *format),
+        LedgerCommand::Provenance {
+            lot,
+            partners,
+            view,
+            format,
+        } => provenance_cmd(dir, lot, partners, *view, *format),
+        LedgerCommand::Claim {
+            lot,
+            rule,
+            date,
+            view,
+            format,
+        } => claim(dir, lot, rule, date.as_deref(), *view, *format),
         LedgerCommand::Rules { format } => rules(*format),
         LedgerCommand::Checkpoint => {
             let mut ledger = open(dir)?;
             let c = checkpoint(dir, &mut ledger)?;
-            println!("checkpoint: size {} root {} (signed by the operator)", c.size, to_hex(&c.root));
+            println!(
+                "checkpoint: size {} root {} (signed by the operator)",
+                c.size,
+                to_hex(&c.root)
+            );
             Ok(ExitCode::SUCCESS)
         }
         LedgerCommand::Proof(cmd) => proof(dir, cmd),
@@ -311,7 +358,9 @@ struct OrgRecord {
 }
 
 fn now() -> i64 {
-    std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(0, |d| d.as_secs() as i64)
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.as_secs() as i64)
 }
 
 fn parse_country(s: &str) -> Result<CountryCode> {
@@ -320,7 +369,10 @@ fn parse_country(s: &str) -> Result<CountryCode> {
 
 fn open(dir: &Path) -> Result<Ledger<FileStore>> {
     if !dir.join("entries.log").exists() {
-        bail!("no ledger in {}; create one with `critmin ledger init --origin NAME`", dir.display());
+        bail!(
+            "no ledger in {}; create one with `critmin ledger init --origin NAME`",
+            dir.display()
+        );
     }
     let store = FileStore::open(dir).with_context(|| format!("opening the ledger in {}", dir.display()))?;
     Ledger::open(store).with_context(|| format!("reading the ledger in {}", dir.display()))
@@ -346,7 +398,9 @@ fn save_key(dir: &Path, org: &str, key: &SigningKey) -> Result<()> {
         options.write(true).create(true).truncate(true);
         #[cfg(unix)]
         std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
-        let mut f = options.open(&tmp).with_context(|| format!("writing {}", tmp.display()))?;
+        let mut f = options
+            .open(&tmp)
+            .with_context(|| format!("writing {}", tmp.display()))?;
         writeln!(f, "{}", to_hex(&key.to_bytes()))?;
         f.sync_all()?;
     }
@@ -366,7 +420,10 @@ fn load_key(dir: &Path, org: &str) -> Result<SigningKey> {
 /// A signer for `org` with its key from the key store and its next sequence number.
 fn signer(dir: &Path, ledger: &Ledger<FileStore>, org: &str) -> Result<Signer> {
     let key = load_key(dir, org)?;
-    let seq = ledger.state().next_seq(&OrgId(org.to_owned()), &key.verifying_key().to_bytes()).unwrap_or(0);
+    let seq = ledger
+        .state()
+        .next_seq(&OrgId(org.to_owned()), &key.verifying_key().to_bytes())
+        .unwrap_or(0);
     Ok(Signer::new(ledger.state().origin(), org, key, seq))
 }
 
@@ -412,7 +469,8 @@ fn append(dir: &Path, file: &Path, org: &str) -> Result<ExitCode> {
     };
     let mut payloads = Vec::with_capacity(items.len());
     for (i, item) in items.into_iter().enumerate() {
-        let p: Payload = serde_json::from_value(item).map_err(|e| anyhow!("{}: entry {}: {e}", file.display(), i + 1))?;
+        let p: Payload =
+            serde_json::from_value(item).map_err(|e| anyhow!("{}: entry {}: {e}", file.display(), i + 1))?;
         payloads.push(p);
     }
     let mut ledger = open(dir)?;
@@ -432,7 +490,11 @@ fn append(dir: &Path, file: &Path, org: &str) -> Result<ExitCode> {
             Err(e) => return Err(e.into()),
         }
     }
-    Ok(if rejected == 0 { ExitCode::SUCCESS } else { ExitCode::FAILURE })
+    Ok(if rejected == 0 {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::FAILURE
+    })
 }
 
 #[derive(Serialize)]
@@ -453,11 +515,22 @@ fn summary(p: &Payload) -> String {
         Payload::Transfer { lot, to } => format!("{lot} -> {to}"),
         Payload::Transform { inputs, outputs, .. } | Payload::Recycle { inputs, outputs, .. } => format!(
             "{} -> {}",
-            inputs.iter().map(|u| format!("{} ({} g)", u.lot, u.mass_g)).collect::<Vec<_>>().join(" + "),
+            inputs
+                .iter()
+                .map(|u| format!("{} ({} g)", u.lot, u.mass_g))
+                .collect::<Vec<_>>()
+                .join(" + "),
             outputs.iter().map(|o| o.id.to_string()).collect::<Vec<_>>().join(", ")
         ),
-        Payload::Attest { subject, verdict, statement } => {
-            format!("#{subject} {}: {statement}", if *verdict { "confirmed" } else { "disputed" })
+        Payload::Attest {
+            subject,
+            verdict,
+            statement,
+        } => {
+            format!(
+                "#{subject} {}: {statement}",
+                if *verdict { "confirmed" } else { "disputed" }
+            )
         }
         Payload::Publish { lot } => lot.to_string(),
     }
@@ -494,10 +567,21 @@ fn show(dir: &Path, lot: Option<&str>, format: Format) -> Result<ExitCode> {
     emit(format, &records, || {
         let mut t = Table::new(&["#>", "org", "seq>", "kind", "what"]);
         for r in &records {
-            t.row(vec![r.index.to_string(), r.org.clone(), r.seq.to_string(), r.kind.into(), r.summary.clone()]);
+            t.row(vec![
+                r.index.to_string(),
+                r.org.clone(),
+                r.seq.to_string(),
+                r.kind.into(),
+                r.summary.clone(),
+            ]);
         }
         if let Some(c) = ledger.latest_checkpoint() {
-            t.footer.push(format!("log size {}; latest checkpoint: size {} root {}", ledger.size(), c.size, to_hex(&c.root)));
+            t.footer.push(format!(
+                "log size {}; latest checkpoint: size {} root {}",
+                ledger.size(),
+                c.size,
+                to_hex(&c.root)
+            ));
         }
         t
     })?;
@@ -551,7 +635,8 @@ fn provenance_cmd(dir: &Path, lot: &str, partners: &str, view: View, format: For
         push(
             format!("extracted or processed in {}", partner.id()),
             e.share(|p| {
-                p.origin.is_some_and(|o| !o.recycled && groups(o.country).contains(partner))
+                p.origin
+                    .is_some_and(|o| !o.recycled && groups(o.country).contains(partner))
                     || p.processed_in.iter().any(|c| groups(*c).contains(partner))
             }),
         );
@@ -569,9 +654,18 @@ fn provenance_cmd(dir: &Path, lot: &str, partners: &str, view: View, format: For
     }
     emit(format, &records, || {
         let mut t = Table::new(&["element", "contained kg>", "measure", "share>", "exact"]);
-        t.title = Some(format!("provenance of {lot} ({} view, shares of contained element)", view_name(view)));
+        t.title = Some(format!(
+            "provenance of {lot} ({} view, shares of contained element)",
+            view_name(view)
+        ));
         for r in &records {
-            t.row(vec![r.element.clone(), format!("{:.3}", r.contained_kg), r.measure.clone(), pct(r.share), r.exact.clone()]);
+            t.row(vec![
+                r.element.clone(),
+                format!("{:.3}", r.contained_kg),
+                r.measure.clone(),
+                pct(r.share),
+                r.exact.clone(),
+            ]);
         }
         t
     })?;
@@ -601,7 +695,10 @@ struct ClaimRecord {
 fn claim(dir: &Path, lot: &str, rule: &str, date: Option<&str>, view: View, format: Format) -> Result<ExitCode> {
     let packs = embedded_rule_packs();
     let pack = packs.iter().find(|p| p.id == rule).ok_or_else(|| {
-        anyhow!("unknown rule `{rule}`; expected one of: {}", packs.iter().map(|p| p.id.as_str()).collect::<Vec<_>>().join(", "))
+        anyhow!(
+            "unknown rule `{rule}`; expected one of: {}",
+            packs.iter().map(|p| p.id.as_str()).collect::<Vec<_>>().join(", ")
+        )
     })?;
     let date: Date = match date {
         Some(d) => d.parse().map_err(|e: String| anyhow!(e))?,
@@ -632,9 +729,19 @@ fn claim(dir: &Path, lot: &str, rule: &str, date: Option<&str>, view: View, form
     };
     emit(format, &records, || {
         let mut t = Table::new(&["element", "measure", "share>", "required>", "pass"]);
-        t.title = Some(format!("{verdict}: {lot} against {} on {date} ({} view)", pack.title, view_name(view)));
+        t.title = Some(format!(
+            "{verdict}: {lot} against {} on {date} ({} view)",
+            pack.title,
+            view_name(view)
+        ));
         for r in &records {
-            t.row(vec![r.element.clone(), r.measure.clone(), pct(r.share), r.required.clone(), if r.pass { "yes" } else { "no" }.into()]);
+            t.row(vec![
+                r.element.clone(),
+                r.measure.clone(),
+                pct(r.share),
+                r.required.clone(),
+                if r.pass { "yes" } else { "no" }.into(),
+            ]);
         }
         t.footer.extend(outcome.notes.iter().map(|n| format!("note: {n}")));
         t.footer.push(format!("basis: {}", pack.basis));
@@ -643,7 +750,11 @@ fn claim(dir: &Path, lot: &str, rule: &str, date: Option<&str>, view: View, form
     if !matches!(format, Format::Table) {
         eprintln!("{verdict}");
     }
-    Ok(if outcome.verdict == Verdict::Pass { ExitCode::SUCCESS } else { ExitCode::FAILURE })
+    Ok(if outcome.verdict == Verdict::Pass {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::FAILURE
+    })
 }
 
 #[derive(Serialize)]
@@ -670,7 +781,12 @@ fn rules(format: Format) -> Result<ExitCode> {
     emit(format, &records, || {
         let mut t = Table::new(&["rule", "figures", "source", "verified"]);
         for r in &records {
-            t.row(vec![r.rule.clone(), r.figures.clone(), r.url.clone(), r.verified.clone()]);
+            t.row(vec![
+                r.rule.clone(),
+                r.figures.clone(),
+                r.url.clone(),
+                r.verified.clone(),
+            ]);
         }
         t
     })?;
@@ -687,7 +803,10 @@ fn write_atomic(path: &Path, text: &str) -> Result<()> {
 fn latest_size(ledger: &Ledger<FileStore>, size: Option<u64>) -> Result<u64> {
     match size {
         Some(s) => Ok(s),
-        None => ledger.latest_checkpoint().map(|c| c.size).ok_or_else(|| anyhow!("no checkpoint yet")),
+        None => ledger
+            .latest_checkpoint()
+            .map(|c| c.size)
+            .ok_or_else(|| anyhow!("no checkpoint yet")),
     }
 }
 
@@ -768,12 +887,20 @@ fn export(dir: &Path, lot: &str, out: &Path, passport_path: Option<&Path>) -> Re
     }
     let b = bundle::export(&ledger, &id)?;
     write_atomic(out, &(serde_json::to_string_pretty(&b)? + "\n"))?;
-    println!("wrote {} ({} entries, checkpoint size {})", out.display(), b.entries.len(), b.checkpoint.size);
+    println!(
+        "wrote {} ({} entries, checkpoint size {})",
+        out.display(),
+        b.entries.len(),
+        b.checkpoint.size
+    );
     if let Some(path) = passport_path {
         let report = bundle::verify(&b, None)?;
         let spec = ledger.state().graph().spec(&id).expect("checked");
-        let attestations: Vec<(u64, String, bool, String)> =
-            report.attestations.iter().map(|(i, who, _, ok, what)| (*i, who.to_string(), *ok, what.clone())).collect();
+        let attestations: Vec<(u64, String, bool, String)> = report
+            .attestations
+            .iter()
+            .map(|(i, who, _, ok, what)| (*i, who.to_string(), *ok, what.clone()))
+            .collect();
         let doc = critmin_ledger::passport::passport(
             spec,
             &report.provenance,
@@ -789,7 +916,11 @@ fn export(dir: &Path, lot: &str, out: &Path, passport_path: Option<&Path>) -> Re
 
 fn verify(path: &Path, log_key: Option<&str>) -> Result<ExitCode> {
     let pinned: Option<[u8; 32]> = match log_key {
-        Some(k) => Some(from_hex(k).and_then(|b| b.try_into().ok()).ok_or_else(|| anyhow!("--log-key: expected 64 hex digits"))?),
+        Some(k) => Some(
+            from_hex(k)
+                .and_then(|b| b.try_into().ok())
+                .ok_or_else(|| anyhow!("--log-key: expected 64 hex digits"))?,
+        ),
         None => None,
     };
     let bytes = match std::fs::read(path) {
@@ -821,11 +952,17 @@ fn verify(path: &Path, log_key: Option<&str>) -> Result<ExitCode> {
                 to_hex(&r.root)
             );
             if !r.key_pinned {
-                println!("warning: the log key was taken from the bundle; pin it with --log-key {}", b.log_key);
+                println!(
+                    "warning: the log key was taken from the bundle; pin it with --log-key {}",
+                    b.log_key
+                );
             }
             for e in &r.provenance {
-                let origins: Vec<String> =
-                    e.by_country().iter().map(|(c, s)| format!("{c} {}", pct(to_f64(s)))).collect();
+                let origins: Vec<String> = e
+                    .by_country()
+                    .iter()
+                    .map(|(c, s)| format!("{c} {}", pct(to_f64(s))))
+                    .collect();
                 println!(
                     "{}: {:.3} kg contained; origin {}; recycled {}",
                     e.element,
@@ -838,7 +975,10 @@ fn verify(path: &Path, log_key: Option<&str>) -> Result<ExitCode> {
                 println!("custody: #{i} {lot} {from} -> {to}");
             }
             for (i, who, subject, ok, what) in &r.attestations {
-                println!("attestation: #{i} {who} on #{subject}: {} — {what}", if *ok { "confirmed" } else { "disputed" });
+                println!(
+                    "attestation: #{i} {who} on #{subject}: {} — {what}",
+                    if *ok { "confirmed" } else { "disputed" }
+                );
             }
             Ok(ExitCode::SUCCESS)
         }

@@ -39,11 +39,19 @@ struct Options {
 
 fn parse() -> Result<Options, String> {
     let mut args = std::env::args().skip(1);
-    let mut o = Options { dir: PathBuf::new(), clients: 4, entries: 0, checkpoint_ms: 5, quiet: false };
+    let mut o = Options {
+        dir: PathBuf::new(),
+        clients: 4,
+        entries: 0,
+        checkpoint_ms: 5,
+        quiet: false,
+    };
     let mut dir = None;
     while let Some(a) = args.next() {
         let mut value = |name: &str| -> Result<u64, String> {
-            args.next().and_then(|v| v.parse().ok()).ok_or_else(|| format!("{name} needs a number"))
+            args.next()
+                .and_then(|v| v.parse().ok())
+                .ok_or_else(|| format!("{name} needs a number"))
         };
         match a.as_str() {
             "--clients" => o.clients = value("--clients")?.clamp(1, 64) as usize,
@@ -93,7 +101,9 @@ fn run(o: &Options) -> Result<(), String> {
     let mut ledger = Ledger::open(store).map_err(|e| e.to_string())?;
     let op_key = key("writer-operator");
     let seq = |l: &Ledger<FileStore>, org: &str, k: &SigningKey| {
-        l.state().next_seq(&OrgId(org.into()), &k.verifying_key().to_bytes()).unwrap_or(0)
+        l.state()
+            .next_seq(&OrgId(org.into()), &k.verifying_key().to_bytes())
+            .unwrap_or(0)
     };
     let mut operator = Signer::new(ORIGIN, "operator", op_key.clone(), seq(&ledger, "operator", &op_key));
     let register = |op: &mut Signer, org: &str, role: Role, k: &SigningKey| {
@@ -157,10 +167,19 @@ fn run(o: &Options) -> Result<(), String> {
                             id: LotId(format!("{}-{}", signer.org, signer.next_seq)),
                             form: "ore".into(),
                             mass_g: 1_000 + n,
-                            grades: vec![Grade { element: "cobalt".into(), ppm: 10_000 }],
+                            grades: vec![Grade {
+                                element: "cobalt".into(),
+                                ppm: 10_000,
+                            }],
                             country: "AUS".parse().expect("valid"),
                         };
-                        let entry = signer.sign(Payload::Extract { lot, site: "test pit".into() }, TIMESTAMP);
+                        let entry = signer.sign(
+                            Payload::Extract {
+                                lot,
+                                site: "test pit".into(),
+                            },
+                            TIMESTAMP,
+                        );
                         let leaf = critmin_merkle::leaf_hash(&entry.encode());
                         match committer.append(entry) {
                             Ok(index) if !o.quiet => say(format!("ACK {index} {}", hex(&leaf))),

@@ -26,13 +26,19 @@ pub(crate) fn lot(id: &str, form: &str, mass_g: u64, cobalt_ppm: u32, c: &str) -
         id: LotId(id.into()),
         form: form.into(),
         mass_g,
-        grades: vec![Grade { element: "cobalt".into(), ppm: cobalt_ppm }],
+        grades: vec![Grade {
+            element: "cobalt".into(),
+            ppm: cobalt_ppm,
+        }],
         country: country(c),
     }
 }
 
 pub(crate) fn uses(lot: &str, mass_g: u64) -> LotUse {
-    LotUse { lot: LotId(lot.into()), mass_g }
+    LotUse {
+        lot: LotId(lot.into()),
+        mass_g,
+    }
 }
 
 /// Policy groups from the embedded country table.
@@ -102,12 +108,30 @@ pub(crate) fn setup<S: LogStore>(ledger: &mut Ledger<S>) -> Chain {
 /// of 9,000 g recycled-US cobalt. Returns the chain.
 pub(crate) fn build<S: LogStore>(ledger: &mut Ledger<S>) -> Chain {
     let mut c = setup(ledger);
-    let e = c.mine_cd.sign(Payload::Extract { lot: lot("ore-cd", "ore", 1_000_000, 20_000, "COD"), site: "Kolwezi".into() }, TS);
+    let e = c.mine_cd.sign(
+        Payload::Extract {
+            lot: lot("ore-cd", "ore", 1_000_000, 20_000, "COD"),
+            site: "Kolwezi".into(),
+        },
+        TS,
+    );
     accept(ledger, e);
-    let e = c.mine_au.sign(Payload::Extract { lot: lot("ore-au", "ore", 1_000_000, 10_000, "AUS"), site: "Pilbara".into() }, TS);
+    let e = c.mine_au.sign(
+        Payload::Extract {
+            lot: lot("ore-au", "ore", 1_000_000, 10_000, "AUS"),
+            site: "Pilbara".into(),
+        },
+        TS,
+    );
     accept(ledger, e);
     for (signer, l) in [(&mut c.mine_cd, "ore-cd"), (&mut c.mine_au, "ore-au")] {
-        let e = signer.sign(Payload::Transfer { lot: LotId(l.into()), to: OrgId("refiner-cn".into()) }, TS);
+        let e = signer.sign(
+            Payload::Transfer {
+                lot: LotId(l.into()),
+                to: OrgId("refiner-cn".into()),
+            },
+            TS,
+        );
         accept(ledger, e);
     }
     let e = c.refiner_cn.sign(
@@ -121,7 +145,13 @@ pub(crate) fn build<S: LogStore>(ledger: &mut Ledger<S>) -> Chain {
         TS,
     );
     accept(ledger, e);
-    let e = c.refiner_cn.sign(Payload::Transfer { lot: LotId("sulphate-1".into()), to: OrgId("cathode-us".into()) }, TS);
+    let e = c.refiner_cn.sign(
+        Payload::Transfer {
+            lot: LotId("sulphate-1".into()),
+            to: OrgId("cathode-us".into()),
+        },
+        TS,
+    );
     accept(ledger, e);
     let e = c.recycler_us.sign(
         Payload::Recycle {
@@ -129,7 +159,10 @@ pub(crate) fn build<S: LogStore>(ledger: &mut Ledger<S>) -> Chain {
             feed: vec![critmin_ledger::entry::Feed {
                 description: "end-of-life EV batteries".into(),
                 mass_g: 100_000,
-                grades: vec![Grade { element: "cobalt".into(), ppm: 100_000 }],
+                grades: vec![Grade {
+                    element: "cobalt".into(),
+                    ppm: 100_000,
+                }],
             }],
             outputs: vec![lot("rec-1", "sulphate", 50_000, 190_000, "USA")],
             tolerance_ppm: 50_000,
@@ -138,7 +171,13 @@ pub(crate) fn build<S: LogStore>(ledger: &mut Ledger<S>) -> Chain {
         TS,
     );
     accept(ledger, e);
-    let e = c.recycler_us.sign(Payload::Transfer { lot: LotId("rec-1".into()), to: OrgId("cathode-us".into()) }, TS);
+    let e = c.recycler_us.sign(
+        Payload::Transfer {
+            lot: LotId("rec-1".into()),
+            to: OrgId("cathode-us".into()),
+        },
+        TS,
+    );
     accept(ledger, e);
     let e = c.cathode_us.sign(
         Payload::Transform {
@@ -149,7 +188,10 @@ pub(crate) fn build<S: LogStore>(ledger: &mut Ledger<S>) -> Chain {
             credits: vec![critmin_ledger::entry::CreditClaim {
                 lot: LotId("cathode-1".into()),
                 element: "cobalt".into(),
-                origin: critmin_ledger::entry::Origin { country: country("USA"), recycled: true },
+                origin: critmin_ledger::entry::Origin {
+                    country: country("USA"),
+                    recycled: true,
+                },
                 ug: 9_000_000_000,
             }],
         },
