@@ -270,6 +270,56 @@ fn writes_outside_a_role_or_custody_are_rejected_and_change_nothing() {
     assert!(r.stderr.contains("not an active key"), "{}", r.stderr);
 }
 
+#[test]
+fn reads_follow_role_custody_and_publication() {
+    let t = tmp();
+    let dir = t.path();
+    chain(dir);
+    let public = ledger(dir, &["--viewer", "public", "provenance", "cathode-1"]).fails_with(1);
+    assert!(public.stderr.contains("unknown lot `cathode-1`"), "{}", public.stderr);
+    assert!(
+        records(
+            &ledger(dir, &["--viewer", "public", "show", "--format", "json"])
+                .success()
+                .json()
+        )
+        .is_empty()
+    );
+    // The mine sees its own ore, not what the refiner made of it; the auditor sees everything.
+    ledger(dir, &["--viewer", "mine-cd", "provenance", "ore-cd"]).success();
+    ledger(dir, &["--viewer", "mine-cd", "provenance", "sulphate-1"]).fails_with(1);
+    ledger(dir, &["--viewer", "auditor", "provenance", "sulphate-1"]).success();
+    let f = write(dir, "publish.json", r#"{"type":"publish","lot":"cathode-1"}"#);
+    ledger(dir, &["append", &f, "--as", "cathode"]).fails_with(1);
+    ledger(dir, &["append", &f, "--as", "operator"]).success();
+    ledger(dir, &["--viewer", "public", "provenance", "cathode-1"]).success();
+    ledger(
+        dir,
+        &[
+            "--viewer",
+            "public",
+            "claim",
+            "sulphate-1",
+            "--rule",
+            "us-30d-critical-minerals",
+        ],
+    )
+    .fails_with(1);
+    ledger(
+        dir,
+        &[
+            "--viewer",
+            "public",
+            "export",
+            "--lot",
+            "cathode-1",
+            "--out",
+            "public.json",
+        ],
+    )
+    .success();
+}
+
 fn vector_files() -> Vec<std::path::PathBuf> {
     let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../../shared/testdata/rfc9162");
     assert!(

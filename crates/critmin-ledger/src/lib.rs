@@ -28,4 +28,4 @@ pub mod writer;
 pub use codec::DecodeError;
 pub use entry::{EntryBody, LotId, OrgId, Payload, Role, SignedEntry};
 pub use ledger::{AppendError, Ledger, LedgerError};
-pub use state::{Rejection, State};
+pub use state::{Rejection, State, Viewer};

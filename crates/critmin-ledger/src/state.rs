@@ -135,6 +135,15 @@ pub struct Lot {
     pub remaining_g: u64,
 }
 
+/// Who is reading: the public, or a registered organisation (by id).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Viewer {
+    /// Anyone: sees checkpoints and the lots the operator marked public.
+    Public,
+    /// A registered organisation, with the rights of its role.
+    Org(OrgId),
+}
+
 /// Key of a mass-balance credit account: site (organisation), element, period (calendar year).
 pub type AccountKey = (OrgId, String, i32);
 
@@ -148,6 +157,8 @@ pub struct State {
     lots: HashMap<LotId, Lot>,
     graph: LotGraph,
     public_lots: HashSet<LotId>,
+    /// Every organisation that created or held each lot.
+    custodians: HashMap<LotId, HashSet<OrgId>>,
     accounts: HashMap<AccountKey, BTreeMap<Origin, u128>>,
     /// Index of the next entry.
     size: u64,
@@ -227,6 +238,20 @@ impl State {
     /// Whether the operator marked the lot public.
     pub fn is_public(&self, id: &LotId) -> bool {
         self.public_lots.contains(id)
+    }
+
+    /// Read access to a lot (its record and provenance): the operator and auditors read every
+    /// lot; a member reads the lots it created or held; the public reads the lots the operator
+    /// marked public. (Auditor engagement scopes are not modelled yet.)
+    pub fn may_read_lot(&self, viewer: &Viewer, lot: &LotId) -> bool {
+        match viewer {
+            Viewer::Public => self.public_lots.contains(lot),
+            Viewer::Org(org) => match self.orgs.get(org).map(|o| o.role) {
+                Some(Role::Operator | Role::Auditor) => self.lots.contains_key(lot),
+                Some(Role::Member) => self.custodians.get(lot).is_some_and(|c| c.contains(org)),
+                None => false,
+            },
+        }
     }
 
     /// Mass-balance credit accounts.
@@ -598,6 +623,7 @@ impl State {
             }
             Payload::Transfer { lot, to } => {
                 self.lots.get_mut(lot).expect("checked").owner = to.clone();
+                self.custodians.entry(lot.clone()).or_default().insert(to.clone());
             }
             Payload::Transform {
                 inputs,
@@ -661,6 +687,10 @@ impl State {
                 remaining_g: spec.mass_g,
             },
         );
+        self.custodians
+            .entry(spec.id.clone())
+            .or_default()
+            .insert(owner.clone());
         self.graph.insert(spec.clone(), index, source);
     }
 }

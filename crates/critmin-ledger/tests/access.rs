@@ -254,3 +254,29 @@ fn every_illegitimate_write_on_every_route_is_rejected_and_changes_nothing() {
     let r = rejected(&mut ledger, dir.path(), e, "revoked key");
     assert!(matches!(r, Rejection::ForeignKey { .. }), "{r}");
 }
+
+#[test]
+fn reads_follow_role_custody_and_publication() {
+    use critmin_ledger::Viewer;
+    let mut ledger = critmin_ledger::Ledger::open(critmin_ledger::store::MemoryStore::default()).unwrap();
+    let mut chain = build(&mut ledger);
+    let org = |o: &str| Viewer::Org(OrgId(o.into()));
+    let lot = |l: &str| LotId(l.into());
+    let s = ledger.state();
+    // The cathode maker reads what it made and what it received, not the mines' ore.
+    assert!(s.may_read_lot(&org("cathode-us"), &lot("cathode-1")));
+    assert!(s.may_read_lot(&org("cathode-us"), &lot("sulphate-1")));
+    assert!(!s.may_read_lot(&org("cathode-us"), &lot("ore-cd")));
+    // The mine still reads the ore it transferred away; not the refiner's product.
+    assert!(s.may_read_lot(&org("mine-cd"), &lot("ore-cd")));
+    assert!(!s.may_read_lot(&org("mine-cd"), &lot("sulphate-1")));
+    // Auditors and the operator read everything; strangers and the public nothing yet.
+    assert!(s.may_read_lot(&org("auditor"), &lot("ore-cd")));
+    assert!(s.may_read_lot(&org("operator"), &lot("ore-cd")));
+    assert!(!s.may_read_lot(&org("ghost"), &lot("cathode-1")));
+    assert!(!s.may_read_lot(&Viewer::Public, &lot("cathode-1")));
+    let e = chain.operator.sign(Payload::Publish { lot: lot("cathode-1") }, TS);
+    accept(&mut ledger, e);
+    assert!(ledger.state().may_read_lot(&Viewer::Public, &lot("cathode-1")));
+    assert!(!ledger.state().may_read_lot(&Viewer::Public, &lot("sulphate-1")));
+}

@@ -16,7 +16,7 @@ use critmin_ledger::entry::{Payload, Signer, from_hex, to_hex};
 use critmin_ledger::provenance::{ElementProvenance, mass_balance_view, provenance, to_f64};
 use critmin_ledger::rules::{Date, Verdict, embedded_rule_packs, evaluate};
 use critmin_ledger::store::FileStore;
-use critmin_ledger::{Ledger, LotId, OrgId, Role, SignedEntry};
+use critmin_ledger::{Ledger, LotId, OrgId, Role, SignedEntry, Viewer};
 use critmin_merkle::case::ProofCase;
 use critmin_model::{CountryCode, Group, GroupSet};
 use ed25519_dalek::SigningKey;
@@ -36,6 +36,11 @@ pub(crate) struct LedgerArgs {
         default_value = "critmin-ledger"
     )]
     dir: PathBuf,
+    /// Read as: `operator` (everything; the default for the local operator), `public` (lots the
+    /// operator marked public), or an organisation id (its role's rights: auditors read all,
+    /// members the lots they created or held).
+    #[arg(long, global = true, default_value = "operator")]
+    viewer: String,
     #[command(subcommand)]
     command: LedgerCommand,
 }
@@ -231,6 +236,11 @@ enum ProofCommand {
 
 pub(crate) fn run(args: &LedgerArgs) -> Result<ExitCode> {
     let dir = &args.dir;
+    let viewer = match args.viewer.as_str() {
+        "public" => Viewer::Public,
+        org => Viewer::Org(OrgId(org.to_owned())),
+    };
+    let viewer = &viewer;
     match &args.command {
         LedgerCommand::Init { origin, country } => init(dir, origin, country),
         LedgerCommand::Org(OrgCommand::Add {
@@ -317,20 +327,20 @@ pub(crate) fn run(args: &LedgerArgs) -> Result<ExitCode> {
             Ok(ExitCode::SUCCESS)
         }
         LedgerCommand::Append { file, org } => append(dir, file, org),
-        LedgerCommand::Show { lot, format } => show(dir, lot.as_deref(), *format),
+        LedgerCommand::Show { lot, format } => show(dir, viewer, lot.as_deref(), *format),
         LedgerCommand::Provenance {
             lot,
             partners,
             view,
             format,
-        } => provenance_cmd(dir, lot, partners, *view, *format),
+        } => provenance_cmd(dir, viewer, lot, partners, *view, *format),
         LedgerCommand::Claim {
             lot,
             rule,
             date,
             view,
             format,
-        } => claim(dir, lot, rule, date.as_deref(), *view, *format),
+        } => claim(dir, viewer, lot, rule, date.as_deref(), *view, *format),
         LedgerCommand::Rules { format } => rules(*format),
         LedgerCommand::Checkpoint => {
             let mut ledger = open(dir)?;
@@ -343,7 +353,7 @@ pub(crate) fn run(args: &LedgerArgs) -> Result<ExitCode> {
             Ok(ExitCode::SUCCESS)
         }
         LedgerCommand::Proof(cmd) => proof(dir, cmd),
-        LedgerCommand::Export { lot, out, passport } => export(dir, lot, out, passport.as_deref()),
+        LedgerCommand::Export { lot, out, passport } => export(dir, viewer, lot, out, passport.as_deref()),
         LedgerCommand::Verify { bundle, log_key } => verify(bundle, log_key.as_deref()),
     }
 }
@@ -536,23 +546,48 @@ fn summary(p: &Payload) -> String {
     }
 }
 
-fn mentions(p: &Payload, lot: &str) -> bool {
+/// The lots an entry creates, moves or consumes.
+fn lots_of(p: &Payload) -> Vec<&LotId> {
     match p {
-        Payload::Extract { lot: l, .. } => l.id.as_str() == lot,
-        Payload::Transfer { lot: l, .. } | Payload::Publish { lot: l } => l.as_str() == lot,
-        Payload::Transform { inputs, outputs, .. } | Payload::Recycle { inputs, outputs, .. } => {
-            inputs.iter().any(|u| u.lot.as_str() == lot) || outputs.iter().any(|o| o.id.as_str() == lot)
-        }
-        _ => false,
+        Payload::Extract { lot, .. } => vec![&lot.id],
+        Payload::Transfer { lot, .. } | Payload::Publish { lot } => vec![lot],
+        Payload::Transform { inputs, outputs, .. } | Payload::Recycle { inputs, outputs, .. } => inputs
+            .iter()
+            .map(|u| &u.lot)
+            .chain(outputs.iter().map(|o| &o.id))
+            .collect(),
+        _ => Vec::new(),
     }
 }
 
-fn show(dir: &Path, lot: Option<&str>, format: Format) -> Result<ExitCode> {
+/// Refuses a lot the viewer may not read, with the same message as for an unknown lot, so a
+/// refusal does not reveal that the lot exists.
+fn readable(ledger: &Ledger<FileStore>, viewer: &Viewer, lot: &str) -> Result<LotId> {
+    let id = LotId(lot.to_owned());
+    if ledger.state().may_read_lot(viewer, &id) {
+        Ok(id)
+    } else {
+        bail!("unknown lot `{lot}`")
+    }
+}
+
+/// The local operator (the default viewer) sees every entry.
+fn is_local_operator(viewer: &Viewer) -> bool {
+    matches!(viewer, Viewer::Org(o) if o.as_str() == "operator")
+}
+
+fn show(dir: &Path, viewer: &Viewer, lot: Option<&str>, format: Format) -> Result<ExitCode> {
     let ledger = open(dir)?;
     let mut records = Vec::new();
     for (index, bytes) in ledger.entries().iter().enumerate() {
         let e = SignedEntry::decode(bytes)?;
-        if lot.is_some_and(|l| !mentions(&e.body.payload, l)) {
+        let lots = lots_of(&e.body.payload);
+        if lot.is_some_and(|l| !lots.iter().any(|x| x.as_str() == l)) {
+            continue;
+        }
+        let own = matches!(viewer, Viewer::Org(o) if *o == e.body.org);
+        let visible = is_local_operator(viewer) || own || lots.iter().any(|l| ledger.state().may_read_lot(viewer, l));
+        if !visible {
             continue;
         }
         records.push(EntryRecord {
@@ -593,9 +628,9 @@ fn groups_fn() -> Result<impl Fn(CountryCode) -> GroupSet> {
     Ok(move |c| ds.country(c).map_or(GroupSet::EMPTY, |k| k.groups))
 }
 
-fn lot_view(ledger: &Ledger<FileStore>, lot: &str, view: View) -> Result<Vec<ElementProvenance>> {
+fn lot_view(ledger: &Ledger<FileStore>, viewer: &Viewer, lot: &str, view: View) -> Result<Vec<ElementProvenance>> {
     let graph = ledger.state().graph();
-    let id = LotId(lot.to_owned());
+    let id = readable(ledger, viewer, lot)?;
     match view {
         View::Physical => provenance(graph, &id),
         View::MassBalance => mass_balance_view(graph, &id),
@@ -612,10 +647,17 @@ struct ShareRecord {
     exact: String,
 }
 
-fn provenance_cmd(dir: &Path, lot: &str, partners: &str, view: View, format: Format) -> Result<ExitCode> {
+fn provenance_cmd(
+    dir: &Path,
+    viewer: &Viewer,
+    lot: &str,
+    partners: &str,
+    view: View,
+    format: Format,
+) -> Result<ExitCode> {
     let partner: Group = partners.parse()?;
     let ledger = open(dir)?;
-    let elements = lot_view(&ledger, lot, view)?;
+    let elements = lot_view(&ledger, viewer, lot, view)?;
     let groups = groups_fn()?;
     let mut records = Vec::new();
     for e in &elements {
@@ -692,7 +734,16 @@ struct ClaimRecord {
     pass: bool,
 }
 
-fn claim(dir: &Path, lot: &str, rule: &str, date: Option<&str>, view: View, format: Format) -> Result<ExitCode> {
+#[allow(clippy::too_many_arguments)]
+fn claim(
+    dir: &Path,
+    viewer: &Viewer,
+    lot: &str,
+    rule: &str,
+    date: Option<&str>,
+    view: View,
+    format: Format,
+) -> Result<ExitCode> {
     let packs = embedded_rule_packs();
     let pack = packs.iter().find(|p| p.id == rule).ok_or_else(|| {
         anyhow!(
@@ -705,7 +756,7 @@ fn claim(dir: &Path, lot: &str, rule: &str, date: Option<&str>, view: View, form
         None => Date::from_unix(now()),
     };
     let ledger = open(dir)?;
-    let elements = lot_view(&ledger, lot, view)?;
+    let elements = lot_view(&ledger, viewer, lot, view)?;
     let outcome = evaluate(pack, &elements, date, &groups_fn()?);
     let records: Vec<ClaimRecord> = outcome
         .checks
@@ -875,12 +926,9 @@ fn proof(dir: &Path, cmd: &ProofCommand) -> Result<ExitCode> {
     Ok(ExitCode::SUCCESS)
 }
 
-fn export(dir: &Path, lot: &str, out: &Path, passport_path: Option<&Path>) -> Result<ExitCode> {
+fn export(dir: &Path, viewer: &Viewer, lot: &str, out: &Path, passport_path: Option<&Path>) -> Result<ExitCode> {
     let mut ledger = open(dir)?;
-    let id = LotId(lot.to_owned());
-    if ledger.state().graph().node(&id).is_none() {
-        bail!("unknown lot `{lot}`");
-    }
+    let id = readable(&ledger, viewer, lot)?;
     // Anchor the bundle to a checkpoint that covers the whole log.
     if ledger.latest_checkpoint().is_none_or(|c| c.size < ledger.size()) {
         checkpoint(dir, &mut ledger)?;
