@@ -3,11 +3,12 @@
 //! and an inclusion proof of every entry against it.
 //!
 //! [`verify`] trusts nothing in the bundle but the log key (pin it with the key obtained out of
-//! band): it checks the checkpoint signature, every inclusion proof, every entry signature,
-//! that every signer key was registered to its organisation (through the operator's signed
-//! registrations) at that point of the log, that per-key sequence numbers increase, that the
-//! lot's ancestry is complete, and re-checks the mass balance of every transformation; then it
-//! recomputes the lot's provenance from the entries alone.
+//! band): it checks the checkpoint signature (by a key the log's operator registered), every
+//! inclusion proof, every entry signature, that every signer key was registered to its
+//! organisation (through the operator's signed registrations) at that point of the log, that
+//! per-key sequence numbers increase, that the lot's ancestry is complete, that every transfer
+//! and every consumed input was in the signer's custody, and re-checks the mass balance of every
+//! transformation; then it recomputes the lot's provenance from the entries alone.
 
 use std::collections::{BTreeSet, HashMap, HashSet};
 
@@ -287,13 +288,17 @@ pub fn verify(bundle: &Bundle, pinned: Option<&PublicKey>) -> Result<BundleRepor
                     role: Role::Operator,
                     ..
                 }
-            ) && e.body.key == log_key => {}
+            ) => {}
         _ => {
             return Err(invalid(
-                "the bundle must start with entry 0, the operator's registration with the log key".into(),
+                "the bundle must start with entry 0, the operator's self-registration".into(),
             ));
         }
     }
+    // Every key the operator ever had: the checkpoint must be signed by one of them.
+    let mut operator_keys: HashSet<PublicKey> = HashSet::new();
+    // Who holds each lot, to check custody of every move and every input.
+    let mut holder: HashMap<LotId, OrgId> = HashMap::new();
     let mut graph = LotGraph::default();
     let mut report = BundleReport {
         lot: bundle.lot.clone(),
@@ -334,14 +339,23 @@ pub fn verify(bundle: &Bundle, pinned: Option<&PublicKey>) -> Result<BundleRepor
                 }
                 keys.insert(*key, (org.clone(), *role));
                 roles.insert(org.clone(), *role);
+                if *role == Role::Operator {
+                    operator_keys.insert(*key);
+                }
             }
             Payload::AddKey { key } => {
                 keys.insert(*key, (body.org.clone(), signer_role.unwrap_or(Role::Member)));
+                if signer_role == Some(Role::Operator) {
+                    operator_keys.insert(*key);
+                }
             }
             Payload::RevokeKey { key } => {
                 keys.remove(key);
             }
-            Payload::Extract { lot, .. } => graph.insert(lot.clone(), *index, LotSource::Extracted),
+            Payload::Extract { lot, .. } => {
+                holder.insert(lot.id.clone(), body.org.clone());
+                graph.insert(lot.clone(), *index, LotSource::Extracted);
+            }
             Payload::Transform {
                 inputs,
                 outputs,
@@ -351,6 +365,12 @@ pub fn verify(bundle: &Bundle, pinned: Option<&PublicKey>) -> Result<BundleRepor
             } => {
                 let mut input_mass = std::collections::BTreeMap::new();
                 for u in inputs {
+                    if holder.get(&u.lot) != Some(&body.org) {
+                        return Err(at(format!(
+                            "`{}` consumes `{}`, which it does not hold",
+                            body.org, u.lot
+                        )));
+                    }
                     let spec = graph
                         .spec(&u.lot)
                         .ok_or_else(|| at(format!("input lot `{}` is not in the bundle", u.lot)))?;
@@ -361,6 +381,7 @@ pub fn verify(bundle: &Bundle, pinned: Option<&PublicKey>) -> Result<BundleRepor
                 }
                 crate::state::check_balance(&input_mass, outputs, *tolerance_ppm).map_err(|e| at(e.to_string()))?;
                 for o in outputs {
+                    holder.insert(o.id.clone(), body.org.clone());
                     let source = LotSource::Transformed {
                         entry: *index,
                         inputs: inputs.clone(),
@@ -376,6 +397,7 @@ pub fn verify(bundle: &Bundle, pinned: Option<&PublicKey>) -> Result<BundleRepor
                 outputs, post_consumer, ..
             } => {
                 for o in outputs {
+                    holder.insert(o.id.clone(), body.org.clone());
                     graph.insert(
                         o.clone(),
                         *index,
@@ -386,9 +408,15 @@ pub fn verify(bundle: &Bundle, pinned: Option<&PublicKey>) -> Result<BundleRepor
                     );
                 }
             }
-            Payload::Transfer { lot, to } => report
-                .transfers
-                .push((*index, lot.clone(), body.org.clone(), to.clone())),
+            Payload::Transfer { lot, to } => {
+                if holder.get(lot) != Some(&body.org) {
+                    return Err(at(format!("`{}` transfers `{lot}`, which it does not hold", body.org)));
+                }
+                holder.insert(lot.clone(), to.clone());
+                report
+                    .transfers
+                    .push((*index, lot.clone(), body.org.clone(), to.clone()));
+            }
             Payload::Attest {
                 subject,
                 verdict,
@@ -403,6 +431,9 @@ pub fn verify(bundle: &Bundle, pinned: Option<&PublicKey>) -> Result<BundleRepor
             }
             Payload::Publish { .. } => {}
         }
+    }
+    if !operator_keys.contains(&log_key) {
+        return Err(invalid("the checkpoint key is not an operator key of this log".into()));
     }
     report.provenance = provenance(&graph, &bundle.lot)
         .ok_or_else(|| invalid(format!("lot `{}` is not created in the bundle", bundle.lot)))?;

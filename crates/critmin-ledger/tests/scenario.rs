@@ -307,3 +307,45 @@ fn base64_encode(b: &[u8]) -> String {
     use base64::Engine;
     base64::engine::general_purpose::STANDARD.encode(b)
 }
+
+#[test]
+fn bundles_still_verify_after_the_operator_rotates_its_key() {
+    let mut ledger = Ledger::open(MemoryStore::default()).unwrap();
+    let mut c = build(&mut ledger);
+    let new_key = key("operator-2");
+    let e = c.operator.sign(
+        Payload::AddKey {
+            key: new_key.verifying_key().to_bytes(),
+        },
+        TS,
+    );
+    accept(&mut ledger, e);
+    let mut op2 = critmin_ledger::entry::Signer::new(ORIGIN, "operator", new_key.clone(), 0);
+    let e = op2.sign(
+        Payload::RevokeKey {
+            key: c.operator.public_key(),
+        },
+        TS,
+    );
+    accept(&mut ledger, e);
+    // The old key no longer signs checkpoints; the new one does, and the bundle verifies.
+    assert!(ledger.checkpoint(&c.operator.key, TS).is_err());
+    ledger.checkpoint(&new_key, TS).unwrap();
+    let b = bundle::export(&ledger, &lot_id("cathode-1")).unwrap();
+    let report = bundle::verify(&b, Some(&new_key.verifying_key().to_bytes())).unwrap();
+    assert_eq!(report.provenance[0].recycled_share(), r(19, 47));
+    // A checkpoint by a key the operator never registered is refused even if it verifies.
+    let stranger = key("stranger");
+    let mut forged = b.clone();
+    let cp = critmin_ledger::checkpoint::Checkpoint::sign(
+        ORIGIN,
+        forged.checkpoint.size,
+        ledger.tree().root_at(forged.checkpoint.size).unwrap(),
+        TS,
+        &stranger,
+    );
+    forged.log_key = critmin_ledger::entry::to_hex(&cp.key);
+    forged.checkpoint.signature = base64_encode(&cp.signature);
+    let e = bundle::verify(&forged, None).unwrap_err();
+    assert!(e.to_string().contains("not an operator key"), "{e}");
+}

@@ -54,7 +54,7 @@ fn parse() -> Result<Options, String> {
                 .ok_or_else(|| format!("{name} needs a number"))
         };
         match a.as_str() {
-            "--clients" => o.clients = value("--clients")?.clamp(1, 64) as usize,
+            "--clients" => o.clients = value("--clients")?.clamp(1, 1024) as usize,
             "--entries" => o.entries = value("--entries")?,
             "--checkpoint-ms" => o.checkpoint_ms = value("--checkpoint-ms")?,
             "--quiet" => o.quiet = true,
