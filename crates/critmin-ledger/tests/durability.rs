@@ -41,12 +41,26 @@ fn acknowledged_entries_and_checkpoints_survive_sigkill() {
             .spawn()
             .unwrap();
         let stdout = child.stdout.take().unwrap();
-        let reader =
-            std::thread::spawn(move || BufReader::new(stdout).lines().map_while(Result::ok).collect::<Vec<_>>());
-        std::thread::sleep(Duration::from_millis(20 + rng.next_u64() % 120));
+        let (tx, rx) = std::sync::mpsc::channel();
+        let reader = std::thread::spawn(move || {
+            let mut lines = Vec::new();
+            for line in BufReader::new(stdout).lines().map_while(Result::ok) {
+                let _ = tx.send(());
+                lines.push(line);
+            }
+            lines
+        });
+        // Kill at a random moment after the first acknowledgement, so every run is cut in the
+        // middle of concurrent appends however slowly the machine starts the writer.
+        let first = rx.recv_timeout(Duration::from_secs(60));
+        std::thread::sleep(Duration::from_millis(rng.next_u64() % 100));
         child.kill().unwrap(); // SIGKILL
         let status = child.wait().unwrap();
         let lines = reader.join().unwrap();
+        assert!(
+            first.is_ok(),
+            "iteration {iteration}: the writer acknowledged nothing within a minute"
+        );
         let mut stderr = String::new();
         std::io::Read::read_to_string(&mut child.stderr.take().unwrap(), &mut stderr).unwrap();
         assert!(
