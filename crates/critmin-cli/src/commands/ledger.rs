@@ -64,6 +64,7 @@ enum LedgerCommand {
     #[command(subcommand)]
     Key(KeyCommand),
     /// Append entries from a JSON file (one payload or an array), signed as ORG.
+    #[command(after_help = APPEND_HELP)]
     Append {
         /// JSON file: `{"type": "extract", ...}` or an array of such payloads.
         file: PathBuf,
@@ -148,6 +149,20 @@ enum LedgerCommand {
         log_key: Option<String>,
     },
 }
+
+const APPEND_HELP: &str = r#"Payloads ("type" and fields; masses in grams, grades in ppm of mass, countries ISO alpha-3):
+  extract     {"type":"extract","lot":{"id":"ore-1","form":"ore","mass_g":1000000,
+               "grades":[{"element":"cobalt","ppm":20000}],"country":"COD"},"site":"Kolwezi"}
+  transfer    {"type":"transfer","lot":"ore-1","to":"refiner"}
+  transform   {"type":"transform","inputs":[{"lot":"ore-1","mass_g":1000000}],"outputs":[LOT...],
+               "tolerance_ppm":50000,"model":"identity_preserved|segregated|mass_balance",
+               "credits":[{"lot":"out-1","element":"cobalt","origin":{"country":"USA","recycled":true},"ug":9000000000}]}
+  recycle     {"type":"recycle","inputs":[...],"feed":[{"description":"scrap","mass_g":1000,"grades":[...]}],
+               "outputs":[LOT...],"tolerance_ppm":50000,"post_consumer":true}
+  attest      {"type":"attest","subject":12,"verdict":true,"statement":"records checked"}   (auditors)
+  publish     {"type":"publish","lot":"cathode-1"}                                          (operator)
+  add_key / revoke_key / register_org: use `critmin ledger key rotate` and `critmin ledger org add`.
+Exit status 1 when any entry is rejected (the reason is printed; rejected entries change nothing)."#;
 
 #[derive(Debug, Clone, Copy, Default, ValueEnum)]
 enum View {
