@@ -187,6 +187,11 @@ fn a_supply_chain_end_to_end() {
         serde_json::from_str(&std::fs::read_to_string(dir.join("passport.json")).unwrap()).unwrap();
     let recycled = passport["recycledContent"][0]["recycledShare"].as_f64().unwrap();
     assert!((recycled - 19.0 / 47.0).abs() < 1e-12);
+    let post = passport["recycledContent"][0]["postConsumerShare"].as_f64().unwrap();
+    assert!(
+        (post - recycled).abs() < 1e-12,
+        "the recycler declared post-consumer feed"
+    );
 
     // Tampering: entries moved, a foreign log key, an unreadable file.
     let text = std::fs::read_to_string(dir.join("bundle.json")).unwrap();

@@ -44,7 +44,14 @@ pub fn passport(
         .collect();
     let recycled: Vec<Value> = provenance
         .iter()
-        .map(|e| json!({ "element": e.element, "recycledShare": to_f64(&e.recycled_share()) }))
+        .map(|e| {
+            json!({
+                "element": e.element,
+                "recycledShare": to_f64(&e.recycled_share()),
+                "preConsumerShare": to_f64(&e.share(|p| p.post_consumer == Some(false))),
+                "postConsumerShare": to_f64(&e.share(|p| p.post_consumer == Some(true))),
+            })
+        })
         .collect();
     json!({
         "schema": SCHEMA,

@@ -69,6 +69,9 @@ pub struct Path {
     pub origin: Option<Origin>,
     /// Countries where it was processed (transformation sites).
     pub processed_in: BTreeSet<CountryCode>,
+    /// For recycled material: whether the recycler's feed was post-consumer waste (`Some(true)`)
+    /// or manufacturing scrap (`Some(false)`); `None` otherwise and in the mass-balance view.
+    pub post_consumer: Option<bool>,
 }
 
 /// A lot's composition for one element: shares summing to exactly 1.
@@ -182,11 +185,12 @@ fn compose(
                             recycled: false,
                         }),
                         processed_in: BTreeSet::new(),
+                        post_consumer: None,
                     },
                     one(),
                 );
             }
-            LotSource::Recycled { .. } => {
+            LotSource::Recycled { post_consumer, .. } => {
                 out.insert(
                     Path {
                         origin: Some(Origin {
@@ -194,6 +198,7 @@ fn compose(
                             recycled: true,
                         }),
                         processed_in: BTreeSet::new(),
+                        post_consumer: Some(*post_consumer),
                     },
                     one(),
                 );
@@ -320,6 +325,7 @@ pub fn mass_balance_view(graph: &LotGraph, lot: &LotId) -> Option<Vec<ElementPro
                         let path = Path {
                             origin: Some(*origin),
                             processed_in: BTreeSet::new(),
+                            post_consumer: None,
                         };
                         *composition.entry(path).or_insert_with(BigRational::zero) +=
                             BigRational::new(BigInt::from(*ug), BigInt::from(contained));
@@ -330,6 +336,7 @@ pub fn mass_balance_view(graph: &LotGraph, lot: &LotId) -> Option<Vec<ElementPro
                         Path {
                             origin: None,
                             processed_in: BTreeSet::new(),
+                            post_consumer: None,
                         },
                         BigRational::new(BigInt::from(contained - allocated), BigInt::from(contained)),
                     );

@@ -35,6 +35,9 @@ fn provenance_through_the_graph_is_exact() {
     assert_eq!(co.element, "cobalt");
     assert_eq!(co.contained_ug, 23_000_000_000);
     assert_eq!(co.recycled_share(), r(19, 47));
+    // The recycler declared post-consumer feed.
+    assert_eq!(co.share(|p| p.post_consumer == Some(true)), r(19, 47));
+    assert_eq!(co.share(|p| p.post_consumer == Some(false)), r(0, 1));
     assert_eq!(
         co.by_country(),
         vec![
