@@ -55,6 +55,8 @@ enum Command {
     /// Check, import and export data files.
     #[command(subcommand)]
     Data(commands::data::DataCommand),
+    /// Chain-of-custody ledger: signed entries, provenance, claims, proofs, offline bundles.
+    Ledger(commands::ledger::LedgerArgs),
 }
 
 fn main() -> ExitCode {
@@ -72,6 +74,9 @@ fn run(cli: Cli) -> Result<ExitCode> {
     if let Command::Data(cmd) = &cli.command {
         return commands::data::run(cmd, cli.data.as_deref());
     }
+    if let Command::Ledger(args) = &cli.command {
+        return commands::ledger::run(args);
+    }
     let dataset = load_dataset(cli.data.as_deref())?;
     match cli.command {
         Command::Minerals { format } => commands::minerals::run(&dataset, format)?,
@@ -81,7 +86,7 @@ fn run(cli: Cli) -> Result<ExitCode> {
         Command::Report(args) => commands::report::run(&dataset, &args)?,
         Command::Shock(args) => commands::shock::run(&dataset, &args)?,
         Command::Risk(args) => commands::risk::run(&dataset, &args)?,
-        Command::Data(_) => unreachable!("handled above"),
+        Command::Data(_) | Command::Ledger(_) => unreachable!("handled above"),
     }
     Ok(ExitCode::SUCCESS)
 }

@@ -3,6 +3,7 @@
 pub(crate) mod concentration;
 pub(crate) mod data;
 pub(crate) mod exposure;
+pub(crate) mod ledger;
 pub(crate) mod minerals;
 pub(crate) mod report;
 pub(crate) mod risk;
