@@ -50,6 +50,10 @@ enum Command {
     /// Check, import and export data files.
     #[command(subcommand)]
     Data(commands::data::DataCommand),
+    /// Bilateral trade (CEPII BACI, UN Comtrade): generate, import, HHI per (year, product),
+    /// dependence per mineral and stage, mineral flows.
+    #[command(subcommand)]
+    Trade(commands::trade::TradeCommand),
 }
 
 fn main() -> ExitCode {
@@ -67,6 +71,10 @@ fn run(cli: Cli) -> Result<ExitCode> {
     if let Command::Data(cmd) = &cli.command {
         return commands::data::run(cmd, cli.data.as_deref());
     }
+    if let Command::Trade(cmd) = &cli.command {
+        commands::trade::run(cmd, cli.data.as_deref())?;
+        return Ok(ExitCode::SUCCESS);
+    }
     let dataset = load_dataset(cli.data.as_deref())?;
     match cli.command {
         Command::Minerals { format } => commands::minerals::run(&dataset, format)?,
@@ -74,7 +82,7 @@ fn run(cli: Cli) -> Result<ExitCode> {
         Command::Concentration(args) => commands::concentration::run(&dataset, &args)?,
         Command::Exposure(args) => commands::exposure::run(&dataset, &args)?,
         Command::Report(args) => commands::report::run(&dataset, &args)?,
-        Command::Data(_) => unreachable!("handled above"),
+        Command::Data(_) | Command::Trade(_) => unreachable!("handled above"),
     }
     Ok(ExitCode::SUCCESS)
 }

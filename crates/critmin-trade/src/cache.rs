@@ -218,14 +218,15 @@ pub fn read_cache(
     if r.inner.read(&mut [0u8; 1]).map_or(true, |n| n != 0) {
         return Err(CacheRejection::Corrupt("trailing bytes after the checksum".into()));
     }
-    let consistent = starts.first() == Some(&0)
-        && starts.last() == Some(&(rows as u64))
-        && starts.windows(2).all(|w| w[0] < w[1]);
+    let consistent =
+        starts.first() == Some(&0) && starts.last() == Some(&(rows as u64)) && starts.windows(2).all(|w| w[0] < w[1]);
     if !consistent {
         return Err(CacheRejection::Corrupt("inconsistent group offsets".into()));
     }
     if exporter.iter().chain(&importer).any(|&c| !countries.contains(c)) {
-        return Err(CacheRejection::Corrupt("country code missing from the code table".into()));
+        return Err(CacheRejection::Corrupt(
+            "country code missing from the code table".into(),
+        ));
     }
     Ok(TradeTable {
         source: expected_source,

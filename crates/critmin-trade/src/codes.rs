@@ -87,9 +87,11 @@ impl CountryTable {
             Err(e) => return Err(vec![problem(file, 1, None, None, format!("a CSV header ({e})"))]),
         };
         let find = |names: &[&str]| {
-            headers
-                .iter()
-                .position(|h| names.iter().any(|n| h.trim().trim_start_matches('\u{feff}').eq_ignore_ascii_case(n)))
+            headers.iter().position(|h| {
+                names
+                    .iter()
+                    .any(|n| h.trim().trim_start_matches('\u{feff}').eq_ignore_ascii_case(n))
+            })
         };
         let code_col = find(&["code", "country_code"]);
         let iso_col = find(&["iso3", "country_iso3", "iso_3digit_alpha"]);
@@ -113,7 +115,13 @@ impl CountryTable {
             let record = match record {
                 Ok(r) => r,
                 Err(e) => {
-                    problems.push(problem(file, line, None, None, format!("a well-formed CSV record ({e})")));
+                    problems.push(problem(
+                        file,
+                        line,
+                        None,
+                        None,
+                        format!("a well-formed CSV record ({e})"),
+                    ));
                     continue;
                 }
             };
@@ -184,7 +192,11 @@ impl CountryTable {
 
     /// Numeric codes whose ISO3 is `iso3` (India: 699; Germany: 276 and the historical 280).
     pub fn codes_for(&self, iso3: CountryCode) -> Vec<u16> {
-        self.countries.iter().filter(|c| c.iso3 == Some(iso3)).map(|c| c.code).collect()
+        self.countries
+            .iter()
+            .filter(|c| c.iso3 == Some(iso3))
+            .map(|c| c.code)
+            .collect()
     }
 
     /// Every entry, in file order.
@@ -205,13 +217,7 @@ impl CountryTable {
     }
 }
 
-fn problem(
-    file: &str,
-    line: u64,
-    column: Option<&str>,
-    value: Option<String>,
-    expected: impl Into<String>,
-) -> Problem {
+fn problem(file: &str, line: u64, column: Option<&str>, value: Option<String>, expected: impl Into<String>) -> Problem {
     Problem {
         file: file.to_owned(),
         line,
@@ -229,7 +235,14 @@ mod tests {
     fn shipped_table_has_baci_particularities() {
         let t = CountryTable::embedded();
         assert!(t.countries().len() > 230);
-        for (code, iso) in [(251, "FRA"), (579, "NOR"), (699, "IND"), (757, "CHE"), (842, "USA"), (156, "CHN")] {
+        for (code, iso) in [
+            (251, "FRA"),
+            (579, "NOR"),
+            (699, "IND"),
+            (757, "CHE"),
+            (842, "USA"),
+            (156, "CHN"),
+        ] {
             assert_eq!(t.iso3(code).map(|c| c.to_string()).as_deref(), Some(iso), "code {code}");
         }
         assert!(t.get(699).is_some_and(|c| c.baci_specific));

@@ -57,7 +57,10 @@ pub(crate) fn is_comtrade_header(line: &[u8]) -> bool {
     let text = String::from_utf8_lossy(line);
     ["reporterCode", "partnerCode", "cmdCode", "primaryValue"]
         .iter()
-        .all(|c| text.split([',', '\t']).any(|h| h.trim().trim_matches('"').trim_start_matches('\u{feff}') == *c))
+        .all(|c| {
+            text.split([',', '\t'])
+                .any(|h| h.trim().trim_matches('"').trim_start_matches('\u{feff}') == *c)
+        })
 }
 
 struct Cols {
@@ -98,7 +101,11 @@ pub(crate) fn parse_comtrade<R: Read>(
     }
     let names: Vec<String> = record
         .iter()
-        .map(|h| String::from_utf8_lossy(trim_field(h)).trim_start_matches('\u{feff}').to_owned())
+        .map(|h| {
+            String::from_utf8_lossy(trim_field(h))
+                .trim_start_matches('\u{feff}')
+                .to_owned()
+        })
         .collect();
     let find = |n: &str| names.iter().position(|h| h == n);
     let need = |n: &'static str| {
@@ -236,7 +243,11 @@ fn comtrade_row(
         Some(y) if y <= u32::from(u16::MAX) && rules.years.contains(&(y as u16)) => y as u16,
         _ => {
             return Err((
-                if cols.year_name == "refYear" { "refYear" } else { "period" },
+                if cols.year_name == "refYear" {
+                    "refYear"
+                } else {
+                    "period"
+                },
                 shown(year_text),
                 format!("a year from {} to {}", rules.years.start(), rules.years.end()),
             ));
@@ -261,7 +272,8 @@ fn comtrade_row(
         }
         Some(c) if rules.known(c) => c as u16,
         Some(_) => {
-            out.skips.add("partner not a country of the code table (areas nes, bunkers, free zones)");
+            out.skips
+                .add("partner not a country of the code table (areas nes, bunkers, free zones)");
             return Ok(());
         }
         None => return Err(("partnerCode", shown(partner_text), "a numeric country code".into())),
@@ -269,7 +281,13 @@ fn comtrade_row(
     let value_text = cell(cols.value);
     let value = match parse_decimal(value_text) {
         Some(v) if v >= 0.0 => v / 1000.0,
-        _ => return Err(("primaryValue", shown(value_text), "a finite number ≥ 0 (US dollars)".into())),
+        _ => {
+            return Err((
+                "primaryValue",
+                shown(value_text),
+                "a finite number ≥ 0 (US dollars)".into(),
+            ));
+        }
     };
     let quantity = match cols.weight.map(cell) {
         None | Some(b"") | Some(b"NA") => f64::NAN,

@@ -59,13 +59,11 @@ struct Acc {
 fn mappings_by_product(table: &TradeTable, map: &HsMap, revision: HsRevision) -> HashMap<u32, Vec<HsMapping>> {
     let mut out: HashMap<u32, Vec<HsMapping>> = HashMap::new();
     for g in table.groups() {
-        if !out.contains_key(&g.product) {
-            let rows: Vec<HsMapping> = map.lookup(g.product, revision).cloned().collect();
-            if !rows.is_empty() {
-                out.insert(g.product, rows);
-            }
+        if let std::collections::hash_map::Entry::Vacant(slot) = out.entry(g.product) {
+            slot.insert(map.lookup(g.product, revision).cloned().collect());
         }
     }
+    out.retain(|_, rows| !rows.is_empty());
     out
 }
 
@@ -90,7 +88,9 @@ pub fn importer_dependence(
     let mappings = mappings_by_product(table, map, revision);
     let mut accs: BTreeMap<(u16, String, ChainStage), Acc> = BTreeMap::new();
     for (g, group) in table.groups().iter().enumerate() {
-        let Some(rows) = mappings.get(&group.product) else { continue };
+        let Some(rows) = mappings.get(&group.product) else {
+            continue;
+        };
         for r in table.rows(g) {
             if !importer_codes.contains(&table.importers()[r]) {
                 continue;
@@ -129,7 +129,8 @@ pub fn importer_dependence(
                     Some((_, b)) if b >= x => best,
                     _ => Some((c, x)),
                 });
-            let sum_where = |f: &dyn Fn(u16) -> bool| positive.clone().filter(|(c, _)| f(**c)).map(|(_, x)| *x).sum::<f64>();
+            let sum_where =
+                |f: &dyn Fn(u16) -> bool| positive.clone().filter(|(c, _)| f(**c)).map(|(_, x)| *x).sum::<f64>();
             Dependence {
                 year,
                 mineral: MineralId(mineral),
@@ -167,6 +168,9 @@ pub struct FlowExtraction {
     pub rows_without_iso3: u64,
 }
 
+/// (year, mineral, stage, exporter, importer).
+type FlowKey = (u16, String, ChainStage, CountryCode, CountryCode);
+
 /// Turns a table into bilateral contained-tonne flows per (year, exporter, importer, mineral,
 /// stage), summing the HS6 codes that map to the same mineral and stage.
 ///
@@ -176,19 +180,22 @@ pub struct FlowExtraction {
 pub fn mineral_flows(table: &TradeTable, map: &HsMap, revision: HsRevision) -> FlowExtraction {
     let mappings = mappings_by_product(table, map, revision);
     let countries = table.countries();
-    let mut flows: BTreeMap<(u16, String, ChainStage, CountryCode, CountryCode), (f64, f64, bool)> = BTreeMap::new();
+    let mut flows: BTreeMap<FlowKey, (f64, f64, bool)> = BTreeMap::new();
     let (mut used, mut missing, mut no_iso) = (0u64, 0u64, 0u64);
     for (g, group) in table.groups().iter().enumerate() {
-        let Some(rows) = mappings.get(&group.product) else { continue };
+        let Some(rows) = mappings.get(&group.product) else {
+            continue;
+        };
         for r in table.rows(g) {
             let q = table.quantities()[r];
             if q.is_nan() {
                 missing += 1;
                 continue;
             }
-            let (Some(exporter), Some(importer)) =
-                (countries.iso3(table.exporters()[r]), countries.iso3(table.importers()[r]))
-            else {
+            let (Some(exporter), Some(importer)) = (
+                countries.iso3(table.exporters()[r]),
+                countries.iso3(table.importers()[r]),
+            ) else {
                 no_iso += 1;
                 continue;
             };
@@ -206,16 +213,18 @@ pub fn mineral_flows(table: &TradeTable, map: &HsMap, revision: HsRevision) -> F
     FlowExtraction {
         flows: flows
             .into_iter()
-            .map(|((year, mineral, stage, exporter, importer), (tonnes, value, lumped))| MineralFlow {
-                year,
-                exporter,
-                importer,
-                mineral: MineralId(mineral),
-                stage,
-                contained_tonnes: tonnes,
-                value_kusd: value,
-                lumped,
-            })
+            .map(
+                |((year, mineral, stage, exporter, importer), (tonnes, value, lumped))| MineralFlow {
+                    year,
+                    exporter,
+                    importer,
+                    mineral: MineralId(mineral),
+                    stage,
+                    contained_tonnes: tonnes,
+                    value_kusd: value,
+                    lumped,
+                },
+            )
             .collect(),
         rows_used: used,
         rows_missing_quantity: missing,

@@ -140,7 +140,12 @@ fn pick(cdf: &[f64], u: f64) -> usize {
 fn plan(options: &GenerateOptions) -> Result<Plan, GenerateError> {
     let mut rng = Xoshiro256PlusPlus::seed_from_u64(splitmix(options.seed));
     let table = CountryTable::embedded();
-    let countries: Vec<u16> = table.countries().iter().filter(|c| !c.historical).map(|c| c.code).collect();
+    let countries: Vec<u16> = table
+        .countries()
+        .iter()
+        .filter(|c| !c.historical)
+        .map(|c| c.code)
+        .collect();
     let mut products: BTreeSet<u32> = HsMap::embedded().rows().iter().map(|r| r.hs6).collect();
     if options.products < products.len() {
         return Err(GenerateError::Invalid(format!(
@@ -227,7 +232,11 @@ fn push_milli(out: &mut Vec<u8>, x: f64) {
     push_uint(out, milli / 1000);
     out.push(b'.');
     let frac = milli % 1000;
-    out.extend_from_slice(&[b'0' + (frac / 100) as u8, b'0' + (frac / 10 % 10) as u8, b'0' + (frac % 10) as u8]);
+    out.extend_from_slice(&[
+        b'0' + (frac / 100) as u8,
+        b'0' + (frac / 10 % 10) as u8,
+        b'0' + (frac % 10) as u8,
+    ]);
 }
 
 fn block(plan: &Plan, seed: u64, year: u16, exporter: usize, rows: u64) -> Vec<u8> {
@@ -235,19 +244,26 @@ fn block(plan: &Plan, seed: u64, year: u16, exporter: usize, rows: u64) -> Vec<u
     if rows == 0 {
         return out;
     }
-    let mut rng = Xoshiro256PlusPlus::seed_from_u64(splitmix(
-        seed ^ splitmix((u64::from(year) << 32) | exporter as u64),
-    ));
+    let mut rng =
+        Xoshiro256PlusPlus::seed_from_u64(splitmix(seed ^ splitmix((u64::from(year) << 32) | exporter as u64)));
     let n_countries = plan.countries.len();
     let n_products = plan.products.len();
     let draw = |rng: &mut Xoshiro256PlusPlus| -> u64 {
         let importer = loop {
-            let i = if uniform(rng) < 0.5 { pick(&plan.importer_cdf, uniform(rng)) } else { below(rng, n_countries) };
+            let i = if uniform(rng) < 0.5 {
+                pick(&plan.importer_cdf, uniform(rng))
+            } else {
+                below(rng, n_countries)
+            };
             if i != exporter {
                 break i;
             }
         };
-        let product = if uniform(rng) < 0.5 { pick(&plan.product_cdf, uniform(rng)) } else { below(rng, n_products) };
+        let product = if uniform(rng) < 0.5 {
+            pick(&plan.product_cdf, uniform(rng))
+        } else {
+            below(rng, n_products)
+        };
         (importer * n_products + product) as u64
     };
     let mut keys: Vec<u64> = (0..rows).map(|_| draw(&mut rng)).collect();
@@ -366,7 +382,10 @@ pub fn generate<W: Write>(options: &GenerateOptions, mut out: W) -> Result<Gener
 
 /// Writes the CSV to `path` through a temporary file renamed into place.
 pub fn generate_file(options: &GenerateOptions, path: &Path) -> Result<GenerateSummary, GenerateError> {
-    let dir = path.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
+    let dir = path
+        .parent()
+        .filter(|p| !p.as_os_str().is_empty())
+        .unwrap_or(Path::new("."));
     let tmp = tempfile::NamedTempFile::new_in(dir)?;
     let summary = generate(options, std::io::BufWriter::with_capacity(1 << 20, tmp.as_file()))?;
     tmp.persist(path).map_err(|e| GenerateError::Io(e.error))?;

@@ -134,7 +134,10 @@ impl HsMap {
             let get = |c: usize| record.get(c).unwrap_or("").trim();
             let before = problems.len();
             let hs6_text = get(0);
-            let hs6 = hs6_text.parse::<u32>().ok().filter(|_| hs6_text.len() == 6 && hs6_text.bytes().all(|b| b.is_ascii_digit()));
+            let hs6 = hs6_text
+                .parse::<u32>()
+                .ok()
+                .filter(|_| hs6_text.len() == 6 && hs6_text.bytes().all(|b| b.is_ascii_digit()));
             if hs6.is_none() {
                 problems.push(cell_problem(line, "hs6", hs6_text, "six digits (leading zeros kept)"));
             }
@@ -143,7 +146,12 @@ impl HsMap {
                 match part {
                     "HS2017" => revisions.push(HsRevision::Hs2017),
                     "HS2022" => revisions.push(HsRevision::Hs2022),
-                    _ => problems.push(cell_problem(line, "nomenclature", get(1), "HS2017, HS2022 or HS2017;HS2022")),
+                    _ => problems.push(cell_problem(
+                        line,
+                        "nomenclature",
+                        get(1),
+                        "HS2017, HS2022 or HS2017;HS2022",
+                    )),
                 }
             }
             let stage = match get(3) {
@@ -151,11 +159,19 @@ impl HsMap {
                 "processing" => Some(ChainStage::Processing),
                 "manufacturing" => Some(ChainStage::Manufacturing),
                 other => {
-                    problems.push(cell_problem(line, "stage", other, "mining, processing or manufacturing"));
+                    problems.push(cell_problem(
+                        line,
+                        "stage",
+                        other,
+                        "mining, processing or manufacturing",
+                    ));
                     None
                 }
             };
-            let factor = get(4).parse::<f64>().ok().filter(|f| f.is_finite() && *f > 0.0 && *f <= 2.0);
+            let factor = get(4)
+                .parse::<f64>()
+                .ok()
+                .filter(|f| f.is_finite() && *f > 0.0 && *f <= 2.0);
             if factor.is_none() {
                 problems.push(cell_problem(
                     line,
@@ -245,16 +261,26 @@ mod tests {
         ];
         for rev in [HsRevision::Hs2017, HsRevision::Hs2022] {
             for code in codes {
-                assert!(map.lookup(code, rev).next().is_some(), "{code} missing under {}", rev.id());
+                assert!(
+                    map.lookup(code, rev).next().is_some(),
+                    "{code} missing under {}",
+                    rev.id()
+                );
             }
         }
         let li2co3 = map.lookup(283691, HsRevision::Hs2022).next().unwrap();
         approx::assert_relative_eq!(li2co3.factor, 2.0 * 6.941 / 73.891, max_relative = 1e-3);
         assert!(!li2co3.lumped);
         for lumped in [253090, 283329, 282560, 811292, 850511, 284690] {
-            assert!(map.lookup(lumped, HsRevision::Hs2022).all(|r| r.lumped), "{lumped} must be lumped");
+            assert!(
+                map.lookup(lumped, HsRevision::Hs2022).all(|r| r.lumped),
+                "{lumped} must be lumped"
+            );
         }
-        let cells: Vec<&str> = map.lookup(850760, HsRevision::Hs2022).map(|r| r.mineral.as_str()).collect();
+        let cells: Vec<&str> = map
+            .lookup(850760, HsRevision::Hs2022)
+            .map(|r| r.mineral.as_str())
+            .collect();
         assert_eq!(cells, ["lithium", "nickel", "cobalt", "manganese", "graphite"]);
     }
 
@@ -267,7 +293,11 @@ mod tests {
     #[test]
     fn bad_rows_are_named() {
         let text = format!("{}\n28369,HS2022,lithium,refining,-1,x,maybe,d,n,s\n", HEADER.join(","));
-        let shown: Vec<String> = HsMap::parse("m.csv", &text).unwrap_err().iter().map(ToString::to_string).collect();
+        let shown: Vec<String> = HsMap::parse("m.csv", &text)
+            .unwrap_err()
+            .iter()
+            .map(ToString::to_string)
+            .collect();
         assert_eq!(
             shown,
             [

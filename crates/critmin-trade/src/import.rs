@@ -12,7 +12,7 @@ use crate::cache::{CacheKey, CacheRejection, read_cache, write_cache};
 use crate::codes::CountryTable;
 use crate::comtrade::{ComtradeSkips, is_comtrade_header, parse_comtrade};
 use crate::parse::{LineProblem, MAX_PROBLEMS, Rules, is_baci_header, parse_baci};
-use crate::table::{ComtradeFlow, RawColumns, TradeSource, TradeTable};
+use crate::table::{ComtradeFlow, RawColumns, TradeSource, TradeTable, group_chunks};
 
 /// Years accepted by default: from 1962, the first year of UN Comtrade, to 2100.
 pub const DEFAULT_YEARS: RangeInclusive<u16> = 1962..=2100;
@@ -176,7 +176,7 @@ fn detect(header: &[u8]) -> Option<Kind> {
 }
 
 struct Stream {
-    columns: RawColumns,
+    columns: Vec<RawColumns>,
     problems: Vec<Problem>,
     bad_rows: u64,
     lines: u64,
@@ -213,24 +213,29 @@ fn parse_stream<R: Read + Send>(
     let (source, columns, problems, bad_rows, lines) = match kind {
         Some(Kind::Baci) => {
             let parsed = parse_baci(reader, rules)?;
-            (TradeSource::Baci, parsed.columns, parsed.problems, parsed.bad_rows, parsed.lines)
+            // Chunks as parsed; grouping reads them in place.
+            (
+                TradeSource::Baci,
+                parsed.columns,
+                parsed.problems,
+                parsed.bad_rows,
+                parsed.lines,
+            )
         }
-        Some(Kind::Comtrade { delimiter }) => {
-            match parse_comtrade(reader, delimiter, rules, options.comtrade_flow) {
-                Ok(parsed) => {
-                    stream.skipped.by_reason.extend(parsed.skips.by_reason);
-                    let lines = 0;
-                    (
-                        TradeSource::Comtrade(options.comtrade_flow),
-                        parsed.columns,
-                        parsed.problems,
-                        parsed.bad_rows,
-                        lines,
-                    )
-                }
-                Err(p) => (TradeSource::Comtrade(options.comtrade_flow), RawColumns::default(), vec![p], 1, 0),
+        Some(Kind::Comtrade { delimiter }) => match parse_comtrade(reader, delimiter, rules, options.comtrade_flow) {
+            Ok(parsed) => {
+                stream.skipped.by_reason.extend(parsed.skips.by_reason);
+                let lines = 0;
+                (
+                    TradeSource::Comtrade(options.comtrade_flow),
+                    vec![parsed.columns],
+                    parsed.problems,
+                    parsed.bad_rows,
+                    lines,
+                )
             }
-        }
+            Err(p) => (TradeSource::Comtrade(options.comtrade_flow), Vec::new(), vec![p], 1, 0),
+        },
         None => {
             let shown = String::from_utf8_lossy(&header).trim_end().to_owned();
             let p = LineProblem {
@@ -241,7 +246,7 @@ fn parse_stream<R: Read + Send>(
                            flowCode, cmdCode, primaryValue...)"
                     .into(),
             };
-            (TradeSource::Baci, RawColumns::default(), vec![p], 1, 0)
+            (TradeSource::Baci, Vec::new(), vec![p], 1, 0)
         }
     };
     if let Some(previous) = stream.source
@@ -262,11 +267,7 @@ fn parse_stream<R: Read + Send>(
     stream.bad_rows += bad_rows;
     stream.lines += lines;
     if stream.bad_rows == 0 {
-        if stream.columns.len() == 0 {
-            stream.columns = columns;
-        } else {
-            stream.columns.append(&columns);
-        }
+        stream.columns.extend(columns);
     } else {
         stream.columns.clear();
     }
@@ -301,7 +302,7 @@ pub fn import(path: &Path, options: &ImportOptions) -> Result<Import, ImportErro
     let display = path.display().to_string();
     let mut countries = options.countries.clone();
     let mut stream = Stream {
-        columns: RawColumns::default(),
+        columns: Vec::new(),
         problems: Vec::new(),
         bad_rows: 0,
         lines: 0,
@@ -316,7 +317,10 @@ pub fn import(path: &Path, options: &ImportOptions) -> Result<Import, ImportErro
             path: path.to_owned(),
             message: format!("not a readable zip archive ({e})"),
         })?;
-        let names: Vec<String> = zip.file_names().filter_map(|n| n.ok().map(|n| n.into_owned())).collect();
+        let names: Vec<String> = zip
+            .file_names()
+            .filter_map(|n| n.ok().map(|n| n.into_owned()))
+            .collect();
         let mut code_files = Vec::new();
         for name in names {
             let base = base_name(&name).to_ascii_lowercase();
@@ -346,12 +350,11 @@ pub fn import(path: &Path, options: &ImportOptions) -> Result<Import, ImportErro
                     path: path.to_owned(),
                     message: format!("cannot read {name} ({e})"),
                 })?;
-            countries = CountryTable::parse(&format!("{display}:{name}"), &text).map_err(|problems| {
-                ImportError::Invalid {
+            countries =
+                CountryTable::parse(&format!("{display}:{name}"), &text).map_err(|problems| ImportError::Invalid {
                     bad_rows: problems.len() as u64,
                     problems,
-                }
-            })?;
+                })?;
         }
         archive = Some(zip);
     }
@@ -379,9 +382,7 @@ pub fn import(path: &Path, options: &ImportOptions) -> Result<Import, ImportErro
             bad_rows: stream.bad_rows,
         });
     }
-    let table = stream
-        .columns
-        .into_table(stream.source.unwrap_or(TradeSource::Baci), countries);
+    let table = group_chunks(stream.columns, stream.source.unwrap_or(TradeSource::Baci), countries);
     let cache = match (options.cache_dir.as_deref(), &key) {
         (Some(dir), Some(key)) => match write_cache(dir, key, &table) {
             Ok(path) => CacheStatus::Built {

@@ -49,7 +49,8 @@ impl Rules {
 
 /// Outcome of parsing a whole stream.
 pub(crate) struct Parsed {
-    pub(crate) columns: RawColumns,
+    /// Rows, one block per chunk, in file order.
+    pub(crate) columns: Vec<RawColumns>,
     pub(crate) problems: Vec<LineProblem>,
     pub(crate) bad_rows: u64,
     pub(crate) lines: u64,
@@ -149,6 +150,98 @@ fn shown(f: &[u8]) -> String {
     String::from_utf8_lossy(f).into_owned()
 }
 
+/// Reads digits up to the next comma (at most nine), moving `pos` past the comma.
+#[inline]
+fn fast_uint(line: &[u8], pos: &mut usize) -> Option<u32> {
+    let start = *pos;
+    let mut n: u32 = 0;
+    while let Some(&b) = line.get(*pos) {
+        let d = b.wrapping_sub(b'0');
+        if d > 9 {
+            break;
+        }
+        n = n * 10 + u32::from(d);
+        *pos += 1;
+    }
+    let len = *pos - start;
+    if len == 0 || len > 9 || line.get(*pos) != Some(&b',') {
+        return None;
+    }
+    *pos += 1;
+    Some(n)
+}
+
+/// Reads `digits[.digits]` (at most 15 significant digits) up to a comma or the end of the
+/// line, exactly as [`parse_decimal`] would.
+#[inline]
+fn fast_decimal(line: &[u8], pos: &mut usize) -> Option<f64> {
+    let start = *pos;
+    let mut mantissa: u64 = 0;
+    let mut digits = 0u32;
+    let mut decimals = 0usize;
+    let mut seen_point = false;
+    while let Some(&b) = line.get(*pos) {
+        let d = b.wrapping_sub(b'0');
+        if d <= 9 {
+            mantissa = mantissa * 10 + u64::from(d);
+            digits += u32::from(mantissa > 0);
+            decimals += usize::from(seen_point);
+        } else if b == b'.' && !seen_point {
+            seen_point = true;
+        } else {
+            break;
+        }
+        *pos += 1;
+    }
+    let len = *pos - start;
+    if len == usize::from(seen_point) || digits > 15 || decimals > 18 {
+        return None;
+    }
+    Some(mantissa as f64 / POW10[decimals])
+}
+
+/// The common case of a BACI line — plain `t,i,j,k,v,q` with no blanks or quotes and valid
+/// values — parsed in one pass. `None` sends the line to [`parse_line`], which accepts the
+/// other spellings and explains errors.
+#[inline]
+fn fast_line(line: &[u8], rules: &Rules, out: &mut RawColumns) -> Option<()> {
+    let line = line.strip_suffix(b"\r").unwrap_or(line);
+    let mut pos = 0usize;
+    let t = fast_uint(line, &mut pos)?;
+    let i = fast_uint(line, &mut pos)?;
+    let j = fast_uint(line, &mut pos)?;
+    let k_start = pos;
+    let k = fast_uint(line, &mut pos)?;
+    if pos - k_start != 7 {
+        return None;
+    }
+    let v = fast_decimal(line, &mut pos)?;
+    if line.get(pos) != Some(&b',') {
+        return None;
+    }
+    pos += 1;
+    let rest = &line[pos..];
+    let q = if rest.is_empty() || rest == b"NA" {
+        f64::NAN
+    } else {
+        let q = fast_decimal(line, &mut pos)?;
+        if pos != line.len() {
+            return None;
+        }
+        q
+    };
+    if t > u32::from(u16::MAX) || !rules.years.contains(&(t as u16)) || !rules.known(i) || !rules.known(j) {
+        return None;
+    }
+    out.year.push(t as u16);
+    out.exporter.push(i as u16);
+    out.importer.push(j as u16);
+    out.product.push(k);
+    out.value.push(v);
+    out.quantity.push(q);
+    Some(())
+}
+
 /// Parses one line into the columns, or says what is wrong with it.
 fn parse_line(line: &[u8], rules: &Rules, out: &mut RawColumns) -> Result<(), (usize, String, String)> {
     let mut fields = [&b""[..]; 6];
@@ -179,11 +272,23 @@ fn parse_line(line: &[u8], rules: &Rules, out: &mut RawColumns) -> Result<(), (u
     };
     let exporter = match parse_uint(i) {
         Some(c) if rules.known(c) => c as u16,
-        _ => return Err((1, shown(i), "a numeric country code listed in the country code table".into())),
+        _ => {
+            return Err((
+                1,
+                shown(i),
+                "a numeric country code listed in the country code table".into(),
+            ));
+        }
     };
     let importer = match parse_uint(j) {
         Some(c) if rules.known(c) => c as u16,
-        _ => return Err((2, shown(j), "a numeric country code listed in the country code table".into())),
+        _ => {
+            return Err((
+                2,
+                shown(j),
+                "a numeric country code listed in the country code table".into(),
+            ));
+        }
     };
     let product = match parse_uint(k) {
         Some(p) if k.len() == 6 => p,
@@ -198,11 +303,7 @@ fn parse_line(line: &[u8], rules: &Rules, out: &mut RawColumns) -> Result<(), (u
     let value = match parse_decimal(v) {
         Some(x) if x >= 0.0 => x,
         _ => {
-            return Err((
-                4,
-                shown(v),
-                "a finite number ≥ 0 (thousands of current USD)".into(),
-            ));
+            return Err((4, shown(v), "a finite number ≥ 0 (thousands of current USD)".into()));
         }
     };
     let quantity = if q.is_empty() || q == b"NA" {
@@ -256,6 +357,9 @@ fn parse_chunk(chunk: &[u8], rules: &Rules, skip_first: bool) -> ChunkResult {
         if line.is_empty() || line == b"\r" {
             continue;
         }
+        if fast_line(line, rules, &mut result.columns).is_some() {
+            continue;
+        }
         if let Err((col, value, expected)) = parse_line(line, rules, &mut result.columns) {
             result.bad_rows += 1;
             if result.problems.len() < MAX_PROBLEMS {
@@ -282,7 +386,7 @@ pub(crate) fn parse_baci<R: Read + Send>(reader: R, rules: &Rules) -> std::io::R
     std::thread::scope(|scope| {
         let reader_thread = scope.spawn(move || read_chunks(reader, &chunk_tx, &recycle_rx));
         let mut parsed = Parsed {
-            columns: RawColumns::default(),
+            columns: Vec::new(),
             problems: Vec::new(),
             bad_rows: 0,
             lines: 0,
@@ -320,7 +424,7 @@ pub(crate) fn parse_baci<R: Read + Send>(reader: R, rules: &Rules) -> std::io::R
                 parsed.bad_rows += r.bad_rows;
                 parsed.lines += r.lines;
                 if parsed.bad_rows == 0 {
-                    parsed.columns.append(&r.columns);
+                    parsed.columns.push(r.columns);
                 } else {
                     // The import will fail: stop keeping rows, keep counting problems.
                     parsed.columns.clear();
@@ -343,7 +447,9 @@ fn read_chunks<R: Read>(
 ) -> std::io::Result<()> {
     let mut carry: Vec<u8> = Vec::new();
     loop {
-        let mut buf = recycle.try_recv().unwrap_or_else(|_| Vec::with_capacity(CHUNK_BYTES + 4096));
+        let mut buf = recycle
+            .try_recv()
+            .unwrap_or_else(|_| Vec::with_capacity(CHUNK_BYTES + 4096));
         buf.clear();
         buf.extend_from_slice(&carry);
         carry.clear();
@@ -389,14 +495,59 @@ mod tests {
 
     #[test]
     fn decimals_match_the_standard_parser() {
-        for text in ["0", "12", "0.125", "1234567.891", "0.001", "5.", "1e3", "000.5", "99999999999999.9"] {
+        for text in [
+            "0",
+            "12",
+            "0.125",
+            "1234567.891",
+            "0.001",
+            "5.",
+            "1e3",
+            "000.5",
+            "99999999999999.9",
+        ] {
             let expected: f64 = text.parse().unwrap();
-            assert_eq!(parse_decimal(text.as_bytes()).map(f64::to_bits), Some(expected.to_bits()), "{text}");
+            assert_eq!(
+                parse_decimal(text.as_bytes()).map(f64::to_bits),
+                Some(expected.to_bits()),
+                "{text}"
+            );
         }
         for bad in ["", ".", "-", "abc", "1,5", "inf", "NaN", "1e400"] {
             assert_eq!(parse_decimal(bad.as_bytes()), None, "{bad}");
         }
         assert_eq!(parse_decimal(b"-1"), Some(-1.0));
+    }
+
+    #[test]
+    fn the_fast_path_and_the_general_path_agree() {
+        let rules = Rules::new(1990..=2030, &CountryTable::embedded());
+        for line in [
+            "2020,4,8,010121,1.5,NA",
+            "2020,4,8,010121,1.5,",
+            "2020,4,8,010121,0.001,12.25\r",
+            "2020,699,842,850760,1234567.125,3",
+        ] {
+            let (mut fast, mut general) = (RawColumns::default(), RawColumns::default());
+            assert!(fast_line(line.as_bytes(), &rules, &mut fast).is_some(), "{line}");
+            parse_line(line.as_bytes(), &rules, &mut general).unwrap();
+            assert_eq!(fast.product, general.product);
+            assert_eq!(fast.value[0].to_bits(), general.value[0].to_bits());
+            assert_eq!(fast.quantity[0].to_bits(), general.quantity[0].to_bits(), "{line}");
+        }
+        for line in [
+            "2020,4,8,10121,1.5,NA",
+            "2020, 4,8,010121,1.5,NA",
+            "2020,4,8,010121,-1,2",
+            "2020,4,8,010121,1,2,3",
+            "1900,4,8,010121,1,2",
+            "2020,5,8,010121,1,2",
+        ] {
+            assert!(
+                fast_line(line.as_bytes(), &rules, &mut RawColumns::default()).is_none(),
+                "{line}"
+            );
+        }
     }
 
     #[test]
@@ -415,10 +566,14 @@ mod tests {
             text.push_str(&format!("2020,4,8,{:06},{}.5,NA\n", 10000 + n % 700, n));
         }
         let parsed = parse_baci(text.as_bytes(), &rules).unwrap();
-        assert_eq!(parsed.columns.len(), 5000);
+        let mut all = RawColumns::default();
+        for c in &parsed.columns {
+            all.append(c);
+        }
+        assert_eq!(all.len(), 5000);
         assert_eq!(parsed.bad_rows, 0);
         assert_eq!(parsed.lines, 5001);
-        assert_eq!(parsed.columns.value[4999], 4999.5);
-        assert_eq!(parsed.columns.product[0], 10000);
+        assert_eq!(all.value[4999].to_bits(), 4999.5f64.to_bits());
+        assert_eq!(all.product[0], 10000);
     }
 }

@@ -88,85 +88,130 @@ impl RawColumns {
         self.quantity.extend_from_slice(&other.quantity);
     }
 
-    /// Groups the rows by (year, product) with a stable counting sort over a dense key when the
-    /// key space is small (the usual case: tens of years × a few thousand codes), and a stable
-    /// comparison sort otherwise.
+    /// Groups the rows by (year, product); see [`group_chunks`].
+    #[cfg(test)]
     pub(crate) fn into_table(self, source: TradeSource, countries: CountryTable) -> TradeTable {
-        let n = self.len();
-        let mut products: Vec<u32> = self.product.clone();
-        products.sort_unstable();
-        products.dedup();
-        let (min_year, max_year) = match (self.year.iter().min(), self.year.iter().max()) {
-            (Some(a), Some(b)) => (*a, *b),
-            _ => (0, 0),
-        };
-        let years = usize::from(max_year - min_year) + 1;
-        let key_space = years * products.len().max(1);
-        // Dense product index, by binary search over the sorted codes (cheap: a few thousand).
-        let product_index = |p: u32| products.binary_search(&p).unwrap_or(0);
-        let mut order: Vec<u32> = Vec::new();
-        let mut out_groups: Vec<ProductYear> = Vec::new();
-        let mut starts: Vec<u64> = Vec::new();
-        if n > 0 && key_space <= (n * 4).max(1 << 16) && key_space < (1 << 28) {
-            let keys: Vec<u32> = (0..n)
-                .map(|r| ((usize::from(self.year[r] - min_year)) * products.len() + product_index(self.product[r])) as u32)
-                .collect();
-            let mut counts = vec![0u64; key_space + 1];
-            for &k in &keys {
-                counts[k as usize + 1] += 1;
-            }
-            for i in 1..counts.len() {
-                counts[i] += counts[i - 1];
-            }
-            for (key, window) in counts.windows(2).enumerate() {
-                if window[1] > window[0] {
-                    out_groups.push(ProductYear {
-                        year: min_year + (key / products.len()) as u16,
-                        product: products[key % products.len()],
-                    });
-                    starts.push(window[0]);
-                }
-            }
-            starts.push(n as u64);
-            order = vec![0u32; n];
-            let mut next = counts;
-            for (r, &k) in keys.iter().enumerate() {
-                let slot = &mut next[k as usize];
-                order[*slot as usize] = r as u32;
-                *slot += 1;
-            }
-        } else if n > 0 {
-            order = (0..n as u32).collect();
-            order.sort_by_key(|&r| (self.year[r as usize], self.product[r as usize]));
-            let mut last: Option<ProductYear> = None;
-            for (pos, &r) in order.iter().enumerate() {
-                let g = ProductYear {
-                    year: self.year[r as usize],
-                    product: self.product[r as usize],
-                };
-                if last != Some(g) {
-                    out_groups.push(g);
-                    starts.push(pos as u64);
-                    last = Some(g);
-                }
-            }
-            starts.push(n as u64);
-        } else {
-            starts.push(0);
+        group_chunks(vec![self], source, countries)
+    }
+}
+
+/// Largest HS6 code plus one (codes have six digits).
+const PRODUCT_SPACE: usize = 1_000_000;
+
+/// Groups rows parsed in chunks (in file order) by (year, product) into a [`TradeTable`].
+///
+/// The usual key space is small (tens of years × a few thousand codes), so this is a stable
+/// counting sort: one pass marks the products present, one counts rows per (year, product) key,
+/// one scatters the four kept columns straight from the chunks into place. When the key space
+/// would be too large for a dense count (a century of years × every code), a stable comparison
+/// sort gives the same order.
+pub(crate) fn group_chunks(chunks: Vec<RawColumns>, source: TradeSource, countries: CountryTable) -> TradeTable {
+    let n: usize = chunks.iter().map(RawColumns::len).sum();
+    let mut present = vec![false; PRODUCT_SPACE];
+    let (mut min_year, mut max_year) = (u16::MAX, 0u16);
+    for c in &chunks {
+        for &p in &c.product {
+            present[p as usize] = true;
         }
-        let gather_u16 = |col: &[u16]| order.iter().map(|&r| col[r as usize]).collect::<Vec<u16>>();
-        let gather_f64 = |col: &[f64]| order.iter().map(|&r| col[r as usize]).collect::<Vec<f64>>();
-        TradeTable {
-            source,
-            countries,
-            groups: out_groups,
-            starts,
-            exporter: gather_u16(&self.exporter),
-            importer: gather_u16(&self.importer),
-            value: gather_f64(&self.value),
-            quantity: gather_f64(&self.quantity),
+        for &y in &c.year {
+            min_year = min_year.min(y);
+            max_year = max_year.max(y);
         }
     }
+    let mut products: Vec<u32> = Vec::new();
+    let mut rank = vec![0u32; PRODUCT_SPACE];
+    for (p, &here) in present.iter().enumerate() {
+        if here {
+            rank[p] = products.len() as u32;
+            products.push(p as u32);
+        }
+    }
+    drop(present);
+    let years = if n == 0 {
+        0
+    } else {
+        usize::from(max_year - min_year) + 1
+    };
+    let key_space = years * products.len();
+    let mut table = TradeTable {
+        source,
+        countries,
+        groups: Vec::new(),
+        starts: Vec::new(),
+        exporter: Vec::new(),
+        importer: Vec::new(),
+        value: Vec::new(),
+        quantity: Vec::new(),
+    };
+    if n == 0 {
+        table.starts.push(0);
+        return table;
+    }
+    let dense = key_space <= (n * 4).max(1 << 20) && key_space < (1 << 27);
+    if !dense {
+        let mut all = RawColumns::default();
+        for c in &chunks {
+            all.append(c);
+        }
+        drop(chunks);
+        let mut order: Vec<u32> = (0..n as u32).collect();
+        order.sort_by_key(|&r| (all.year[r as usize], all.product[r as usize]));
+        let mut last: Option<ProductYear> = None;
+        for (pos, &r) in order.iter().enumerate() {
+            let g = ProductYear {
+                year: all.year[r as usize],
+                product: all.product[r as usize],
+            };
+            if last != Some(g) {
+                table.groups.push(g);
+                table.starts.push(pos as u64);
+                last = Some(g);
+            }
+        }
+        table.starts.push(n as u64);
+        table.exporter = order.iter().map(|&r| all.exporter[r as usize]).collect();
+        table.importer = order.iter().map(|&r| all.importer[r as usize]).collect();
+        table.value = order.iter().map(|&r| all.value[r as usize]).collect();
+        table.quantity = order.iter().map(|&r| all.quantity[r as usize]).collect();
+        return table;
+    }
+    let width = products.len();
+    let key = |y: u16, p: u32| usize::from(y - min_year) * width + rank[p as usize] as usize;
+    let mut next = vec![0u64; key_space + 1];
+    for c in &chunks {
+        for (&y, &p) in c.year.iter().zip(&c.product) {
+            next[key(y, p) + 1] += 1;
+        }
+    }
+    for i in 1..next.len() {
+        next[i] += next[i - 1];
+    }
+    for (k, window) in next.windows(2).enumerate() {
+        if window[1] > window[0] {
+            table.groups.push(ProductYear {
+                year: min_year + (k / width) as u16,
+                product: products[k % width],
+            });
+            table.starts.push(window[0]);
+        }
+    }
+    table.starts.push(n as u64);
+    table.exporter = vec![0; n];
+    table.importer = vec![0; n];
+    table.value = vec![0.0; n];
+    table.quantity = vec![0.0; n];
+    for c in chunks {
+        for r in 0..c.len() {
+            let slot = &mut next[key(c.year[r], c.product[r])];
+            let pos = *slot as usize;
+            *slot += 1;
+            table.exporter[pos] = c.exporter[r];
+            table.importer[pos] = c.importer[r];
+            table.value[pos] = c.value[r];
+            table.quantity[pos] = c.quantity[r];
+        }
+    }
+    table
 }
 
 /// An imported bilateral trade table: rows grouped by (year, product), each with exporter,
@@ -294,9 +339,18 @@ mod tests {
         assert_eq!(
             t.groups(),
             &[
-                ProductYear { year: 2020, product: 10121 },
-                ProductYear { year: 2020, product: 260500 },
-                ProductYear { year: 2021, product: 260500 },
+                ProductYear {
+                    year: 2020,
+                    product: 10121
+                },
+                ProductYear {
+                    year: 2020,
+                    product: 260500
+                },
+                ProductYear {
+                    year: 2021,
+                    product: 260500
+                },
             ]
         );
         assert_eq!(t.values(), &[2.0, 4.0, 5.0, 1.0, 3.0]);
@@ -308,7 +362,11 @@ mod tests {
     #[test]
     fn distant_years_and_codes_group_correctly() {
         // 100 years apart and distinct products: key space far larger than the rows.
-        let rows = [(2000, 4, 8, 999999, 1.0), (1900, 4, 8, 100000, 2.0), (2000, 4, 8, 100000, 3.0)];
+        let rows = [
+            (2000, 4, 8, 999999, 1.0),
+            (1900, 4, 8, 100000, 2.0),
+            (2000, 4, 8, 100000, 3.0),
+        ];
         let t = raw(&rows).into_table(TradeSource::Baci, CountryTable::embedded());
         assert_eq!(t.values(), &[2.0, 3.0, 1.0]);
         assert_eq!(t.groups().len(), 3);

@@ -6,6 +6,7 @@ pub(crate) mod exposure;
 pub(crate) mod minerals;
 pub(crate) mod report;
 pub(crate) mod supply;
+pub(crate) mod trade;
 
 use anyhow::{Result, bail};
 use critmin_model::{CountryCode, Dataset, Mineral};
