@@ -481,7 +481,10 @@ fn generator_is_deterministic_and_its_output_imports() {
     );
 }
 
-fn csv_of(rows: &[(u16, u16, u16, u32, u32, Option<u32>)]) -> String {
+/// (year offset, exporter index, importer index, product, value, quantity) of a random row.
+type RandomRow = (u16, u16, u16, u32, u32, Option<u32>);
+
+fn csv_of(rows: &[RandomRow]) -> String {
     let codes = [4u16, 8, 12, 156, 699, 842, 36, 152];
     let mut text = String::from("t,i,j,k,v,q\n");
     for &(t, i, j, k, v, q) in rows {
