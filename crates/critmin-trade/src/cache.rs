@@ -1,33 +1,35 @@
 //! The columnar cache of an imported table.
 //!
 //! One file per (input file identity, code table, format, year range), named by the hash of that
-//! key, holding the grouped columns as raw arrays:
+//! key:
 //!
 //! ```text
 //! magic "CRMTRADE" · format version u32 · byte-order mark u32 · key length u32 · key bytes
 //! · source id length u8 · source id · group count u64 · row count u64
-//! · years u16[G] · products u32[G] · starts u64[G+1]
-//! · exporters u16[N] · importers u16[N] · values f64[N] · quantities f64[N]   (host order)
-//! · xxh3-64 of every byte before it
+//! · directory: for each of the 7 columns (offset u64, length u64, xxh3-64 u64)
+//! · xxh3-64 of every header byte before it
+//! · columns: years u16[G] · products u32[G] · starts u64[G+1] · exporters u16[N]
+//!   · importers u16[N] · values f64[N] · quantities f64[N]          (host byte order)
 //! ```
 //!
-//! A cache is only used when the magic, version, byte order, key and checksum all match and the
-//! group offsets are consistent; anything else (truncated, stale, corrupted, from another
-//! version) is reported and rebuilt, never trusted. It is written to a temporary file in the
-//! cache directory and renamed into place, so a reader never sees half a file.
+//! Each column has its own checksum, so a reader loads and verifies only the columns it needs
+//! (an exporter HHI by value reads 10 of the 20 bytes per row). A cache is only used when the
+//! magic, version, byte order, key, header checksum, file length and the checksums of the
+//! columns read all match and the group offsets are consistent; anything else (truncated,
+//! stale, corrupted, from another version) is reported and rebuilt, never trusted. It is
+//! written to a temporary file in the cache directory and renamed into place, so a reader never
+//! sees half a file.
 
 use std::fs::File;
-use std::io::{BufWriter, Read, Write};
+use std::io::{BufWriter, Read, Seek, SeekFrom, Write};
 use std::path::{Path, PathBuf};
-
-use xxhash_rust::xxh3::Xxh3;
 
 use crate::codes::CountryTable;
 use crate::table::{ProductYear, TradeSource, TradeTable};
 
 const MAGIC: &[u8; 8] = b"CRMTRADE";
 /// Bumped whenever the layout or the parser's semantics change.
-pub const CACHE_FORMAT_VERSION: u32 = 1;
+pub const CACHE_FORMAT_VERSION: u32 = 2;
 const BYTE_ORDER_MARK: u32 = 0x0102_0304;
 
 /// Why a cache file was not used.
@@ -55,179 +57,229 @@ impl CacheKey {
     }
 }
 
-struct HashingWriter<W: Write> {
-    inner: W,
-    hash: Xxh3,
-}
-
-impl<W: Write> HashingWriter<W> {
-    fn put(&mut self, bytes: &[u8]) -> std::io::Result<()> {
-        self.hash.update(bytes);
-        self.inner.write_all(bytes)
-    }
-}
-
 /// Columns are written in the host's byte order; the byte-order mark in the header makes a
 /// cache from a host of the other order read as stale.
-fn le_bytes<T: bytemuck::Pod>(values: &[T]) -> &[u8] {
+fn as_bytes<T: bytemuck::Pod>(values: &[T]) -> &[u8] {
     bytemuck::cast_slice(values)
 }
 
-/// Writes `table` to the cache file for `key` under `dir` (temporary file, then rename).
+/// Writes `table` to the cache file for `key` under `dir` (temporary file, then rename). The
+/// table must hold every column.
 pub fn write_cache(dir: &Path, key: &CacheKey, table: &TradeTable) -> std::io::Result<PathBuf> {
     std::fs::create_dir_all(dir)?;
     let path = key.path_in(dir);
     let tmp = tempfile::NamedTempFile::new_in(dir)?;
+    let years: Vec<u16> = table.groups.iter().map(|g| g.year).collect();
+    let products: Vec<u32> = table.groups.iter().map(|g| g.product).collect();
+    let columns: [&[u8]; 7] = [
+        as_bytes(&years),
+        as_bytes(&products),
+        as_bytes(&table.starts),
+        as_bytes(&table.exporter),
+        as_bytes(&table.importer),
+        as_bytes(&table.value),
+        as_bytes(&table.quantity),
+    ];
+    let mut header = Vec::new();
+    header.extend_from_slice(MAGIC);
+    header.extend_from_slice(&CACHE_FORMAT_VERSION.to_le_bytes());
+    header.extend_from_slice(&BYTE_ORDER_MARK.to_ne_bytes());
+    header.extend_from_slice(&(key.bytes.len() as u32).to_le_bytes());
+    header.extend_from_slice(&key.bytes);
+    let source = table.source.id().as_bytes();
+    header.push(source.len() as u8);
+    header.extend_from_slice(source);
+    header.extend_from_slice(&(table.groups.len() as u64).to_le_bytes());
+    header.extend_from_slice(&(table.len() as u64).to_le_bytes());
+    let mut offset = (header.len() + columns.len() * 24 + 8) as u64;
+    for column in columns {
+        header.extend_from_slice(&offset.to_le_bytes());
+        header.extend_from_slice(&(column.len() as u64).to_le_bytes());
+        header.extend_from_slice(&xxhash_rust::xxh3::xxh3_64(column).to_le_bytes());
+        offset += column.len() as u64;
+    }
+    let digest = xxhash_rust::xxh3::xxh3_64(&header);
+    header.extend_from_slice(&digest.to_le_bytes());
     {
-        let mut w = HashingWriter {
-            inner: BufWriter::with_capacity(1 << 20, tmp.as_file()),
-            hash: Xxh3::new(),
-        };
-        w.put(MAGIC)?;
-        w.put(&CACHE_FORMAT_VERSION.to_le_bytes())?;
-        w.put(&BYTE_ORDER_MARK.to_ne_bytes())?;
-        w.put(&(key.bytes.len() as u32).to_le_bytes())?;
-        w.put(&key.bytes)?;
-        let source = table.source.id().as_bytes();
-        w.put(&[source.len() as u8])?;
-        w.put(source)?;
-        w.put(&(table.groups.len() as u64).to_le_bytes())?;
-        w.put(&(table.len() as u64).to_le_bytes())?;
-        let years: Vec<u16> = table.groups.iter().map(|g| g.year).collect();
-        let products: Vec<u32> = table.groups.iter().map(|g| g.product).collect();
-        w.put(le_bytes(&years))?;
-        w.put(le_bytes(&products))?;
-        w.put(le_bytes(&table.starts))?;
-        w.put(le_bytes(&table.exporter))?;
-        w.put(le_bytes(&table.importer))?;
-        w.put(le_bytes(&table.value))?;
-        w.put(le_bytes(&table.quantity))?;
-        let digest = w.hash.digest();
-        w.inner.write_all(&digest.to_le_bytes())?;
-        w.inner.flush()?;
+        let mut w = BufWriter::with_capacity(1 << 20, tmp.as_file());
+        w.write_all(&header)?;
+        for column in columns {
+            w.write_all(column)?;
+        }
+        w.flush()?;
     }
     tmp.as_file().sync_data()?;
     tmp.persist(&path).map_err(|e| e.error)?;
     Ok(path)
 }
 
-struct HashingReader<R: Read> {
-    inner: R,
-    hash: Xxh3,
+/// Which row columns to load (the group columns are always loaded).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Columns {
+    /// Exporter codes.
+    pub exporter: bool,
+    /// Importer codes.
+    pub importer: bool,
+    /// Values.
+    pub value: bool,
+    /// Quantities.
+    pub quantity: bool,
 }
 
-impl<R: Read> HashingReader<R> {
-    fn take(&mut self, buf: &mut [u8]) -> Result<(), CacheRejection> {
-        self.inner
-            .read_exact(buf)
-            .map_err(|e| CacheRejection::Corrupt(format!("truncated ({e})")))?;
-        self.hash.update(buf);
-        Ok(())
+impl Columns {
+    /// Every column.
+    pub const ALL: Columns = Columns {
+        exporter: true,
+        importer: true,
+        value: true,
+        quantity: true,
+    };
+}
+
+fn corrupt(why: impl Into<String>) -> CacheRejection {
+    CacheRejection::Corrupt(why.into())
+}
+
+struct HeaderReader<'a> {
+    bytes: &'a [u8],
+    pos: usize,
+}
+
+impl HeaderReader<'_> {
+    fn take(&mut self, n: usize) -> Result<&[u8], CacheRejection> {
+        let end = self
+            .pos
+            .checked_add(n)
+            .filter(|&e| e <= self.bytes.len())
+            .ok_or_else(|| corrupt("truncated header"))?;
+        let out = &self.bytes[self.pos..end];
+        self.pos = end;
+        Ok(out)
     }
 
     fn u32(&mut self) -> Result<u32, CacheRejection> {
-        let mut b = [0u8; 4];
-        self.take(&mut b)?;
-        Ok(u32::from_le_bytes(b))
+        Ok(u32::from_le_bytes(self.take(4)?.try_into().unwrap_or([0; 4])))
     }
 
     fn u64(&mut self) -> Result<u64, CacheRejection> {
-        let mut b = [0u8; 8];
-        self.take(&mut b)?;
-        Ok(u64::from_le_bytes(b))
-    }
-
-    fn column<T: bytemuck::Pod + Default + Clone>(&mut self, n: usize) -> Result<Vec<T>, CacheRejection> {
-        let mut v = vec![T::default(); n];
-        self.take(bytemuck::cast_slice_mut(&mut v))?;
-        Ok(v)
+        Ok(u64::from_le_bytes(self.take(8)?.try_into().unwrap_or([0; 8])))
     }
 }
 
-/// Reads the cache file for `key` under `dir`, checking everything before trusting it.
+const COLUMN_NAMES: [&str; 7] = [
+    "years",
+    "products",
+    "starts",
+    "exporters",
+    "importers",
+    "values",
+    "quantities",
+];
+
+fn read_column<T: bytemuck::Pod + Default + Clone>(
+    file: &mut File,
+    directory: &[(u64, u64, u64); 7],
+    index: usize,
+    count: usize,
+) -> Result<Vec<T>, CacheRejection> {
+    let (offset, length, checksum) = directory[index];
+    if length != (count * std::mem::size_of::<T>()) as u64 {
+        return Err(corrupt(format!("column {} has the wrong length", COLUMN_NAMES[index])));
+    }
+    let mut v = vec![T::default(); count];
+    file.seek(SeekFrom::Start(offset))
+        .and_then(|_| file.read_exact(bytemuck::cast_slice_mut(&mut v)))
+        .map_err(|e| corrupt(format!("truncated column {} ({e})", COLUMN_NAMES[index])))?;
+    if xxhash_rust::xxh3::xxh3_64(bytemuck::cast_slice(&v)) != checksum {
+        return Err(corrupt(format!("checksum mismatch in column {}", COLUMN_NAMES[index])));
+    }
+    Ok(v)
+}
+
+/// Reads the cache file for `key` under `dir`, loading the group columns and the row columns
+/// asked for, and checking everything it reads before trusting it.
 pub fn read_cache(
     dir: &Path,
     key: &CacheKey,
     countries: &CountryTable,
     expected_source: TradeSource,
+    columns: Columns,
 ) -> Result<TradeTable, CacheRejection> {
     let path = key.path_in(dir);
-    let file = match File::open(&path) {
-        Ok(f) => f,
-        Err(_) => return Err(CacheRejection::Missing),
+    let Ok(mut file) = File::open(&path) else {
+        return Err(CacheRejection::Missing);
     };
     let file_len = file.metadata().map(|m| m.len()).unwrap_or(0);
-    let mut r = HashingReader {
-        inner: std::io::BufReader::with_capacity(1 << 20, file),
-        hash: Xxh3::new(),
-    };
-    let mut magic = [0u8; 8];
-    r.take(&mut magic)?;
-    if &magic != MAGIC {
-        return Err(CacheRejection::Corrupt("not a critmin trade cache (bad magic)".into()));
+    // The header is small: magic, key (a path and a few numbers), directory.
+    let mut head = Vec::with_capacity(4096);
+    (&mut file)
+        .take(1 << 17)
+        .read_to_end(&mut head)
+        .map_err(|e| corrupt(format!("unreadable ({e})")))?;
+    let mut r = HeaderReader { bytes: &head, pos: 0 };
+    if r.take(8)? != MAGIC {
+        return Err(corrupt("not a critmin trade cache (bad magic)"));
     }
-    let version = r.u32()?;
-    if version != CACHE_FORMAT_VERSION {
+    if r.u32()? != CACHE_FORMAT_VERSION {
         return Err(CacheRejection::Stale);
     }
-    let mut bom = [0u8; 4];
-    r.take(&mut bom)?;
-    if u32::from_ne_bytes(bom) != BYTE_ORDER_MARK {
+    if u32::from_ne_bytes(r.take(4)?.try_into().unwrap_or([0; 4])) != BYTE_ORDER_MARK {
         return Err(CacheRejection::Stale);
     }
     let key_len = r.u32()? as usize;
-    if key_len > 1 << 16 {
-        return Err(CacheRejection::Corrupt("key length out of range".into()));
-    }
-    let mut stored_key = vec![0u8; key_len];
-    r.take(&mut stored_key)?;
-    if stored_key != key.bytes {
+    if r.take(key_len)? != key.bytes.as_slice() {
         return Err(CacheRejection::Stale);
     }
-    let mut source_len = [0u8; 1];
-    r.take(&mut source_len)?;
-    let mut source = vec![0u8; usize::from(source_len[0])];
-    r.take(&mut source)?;
-    if source != expected_source.id().as_bytes() {
+    let source_len = usize::from(r.take(1)?[0]);
+    if r.take(source_len)? != expected_source.id().as_bytes() {
         return Err(CacheRejection::Stale);
     }
     let groups = r.u64()? as usize;
     let rows = r.u64()? as usize;
-    // Bound the allocation by the file size before allocating.
-    let needed = (groups as u128) * 14 + 8 + (rows as u128) * 20 + 8;
-    if needed > u128::from(file_len) {
-        return Err(CacheRejection::Corrupt(format!(
-            "header promises {rows} rows and {groups} groups, more than the file holds"
+    let mut directory = [(0u64, 0u64, 0u64); 7];
+    for entry in &mut directory {
+        *entry = (r.u64()?, r.u64()?, r.u64()?);
+    }
+    let header_end = r.pos;
+    if xxhash_rust::xxh3::xxh3_64(&head[..header_end]) != r.u64()? {
+        return Err(corrupt("header checksum mismatch"));
+    }
+    let end = directory[6].0.saturating_add(directory[6].1);
+    if end != file_len {
+        return Err(corrupt(format!(
+            "file is {file_len} bytes, its directory says {end} (truncated?)"
         )));
     }
-    let years: Vec<u16> = r.column(groups)?;
-    let products: Vec<u32> = r.column(groups)?;
-    let starts: Vec<u64> = r.column(groups + 1)?;
-    let exporter: Vec<u16> = r.column(rows)?;
-    let importer: Vec<u16> = r.column(rows)?;
-    let value: Vec<f64> = r.column(rows)?;
-    let quantity: Vec<f64> = r.column(rows)?;
-    let digest = r.hash.digest();
-    let mut stored = [0u8; 8];
-    r.inner
-        .read_exact(&mut stored)
-        .map_err(|_| CacheRejection::Corrupt("truncated (no checksum)".into()))?;
-    if u64::from_le_bytes(stored) != digest {
-        return Err(CacheRejection::Corrupt("checksum mismatch".into()));
-    }
-    if r.inner.read(&mut [0u8; 1]).map_or(true, |n| n != 0) {
-        return Err(CacheRejection::Corrupt("trailing bytes after the checksum".into()));
-    }
+    let years: Vec<u16> = read_column(&mut file, &directory, 0, groups)?;
+    let products: Vec<u32> = read_column(&mut file, &directory, 1, groups)?;
+    let starts: Vec<u64> = read_column(&mut file, &directory, 2, groups + 1)?;
     let consistent =
         starts.first() == Some(&0) && starts.last() == Some(&(rows as u64)) && starts.windows(2).all(|w| w[0] < w[1]);
     if !consistent {
-        return Err(CacheRejection::Corrupt("inconsistent group offsets".into()));
+        return Err(corrupt("inconsistent group offsets"));
     }
-    if exporter.iter().chain(&importer).any(|&c| !countries.contains(c)) {
-        return Err(CacheRejection::Corrupt(
-            "country code missing from the code table".into(),
-        ));
-    }
+    let codes = |file: &mut File, index: usize, wanted: bool| -> Result<Vec<u16>, CacheRejection> {
+        if !wanted {
+            return Ok(Vec::new());
+        }
+        let v: Vec<u16> = read_column(file, &directory, index, rows)?;
+        if v.iter().any(|&c| !countries.contains(c)) {
+            return Err(corrupt("country code missing from the code table"));
+        }
+        Ok(v)
+    };
+    let exporter = codes(&mut file, 3, columns.exporter)?;
+    let importer = codes(&mut file, 4, columns.importer)?;
+    let value = if columns.value {
+        read_column(&mut file, &directory, 5, rows)?
+    } else {
+        Vec::new()
+    };
+    let quantity = if columns.quantity {
+        read_column(&mut file, &directory, 6, rows)?
+    } else {
+        Vec::new()
+    };
     Ok(TradeTable {
         source: expected_source,
         countries: countries.clone(),

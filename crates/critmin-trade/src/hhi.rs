@@ -2,6 +2,7 @@
 
 use rayon::prelude::*;
 
+use crate::cache::Columns;
 use crate::codes::MAX_COUNTRY_CODE;
 use crate::table::{ProductYear, TradeTable};
 
@@ -43,6 +44,16 @@ pub struct ProductConcentration {
     pub rows_missing_quantity: u64,
 }
 
+/// The row columns [`product_concentration`] reads for a side and a basis.
+pub fn needed_columns(side: Side, basis: Basis) -> Columns {
+    Columns {
+        exporter: side == Side::Exporter,
+        importer: side == Side::Importer,
+        value: basis == Basis::Value,
+        quantity: basis == Basis::Quantity,
+    }
+}
+
 /// Scratch space reused across groups: one accumulator per possible country code plus the
 /// list of codes touched, so a group costs its own rows, not the code space.
 struct Scratch {
@@ -68,7 +79,20 @@ impl Scratch {
 /// Herfindahl 1950, Hirschman 1945; US DOJ/FTC Merger Guidelines 2023 for the scale). A country
 /// with `x_c = 0` is not counted in `n_countries`. Groups are computed in parallel, each
 /// sequentially in row order, so the result does not depend on the number of threads.
+///
+/// # Panics
+///
+/// When the table was imported without the columns this needs (see [`needed_columns`]).
 pub fn product_concentration(table: &TradeTable, side: Side, basis: Basis) -> Vec<ProductConcentration> {
+    let needed = needed_columns(side, basis);
+    let loaded = table.loaded_columns();
+    assert!(
+        (!needed.exporter || loaded.exporter)
+            && (!needed.importer || loaded.importer)
+            && (!needed.value || loaded.value)
+            && (!needed.quantity || loaded.quantity),
+        "product_concentration needs the columns {needed:?}; the table has {loaded:?}"
+    );
     let codes = match side {
         Side::Exporter => table.exporters(),
         Side::Importer => table.importers(),

@@ -8,7 +8,7 @@ use std::path::{Path, PathBuf};
 
 use critmin_data::Problem;
 
-use crate::cache::{CacheKey, CacheRejection, read_cache, write_cache};
+use crate::cache::{CacheKey, CacheRejection, Columns, read_cache, write_cache};
 use crate::codes::CountryTable;
 use crate::comtrade::{ComtradeSkips, is_comtrade_header, parse_comtrade};
 use crate::parse::{LineProblem, MAX_PROBLEMS, Rules, is_baci_header, parse_baci};
@@ -31,6 +31,9 @@ pub struct ImportOptions {
     pub cache_dir: Option<PathBuf>,
     /// Which Comtrade flow to keep.
     pub comtrade_flow: ComtradeFlow,
+    /// Row columns the caller needs; the others are left empty (on a cache hit they are not
+    /// even read). The cache itself always holds every column.
+    pub columns: Columns,
 }
 
 impl Default for ImportOptions {
@@ -41,6 +44,7 @@ impl Default for ImportOptions {
             years: DEFAULT_YEARS,
             cache_dir: None,
             comtrade_flow: ComtradeFlow::Imports,
+            columns: Columns::ALL,
         }
     }
 }
@@ -362,7 +366,7 @@ pub fn import(path: &Path, options: &ImportOptions) -> Result<Import, ImportErro
     let detected_source = peek_source(path, archive.as_mut(), entries.first(), options).map_err(io_err)?;
     let mut previous = None;
     if let (Some(dir), Some(key), Some(source)) = (&options.cache_dir, &key, detected_source) {
-        match read_cache(dir, key, &countries, source) {
+        match read_cache(dir, key, &countries, source, options.columns) {
             Ok(table) => {
                 return Ok(Import {
                     table,
@@ -382,7 +386,7 @@ pub fn import(path: &Path, options: &ImportOptions) -> Result<Import, ImportErro
             bad_rows: stream.bad_rows,
         });
     }
-    let table = group_chunks(stream.columns, stream.source.unwrap_or(TradeSource::Baci), countries);
+    let mut table = group_chunks(stream.columns, stream.source.unwrap_or(TradeSource::Baci), countries);
     let cache = match (options.cache_dir.as_deref(), &key) {
         (Some(dir), Some(key)) => match write_cache(dir, key, &table) {
             Ok(path) => CacheStatus::Built {
@@ -393,6 +397,7 @@ pub fn import(path: &Path, options: &ImportOptions) -> Result<Import, ImportErro
         },
         _ => CacheStatus::Disabled,
     };
+    table.keep_columns(options.columns);
     Ok(Import {
         table,
         cache,

@@ -24,11 +24,12 @@ mod import;
 mod parse;
 mod table;
 
+pub use cache::Columns;
 pub use codes::{CountryTable, EMBEDDED_COUNTRY_CODES, EMBEDDED_COUNTRY_CODES_NAME, MAX_COUNTRY_CODE, TradeCountry};
 pub use comtrade::ComtradeSkips;
 pub use dependence::{Dependence, FlowExtraction, importer_dependence, mineral_flows};
 pub use generate::{GenerateError, GenerateOptions, GenerateSummary, generate, generate_file};
-pub use hhi::{Basis, ProductConcentration, Side, product_concentration};
+pub use hhi::{Basis, ProductConcentration, Side, needed_columns, product_concentration};
 pub use hs::{EMBEDDED_HS_MAP, EMBEDDED_HS_MAP_NAME, HsMap, HsMapping, HsRevision};
 pub use import::{
     CacheStatus, DEFAULT_YEARS, Import, ImportError, ImportOptions, default_cache_dir, file_identity, import,

@@ -8,6 +8,7 @@
 
 use std::io::Read;
 use std::ops::RangeInclusive;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::mpsc;
 
 use rayon::prelude::*;
@@ -376,62 +377,56 @@ fn parse_chunk(chunk: &[u8], rules: &Rules, skip_first: bool) -> ChunkResult {
     result
 }
 
-/// Reads `reader` to the end in line-aligned chunks (on a separate thread) and parses them in
-/// parallel batches. The header must already have been checked by the caller; it is skipped.
+/// Reads `reader` to the end in line-aligned chunks (on a separate thread) and parses them on
+/// the rayon pool as they arrive — no barrier between chunks, so a slow or descheduled worker
+/// does not hold the others — then puts the results back in file order. The header must
+/// already have been checked by the caller; it is skipped. Once a bad row is seen, parsed rows
+/// are dropped (the import will fail) and only problems are kept.
 pub(crate) fn parse_baci<R: Read + Send>(reader: R, rules: &Rules) -> std::io::Result<Parsed> {
-    let threads = rayon::current_num_threads().max(1);
-    let batch = threads * 2;
-    let (chunk_tx, chunk_rx) = mpsc::sync_channel::<Vec<u8>>(batch);
+    let in_flight = rayon::current_num_threads().max(1) * 2;
+    let (chunk_tx, chunk_rx) = mpsc::sync_channel::<Vec<u8>>(in_flight);
     let (recycle_tx, recycle_rx) = mpsc::channel::<Vec<u8>>();
+    let failed = AtomicBool::new(false);
     std::thread::scope(|scope| {
         let reader_thread = scope.spawn(move || read_chunks(reader, &chunk_tx, &recycle_rx));
+        let mut results: Vec<(usize, ChunkResult)> = chunk_rx
+            .into_iter()
+            .enumerate()
+            .par_bridge()
+            .map_with(recycle_tx, |recycle, (seq, chunk)| {
+                let mut result = parse_chunk(&chunk, rules, seq == 0);
+                // The reader may have finished; a closed channel just drops the buffer.
+                let _ = recycle.send(chunk);
+                if result.bad_rows > 0 {
+                    failed.store(true, Ordering::Relaxed);
+                }
+                if failed.load(Ordering::Relaxed) {
+                    result.columns = RawColumns::default();
+                }
+                (seq, result)
+            })
+            .collect();
+        results.sort_unstable_by_key(|(seq, _)| *seq);
         let mut parsed = Parsed {
-            columns: Vec::new(),
+            columns: Vec::with_capacity(results.len()),
             problems: Vec::new(),
             bad_rows: 0,
             lines: 0,
         };
-        let mut first = true;
-        loop {
-            let mut chunks: Vec<Vec<u8>> = Vec::with_capacity(batch);
-            while chunks.len() < batch {
-                match chunk_rx.recv() {
-                    Ok(c) => chunks.push(c),
-                    Err(_) => break,
+        for (_, r) in results {
+            for mut p in r.problems {
+                if parsed.problems.len() < MAX_PROBLEMS {
+                    p.line += parsed.lines;
+                    parsed.problems.push(p);
                 }
             }
-            if chunks.is_empty() {
-                break;
-            }
-            let skip_first = first;
-            first = false;
-            let results: Vec<ChunkResult> = chunks
-                .par_iter()
-                .enumerate()
-                .map(|(n, c)| parse_chunk(c, rules, skip_first && n == 0))
-                .collect();
-            for c in chunks {
-                // The reader may have finished; a closed channel just drops the buffer.
-                let _ = recycle_tx.send(c);
-            }
-            for r in results {
-                for mut p in r.problems {
-                    if parsed.problems.len() < MAX_PROBLEMS {
-                        p.line += parsed.lines;
-                        parsed.problems.push(p);
-                    }
-                }
-                parsed.bad_rows += r.bad_rows;
-                parsed.lines += r.lines;
-                if parsed.bad_rows == 0 {
-                    parsed.columns.push(r.columns);
-                } else {
-                    // The import will fail: stop keeping rows, keep counting problems.
-                    parsed.columns.clear();
-                }
-            }
+            parsed.bad_rows += r.bad_rows;
+            parsed.lines += r.lines;
+            parsed.columns.push(r.columns);
         }
-        drop(chunk_rx);
+        if parsed.bad_rows > 0 {
+            parsed.columns.clear();
+        }
         match reader_thread.join() {
             Ok(result) => result.map(|()| parsed),
             Err(panic) => std::panic::resume_unwind(panic),

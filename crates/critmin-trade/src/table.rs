@@ -7,6 +7,7 @@
 
 use std::ops::Range;
 
+use crate::cache::Columns;
 use crate::codes::CountryTable;
 
 /// Which file format the rows came from (part of the cache key).
@@ -255,12 +256,12 @@ impl TradeTable {
 
     /// Number of rows.
     pub fn len(&self) -> usize {
-        self.value.len()
+        self.starts.last().copied().unwrap_or(0) as usize
     }
 
     /// Whether the table has no row.
     pub fn is_empty(&self) -> bool {
-        self.value.is_empty()
+        self.len() == 0
     }
 
     /// Exporter code of every row.
@@ -283,7 +284,7 @@ impl TradeTable {
         &self.quantity
     }
 
-    /// Number of rows without a quantity.
+    /// Number of rows without a quantity (0 when quantities were not loaded).
     pub fn rows_missing_quantity(&self) -> usize {
         self.quantity.iter().filter(|q| q.is_nan()).count()
     }
@@ -303,9 +304,41 @@ impl TradeTable {
         products.len()
     }
 
-    /// Resident size of the kept columns, bytes.
+    /// Resident size of the loaded columns, bytes.
     pub fn column_bytes(&self) -> usize {
-        self.len() * 20 + self.groups.len() * 14
+        self.exporter.len() * 2
+            + self.importer.len() * 2
+            + self.value.len() * 8
+            + self.quantity.len() * 8
+            + self.groups.len() * 14
+    }
+
+    /// Drops the row columns not asked for (they read as empty slices afterwards).
+    pub(crate) fn keep_columns(&mut self, columns: Columns) {
+        for (keep, column) in [
+            (columns.exporter, &mut self.exporter),
+            (columns.importer, &mut self.importer),
+        ] {
+            if !keep {
+                *column = Vec::new();
+            }
+        }
+        for (keep, column) in [(columns.value, &mut self.value), (columns.quantity, &mut self.quantity)] {
+            if !keep {
+                *column = Vec::new();
+            }
+        }
+    }
+
+    /// Which row columns are loaded (an import may ask for fewer than all).
+    pub fn loaded_columns(&self) -> Columns {
+        let n = self.len();
+        Columns {
+            exporter: self.exporter.len() == n,
+            importer: self.importer.len() == n,
+            value: self.value.len() == n,
+            quantity: self.quantity.len() == n,
+        }
     }
 }
 

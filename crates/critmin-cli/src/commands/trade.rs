@@ -10,9 +10,9 @@ use anyhow::{Context, Result, bail};
 use clap::ValueEnum;
 use critmin_model::{CountryCode, Dataset, Group};
 use critmin_trade::{
-    Basis, CacheStatus, ComtradeFlow, CountryTable, GenerateOptions, HsMap, HsRevision, Import, ImportOptions, Side,
-    TradeTable, default_cache_dir, generate_file, hs6_text, import, importer_dependence, mineral_flows,
-    product_concentration,
+    Basis, CacheStatus, Columns, ComtradeFlow, CountryTable, GenerateOptions, HsMap, HsRevision, Import, ImportOptions,
+    Side, TradeTable, default_cache_dir, generate_file, hs6_text, import, importer_dependence, mineral_flows,
+    needed_columns, product_concentration,
 };
 use serde::Serialize;
 
@@ -238,8 +238,11 @@ fn generate(args: &GenerateArgs) -> Result<()> {
 
 /// Imports the input file with the options given on the command line; reports the cache
 /// outcome on stderr.
-fn load(input: &InputArgs) -> Result<(Import, f64)> {
-    let mut options = ImportOptions::default();
+fn load(input: &InputArgs, columns: Columns) -> Result<(Import, f64)> {
+    let mut options = ImportOptions {
+        columns,
+        ..ImportOptions::default()
+    };
     if let Some(path) = &input.codes {
         let text = std::fs::read_to_string(path).with_context(|| format!("reading {}", path.display()))?;
         options.countries = CountryTable::parse(&path.display().to_string(), &text).map_err(|problems| {
@@ -325,7 +328,7 @@ struct ImportRecord {
 }
 
 fn import_command(args: &ImportArgs) -> Result<()> {
-    let (imported, seconds) = load(&args.input)?;
+    let (imported, seconds) = load(&args.input, Columns::ALL)?;
     let t = &imported.table;
     let years = t.years();
     let record = ImportRecord {
@@ -398,9 +401,6 @@ struct HhiRecord {
 }
 
 fn hhi(args: &HhiArgs) -> Result<()> {
-    let (imported, _) = load(&args.input)?;
-    let (map, _, revision) = hs_map(&args.map)?;
-    let table = &imported.table;
     let side = match args.side {
         SideArg::Exporter => Side::Exporter,
         SideArg::Importer => Side::Importer,
@@ -409,6 +409,9 @@ fn hhi(args: &HhiArgs) -> Result<()> {
         BasisArg::Value => Basis::Value,
         BasisArg::Quantity => Basis::Quantity,
     };
+    let (imported, _) = load(&args.input, needed_columns(side, basis))?;
+    let (map, _, revision) = hs_map(&args.map)?;
+    let table = &imported.table;
     let mut products = Vec::new();
     for p in &args.product {
         let p = p.trim();
@@ -556,7 +559,7 @@ fn dependence(args: &DependenceArgs, data_dir: Option<&Path>) -> Result<()> {
     let (ds, map, revision) = dataset_and_map(data_dir, &args.map)?;
     let mineral = args.mineral.as_deref().map(|m| super::mineral(&ds, m)).transpose()?;
     let partners = super::exposure::parse_partners(&ds, &args.partners)?;
-    let (imported, _) = load(&args.input)?;
+    let (imported, _) = load(&args.input, Columns::ALL)?;
     let table = &imported.table;
     let (codes, importer) = importer_codes(table, &args.importer)?;
     let countries = table.countries();
@@ -651,7 +654,7 @@ struct FlowRecord {
 fn flows(args: &FlowsArgs, data_dir: Option<&Path>) -> Result<()> {
     let (ds, map, revision) = dataset_and_map(data_dir, &args.map)?;
     let mineral = args.mineral.as_deref().map(|m| super::mineral(&ds, m)).transpose()?;
-    let (imported, _) = load(&args.input)?;
+    let (imported, _) = load(&args.input, Columns::ALL)?;
     let extraction = mineral_flows(&imported.table, &map, revision);
     eprintln!(
         "trade: {} flows from {} rows; left out: {} rows without quantity, {} rows with a country lacking ISO3",
