@@ -530,3 +530,56 @@ proptest! {
         }
     }
 }
+
+#[test]
+fn a_cache_hit_reads_only_the_columns_asked_for() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = write(dir.path(), "small.csv", SMALL);
+    let full = import(&path, &cached(dir.path())).unwrap();
+    let narrow_options = ImportOptions {
+        columns: critmin_trade::needed_columns(Side::Exporter, Basis::Value),
+        ..cached(dir.path())
+    };
+    let narrow = import(&path, &narrow_options).unwrap();
+    assert!(matches!(narrow.cache, CacheStatus::Hit(_)));
+    let loaded = narrow.table.loaded_columns();
+    assert!(loaded.exporter && loaded.value && !loaded.importer && !loaded.quantity);
+    assert!(narrow.table.column_bytes() < full.table.column_bytes());
+    assert_eq!(
+        product_concentration(&narrow.table, Side::Exporter, Basis::Value),
+        product_concentration(&full.table, Side::Exporter, Basis::Value)
+    );
+    // Parsing (no cache) gives the same narrow table.
+    let parsed = import(
+        &path,
+        &ImportOptions {
+            cache_dir: None,
+            ..narrow_options.clone()
+        },
+    )
+    .unwrap();
+    assert_eq!(parsed.table.loaded_columns(), loaded);
+
+    // Damage the quantity column (the last bytes before the end): a reader of exporters and
+    // values does not read it, a reader of everything sees the damage and parses again.
+    let CacheStatus::Hit(cache_path) = &narrow.cache else {
+        unreachable!()
+    };
+    let mut bytes = std::fs::read(cache_path).unwrap();
+    let last = bytes.len() - 1;
+    bytes[last] ^= 0x01;
+    std::fs::write(cache_path, &bytes).unwrap();
+    assert!(matches!(
+        import(&path, &narrow_options).unwrap().cache,
+        CacheStatus::Hit(_)
+    ));
+    match import(&path, &cached(dir.path())).unwrap().cache {
+        CacheStatus::Built { previous, .. } => {
+            assert!(
+                previous.describe().contains("checksum mismatch in column quantities"),
+                "{previous:?}"
+            )
+        }
+        other => panic!("expected a rebuilt cache, got {other:?}"),
+    }
+}
