@@ -108,7 +108,8 @@ pub fn write_cache(dir: &Path, key: &CacheKey, table: &TradeTable) -> std::io::R
         }
         w.flush()?;
     }
-    tmp.as_file().sync_data()?;
+    // No fsync: a cache torn by a crash fails its checksums and is rebuilt, so durability is
+    // not worth the wait.
     tmp.persist(&path).map_err(|e| e.error)?;
     Ok(path)
 }
