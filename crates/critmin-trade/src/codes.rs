@@ -55,15 +55,16 @@ impl CountryTable {
             .unwrap_or_else(|problems| panic!("shipped {EMBEDDED_COUNTRY_CODES_NAME} is invalid: {problems:?}"))
     }
 
-    /// Builds a table from its entries; the last entry of a duplicated code wins.
+    /// Builds a table from its entries; the last entry of a duplicated code wins and codes
+    /// above [`MAX_COUNTRY_CODE`] are left out.
     pub fn from_countries(source: &str, countries: Vec<TradeCountry>) -> CountryTable {
         let mut table = CountryTable {
             source: source.to_owned(),
             countries: Vec::new(),
             index: vec![NO_ENTRY; usize::from(MAX_COUNTRY_CODE) + 1],
         };
-        for c in countries {
-            let slot = usize::from(c.code.min(MAX_COUNTRY_CODE));
+        for c in countries.into_iter().filter(|c| c.code <= MAX_COUNTRY_CODE) {
+            let slot = usize::from(c.code);
             if table.index[slot] == NO_ENTRY {
                 table.index[slot] = table.countries.len() as u16;
                 table.countries.push(c);

@@ -50,6 +50,8 @@ pub(crate) struct ComtradeParsed {
     pub(crate) problems: Vec<LineProblem>,
     pub(crate) bad_rows: u64,
     pub(crate) skips: ComtradeSkips,
+    /// Lines read, header included.
+    pub(crate) lines: u64,
 }
 
 /// Whether a header line is a Comtrade one.
@@ -142,6 +144,7 @@ pub(crate) fn parse_comtrade<R: Read>(
         problems: Vec::new(),
         bad_rows: 0,
         skips: ComtradeSkips::default(),
+        lines: 1,
     };
     let mut line: u64 = 1;
     loop {
@@ -183,6 +186,7 @@ pub(crate) fn parse_comtrade<R: Read>(
     if out.bad_rows > 0 {
         out.columns.clear();
     }
+    out.lines = line;
     Ok(out)
 }
 
