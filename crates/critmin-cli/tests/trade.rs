@@ -281,3 +281,37 @@ fn flows_are_contained_tonnes() {
     assert!((as_f64(&rows[0]["contained_tonnes"], "t") - 0.218).abs() < 1e-9);
     assert!(run.stderr.contains("1 rows without quantity"), "{}", run.stderr);
 }
+
+#[test]
+fn a_user_code_file_replaces_the_shipped_table() {
+    let dir = tmp();
+    std::fs::write(dir.path().join("small.csv"), SMALL).unwrap();
+    // BACI's V2024+ header; Chile (152) is not listed, so its row is rejected.
+    std::fs::write(
+        dir.path().join("codes.csv"),
+        "country_code,country_name,country_iso2,country_iso3\n156,China,CN,CHN\n36,Australia,AU,AUS\n699,India,IN,IND\n842,USA,US,USA\n",
+    )
+    .unwrap();
+    let run = critmin(
+        dir.path(),
+        &["trade", "hhi", "small.csv", "--no-cache", "--codes", "codes.csv"],
+    )
+    .fails_with(1);
+    assert!(
+        run.stderr.contains("small.csv:4: column `i`: value `152`"),
+        "{}",
+        run.stderr
+    );
+    std::fs::write(dir.path().join("bad_codes.csv"), "country_code,country_iso3\nxx,CHN\n").unwrap();
+    let run = critmin(
+        dir.path(),
+        &["trade", "hhi", "small.csv", "--no-cache", "--codes", "bad_codes.csv"],
+    )
+    .fails_with(1);
+    assert!(
+        run.stderr
+            .contains("bad_codes.csv:2: column `country_code`: value `xx`"),
+        "{}",
+        run.stderr
+    );
+}
