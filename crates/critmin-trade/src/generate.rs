@@ -388,6 +388,12 @@ pub fn generate_file(options: &GenerateOptions, path: &Path) -> Result<GenerateS
         .unwrap_or(Path::new("."));
     let tmp = tempfile::NamedTempFile::new_in(dir)?;
     let summary = generate(options, std::io::BufWriter::with_capacity(1 << 20, tmp.as_file()))?;
+    // A temporary file is private (0600); the data set is an ordinary output file.
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        tmp.as_file().set_permissions(std::fs::Permissions::from_mode(0o644))?;
+    }
     tmp.persist(path).map_err(|e| GenerateError::Io(e.error))?;
     Ok(summary)
 }
