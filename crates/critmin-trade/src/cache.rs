@@ -24,7 +24,11 @@ use std::fs::File;
 use std::io::{BufWriter, Read, Seek, SeekFrom, Write};
 use std::path::{Path, PathBuf};
 
+use rayon::prelude::*;
+use xxhash_rust::xxh3::Xxh3;
+
 use crate::codes::CountryTable;
+use crate::hhi::{Basis, ProductConcentration, Scratch, Side, group_concentration};
 use crate::table::{ProductYear, TradeSource, TradeTable};
 
 const MAGIC: &[u8; 8] = b"CRMTRADE";
@@ -197,15 +201,16 @@ fn read_column<T: bytemuck::Pod + Default + Clone>(
     Ok(v)
 }
 
-/// Reads the cache file for `key` under `dir`, loading the group columns and the row columns
-/// asked for, and checking everything it reads before trusting it.
-pub fn read_cache(
-    dir: &Path,
-    key: &CacheKey,
-    countries: &CountryTable,
-    expected_source: TradeSource,
-    columns: Columns,
-) -> Result<TradeTable, CacheRejection> {
+/// An opened, header-checked cache file with its group columns loaded.
+struct OpenCache {
+    file: File,
+    directory: [(u64, u64, u64); 7],
+    groups: Vec<ProductYear>,
+    starts: Vec<u64>,
+    rows: usize,
+}
+
+fn open_cache(dir: &Path, key: &CacheKey, expected_source: TradeSource) -> Result<OpenCache, CacheRejection> {
     let path = key.path_in(dir);
     let Ok(mut file) = File::open(&path) else {
         return Err(CacheRejection::Missing);
@@ -251,6 +256,11 @@ pub fn read_cache(
             "file is {file_len} bytes, its directory says {end} (truncated?)"
         )));
     }
+    // The header checksum vouches for the counts; bound them by the file anyway before
+    // allocating.
+    if (groups as u128) * 14 + (rows as u128) * 20 > u128::from(file_len) {
+        return Err(corrupt("row and group counts larger than the file"));
+    }
     let years: Vec<u16> = read_column(&mut file, &directory, 0, groups)?;
     let products: Vec<u32> = read_column(&mut file, &directory, 1, groups)?;
     let starts: Vec<u64> = read_column(&mut file, &directory, 2, groups + 1)?;
@@ -259,6 +269,35 @@ pub fn read_cache(
     if !consistent {
         return Err(corrupt("inconsistent group offsets"));
     }
+    Ok(OpenCache {
+        file,
+        directory,
+        groups: years
+            .into_iter()
+            .zip(products)
+            .map(|(year, product)| ProductYear { year, product })
+            .collect(),
+        starts,
+        rows,
+    })
+}
+
+/// Reads the cache file for `key` under `dir`, loading the group columns and the row columns
+/// asked for, and checking everything it reads before trusting it.
+pub fn read_cache(
+    dir: &Path,
+    key: &CacheKey,
+    countries: &CountryTable,
+    expected_source: TradeSource,
+    columns: Columns,
+) -> Result<TradeTable, CacheRejection> {
+    let OpenCache {
+        mut file,
+        directory,
+        groups,
+        starts,
+        rows,
+    } = open_cache(dir, key, expected_source)?;
     let codes = |file: &mut File, index: usize, wanted: bool| -> Result<Vec<u16>, CacheRejection> {
         if !wanted {
             return Ok(Vec::new());
@@ -284,17 +323,96 @@ pub fn read_cache(
     Ok(TradeTable {
         source: expected_source,
         countries: countries.clone(),
-        groups: years
-            .into_iter()
-            .zip(products)
-            .map(|(year, product)| ProductYear { year, product })
-            .collect(),
+        groups,
         starts,
         exporter,
         importer,
         value,
         quantity,
     })
+}
+
+/// Rows per streamed block (about 10 MB of codes and amounts).
+const STREAM_ROWS: usize = 1 << 20;
+
+/// HHI per (year, product) computed straight off the cache file, streaming the two columns it
+/// needs through reused buffers instead of loading them: the same results as
+/// [`product_concentration`](crate::product_concentration) on the loaded table, at the cost of
+/// reading each byte once. Checksums are computed as the columns stream by; on a mismatch the
+/// results are discarded and the cache is reported corrupt.
+pub fn stream_concentration(
+    dir: &Path,
+    key: &CacheKey,
+    countries: &CountryTable,
+    expected_source: TradeSource,
+    side: Side,
+    basis: Basis,
+) -> Result<Vec<ProductConcentration>, CacheRejection> {
+    let open = open_cache(dir, key, expected_source)?;
+    let code_index = if side == Side::Exporter { 3 } else { 4 };
+    let amount_index = if basis == Basis::Value { 5 } else { 6 };
+    let (code_offset, code_len, code_sum) = open.directory[code_index];
+    let (amount_offset, amount_len, amount_sum) = open.directory[amount_index];
+    if code_len != (open.rows * 2) as u64 || amount_len != (open.rows * 8) as u64 {
+        return Err(corrupt("column lengths disagree with the row count"));
+    }
+    let mut code_file = open.file;
+    // A second open file (not a clone, which would share the file position) for the other column.
+    let mut amount_file = File::open(key.path_in(dir)).map_err(|e| corrupt(format!("unreadable ({e})")))?;
+    code_file
+        .seek(SeekFrom::Start(code_offset))
+        .map_err(|e| corrupt(format!("unreadable ({e})")))?;
+    amount_file
+        .seek(SeekFrom::Start(amount_offset))
+        .map_err(|e| corrupt(format!("unreadable ({e})")))?;
+    let (mut code_hash, mut amount_hash) = (Xxh3::new(), Xxh3::new());
+    let mut codes: Vec<u16> = Vec::new();
+    let mut amounts: Vec<f64> = Vec::new();
+    let mut results = Vec::with_capacity(open.groups.len());
+    let mut g = 0usize;
+    while g < open.groups.len() {
+        // Whole groups, at least one, up to about STREAM_ROWS rows.
+        let first_row = open.starts[g] as usize;
+        let mut end = g + 1;
+        while end < open.groups.len() && open.starts[end + 1] as usize - first_row <= STREAM_ROWS {
+            end += 1;
+        }
+        let n = open.starts[end] as usize - first_row;
+        codes.resize(n, 0);
+        amounts.resize(n, 0.0);
+        code_file
+            .read_exact(bytemuck::cast_slice_mut(&mut codes))
+            .and_then(|()| amount_file.read_exact(bytemuck::cast_slice_mut(&mut amounts)))
+            .map_err(|e| corrupt(format!("truncated column ({e})")))?;
+        code_hash.update(bytemuck::cast_slice(&codes));
+        amount_hash.update(bytemuck::cast_slice(&amounts));
+        if codes.iter().any(|&c| !countries.contains(c)) {
+            return Err(corrupt("country code missing from the code table"));
+        }
+        let block: Vec<ProductConcentration> = (g..end)
+            .into_par_iter()
+            .with_min_len(64)
+            .map_init(Scratch::new, |scratch, h| {
+                let rows = open.starts[h] as usize - first_row..open.starts[h + 1] as usize - first_row;
+                group_concentration(scratch, open.groups[h], &codes[rows.clone()], &amounts[rows])
+            })
+            .collect();
+        results.extend(block);
+        g = end;
+    }
+    if code_hash.digest() != code_sum {
+        return Err(corrupt(format!(
+            "checksum mismatch in column {}",
+            COLUMN_NAMES[code_index]
+        )));
+    }
+    if amount_hash.digest() != amount_sum {
+        return Err(corrupt(format!(
+            "checksum mismatch in column {}",
+            COLUMN_NAMES[amount_index]
+        )));
+    }
+    Ok(results)
 }
 
 impl CacheRejection {

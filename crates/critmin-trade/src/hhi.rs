@@ -56,14 +56,14 @@ pub fn needed_columns(side: Side, basis: Basis) -> Columns {
 
 /// Scratch space reused across groups: one accumulator per possible country code plus the
 /// list of codes touched, so a group costs its own rows, not the code space.
-struct Scratch {
+pub(crate) struct Scratch {
     sums: Vec<f64>,
     seen: Vec<bool>,
     touched: Vec<u16>,
 }
 
 impl Scratch {
-    fn new() -> Scratch {
+    pub(crate) fn new() -> Scratch {
         Scratch {
             sums: vec![0.0; usize::from(MAX_COUNTRY_CODE) + 1],
             seen: vec![false; usize::from(MAX_COUNTRY_CODE) + 1],
@@ -97,59 +97,66 @@ pub fn product_concentration(table: &TradeTable, side: Side, basis: Basis) -> Ve
         Side::Exporter => table.exporters(),
         Side::Importer => table.importers(),
     };
+    let amounts = match basis {
+        Basis::Value => table.values(),
+        Basis::Quantity => table.quantities(),
+    };
     (0..table.groups().len())
         .into_par_iter()
         .with_min_len(64)
         .map_init(Scratch::new, |scratch, g| {
             let rows = table.rows(g);
-            let mut missing = 0u64;
-            let mut used = 0u64;
-            for r in rows {
-                let x = match basis {
-                    Basis::Value => table.values()[r],
-                    Basis::Quantity => {
-                        let q = table.quantities()[r];
-                        if q.is_nan() {
-                            missing += 1;
-                            continue;
-                        }
-                        q
-                    }
-                };
-                used += 1;
-                let c = codes[r];
-                if !std::mem::replace(&mut scratch.seen[usize::from(c)], true) {
-                    scratch.touched.push(c);
-                }
-                scratch.sums[usize::from(c)] += x;
-            }
-            let total: f64 = scratch.touched.iter().map(|&c| scratch.sums[usize::from(c)]).sum();
-            let mut sum_sq = 0.0;
-            let mut n = 0u32;
-            let mut top: Option<(u16, f64)> = None;
-            for &c in &scratch.touched {
-                let x = scratch.sums[usize::from(c)];
-                scratch.sums[usize::from(c)] = 0.0;
-                scratch.seen[usize::from(c)] = false;
-                if x > 0.0 {
-                    n += 1;
-                    sum_sq += x * x;
-                    if top.is_none_or(|(_, best)| x > best) {
-                        top = Some((c, x));
-                    }
-                }
-            }
-            scratch.touched.clear();
-            let defined = total > 0.0;
-            ProductConcentration {
-                group: table.groups()[g],
-                hhi: defined.then(|| (10_000.0 * sum_sq / (total * total)).min(10_000.0)),
-                n_countries: n,
-                top: top.filter(|_| defined).map(|(c, x)| (c, x / total)),
-                total,
-                rows: used,
-                rows_missing_quantity: missing,
-            }
+            group_concentration(scratch, table.groups()[g], &codes[rows.clone()], &amounts[rows])
         })
         .collect()
+}
+
+/// The concentration of one group from its rows' country codes and amounts (value, or
+/// quantity with NaN for missing). The formula is [`product_concentration`]'s.
+pub(crate) fn group_concentration(
+    scratch: &mut Scratch,
+    group: ProductYear,
+    codes: &[u16],
+    amounts: &[f64],
+) -> ProductConcentration {
+    let mut missing = 0u64;
+    let mut used = 0u64;
+    for (&c, &x) in codes.iter().zip(amounts) {
+        if x.is_nan() {
+            missing += 1;
+            continue;
+        }
+        used += 1;
+        if !std::mem::replace(&mut scratch.seen[usize::from(c)], true) {
+            scratch.touched.push(c);
+        }
+        scratch.sums[usize::from(c)] += x;
+    }
+    let total: f64 = scratch.touched.iter().map(|&c| scratch.sums[usize::from(c)]).sum();
+    let mut sum_sq = 0.0;
+    let mut n = 0u32;
+    let mut top: Option<(u16, f64)> = None;
+    for &c in &scratch.touched {
+        let x = scratch.sums[usize::from(c)];
+        scratch.sums[usize::from(c)] = 0.0;
+        scratch.seen[usize::from(c)] = false;
+        if x > 0.0 {
+            n += 1;
+            sum_sq += x * x;
+            if top.is_none_or(|(_, best)| x > best) {
+                top = Some((c, x));
+            }
+        }
+    }
+    scratch.touched.clear();
+    let defined = total > 0.0;
+    ProductConcentration {
+        group,
+        hhi: defined.then(|| (10_000.0 * sum_sq / (total * total)).min(10_000.0)),
+        n_countries: n,
+        top: top.filter(|_| defined).map(|(c, x)| (c, x / total)),
+        total,
+        rows: used,
+        rows_missing_quantity: missing,
+    }
 }

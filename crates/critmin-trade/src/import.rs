@@ -461,3 +461,41 @@ fn peek_source(
         None => None,
     })
 }
+
+/// HHI per (year, product) streamed straight from a valid cache of `path`
+/// ([`crate::cache::stream_concentration`]), or `None` when there is no usable cache — then
+/// [`import`] the file and call [`crate::product_concentration`]. Zipped inputs whose own code
+/// file would replace the table always take the import path.
+pub fn cached_concentration(
+    path: &Path,
+    options: &ImportOptions,
+    side: crate::Side,
+    basis: crate::Basis,
+) -> Option<(Vec<crate::ProductConcentration>, PathBuf)> {
+    let dir = options.cache_dir.as_deref()?;
+    if options.use_archive_codes && is_zip(path).ok()? {
+        return None;
+    }
+    let key = file_identity(path, options).ok()?;
+    let mut archive = None;
+    let mut entries = Vec::new();
+    if is_zip(path).ok()? {
+        let zip = zip::ZipArchive::new(File::open(path).ok()?).ok()?;
+        entries = zip
+            .file_names()
+            .filter_map(|n| n.ok().map(|n| n.into_owned()))
+            .filter(|n| {
+                let base = base_name(n).to_ascii_lowercase();
+                (base.ends_with(".csv") || base.ends_with(".txt"))
+                    && !base.starts_with("country_codes")
+                    && !base.starts_with("product_codes")
+                    && !base.starts_with("readme")
+            })
+            .collect();
+        entries.sort();
+        archive = Some(zip);
+    }
+    let source = peek_source(path, archive.as_mut(), entries.first(), options).ok()??;
+    let results = crate::cache::stream_concentration(dir, &key, &options.countries, source, side, basis).ok()?;
+    Some((results, key.path_in(dir)))
+}

@@ -32,6 +32,7 @@ pub use generate::{GenerateError, GenerateOptions, GenerateSummary, generate, ge
 pub use hhi::{Basis, ProductConcentration, Side, needed_columns, product_concentration};
 pub use hs::{EMBEDDED_HS_MAP, EMBEDDED_HS_MAP_NAME, HsMap, HsMapping, HsRevision};
 pub use import::{
-    CacheStatus, DEFAULT_YEARS, Import, ImportError, ImportOptions, default_cache_dir, file_identity, import,
+    CacheStatus, DEFAULT_YEARS, Import, ImportError, ImportOptions, cached_concentration, default_cache_dir,
+    file_identity, import,
 };
 pub use table::{ComtradeFlow, ProductYear, TradeSource, TradeTable, hs6_text};

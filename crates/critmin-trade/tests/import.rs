@@ -520,6 +520,8 @@ proptest! {
                 let a = product_concentration(&parsed.table, side, basis);
                 let b = product_concentration(&from_cache.table, side, basis);
                 prop_assert_eq!(&a, &b);
+                let (streamed, _) = critmin_trade::cached_concentration(&path, &options, side, basis).unwrap();
+                prop_assert_eq!(&a, &streamed);
                 for r in &a {
                     if let Some(h) = r.hhi {
                         let n = f64::from(r.n_countries);

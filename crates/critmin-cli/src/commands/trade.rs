@@ -11,8 +11,8 @@ use clap::ValueEnum;
 use critmin_model::{CountryCode, Dataset, Group};
 use critmin_trade::{
     Basis, CacheStatus, Columns, ComtradeFlow, CountryTable, GenerateOptions, HsMap, HsRevision, Import, ImportOptions,
-    Side, TradeTable, default_cache_dir, generate_file, hs6_text, import, importer_dependence, mineral_flows,
-    needed_columns, product_concentration,
+    Side, TradeTable, cached_concentration, default_cache_dir, generate_file, hs6_text, import, importer_dependence,
+    mineral_flows, needed_columns, product_concentration,
 };
 use serde::Serialize;
 
@@ -236,9 +236,8 @@ fn generate(args: &GenerateArgs) -> Result<()> {
     Ok(())
 }
 
-/// Imports the input file with the options given on the command line; reports the cache
-/// outcome on stderr.
-fn load(input: &InputArgs, columns: Columns) -> Result<(Import, f64)> {
+/// The import options given on the command line.
+fn import_options(input: &InputArgs, columns: Columns) -> Result<ImportOptions> {
     let mut options = ImportOptions {
         columns,
         ..ImportOptions::default()
@@ -266,6 +265,13 @@ fn load(input: &InputArgs, columns: Columns) -> Result<(Import, f64)> {
     } else {
         input.cache.clone().or_else(default_cache_dir)
     };
+    Ok(options)
+}
+
+/// Imports the input file with the options given on the command line; reports the cache
+/// outcome on stderr.
+fn load(input: &InputArgs, columns: Columns) -> Result<(Import, f64)> {
+    let options = import_options(input, columns)?;
     let started = Instant::now();
     let imported = import(&input.file, &options)?;
     let seconds = started.elapsed().as_secs_f64();
@@ -409,9 +415,20 @@ fn hhi(args: &HhiArgs) -> Result<()> {
         BasisArg::Value => Basis::Value,
         BasisArg::Quantity => Basis::Quantity,
     };
-    let (imported, _) = load(&args.input, needed_columns(side, basis))?;
     let (map, _, revision) = hs_map(&args.map)?;
-    let table = &imported.table;
+    let options = import_options(&args.input, needed_columns(side, basis))?;
+    // On a valid cache the two needed columns stream through; otherwise import, then compute.
+    let (results, countries) = match cached_concentration(&args.input.file, &options, side, basis) {
+        Some((results, path)) => {
+            eprintln!("trade: read from cache {}", path.display());
+            (results, options.countries)
+        }
+        None => {
+            let (imported, _) = load(&args.input, needed_columns(side, basis))?;
+            let results = product_concentration(&imported.table, side, basis);
+            (results, imported.table.countries().clone())
+        }
+    };
     let mut products = Vec::new();
     for p in &args.product {
         let p = p.trim();
@@ -420,8 +437,6 @@ fn hhi(args: &HhiArgs) -> Result<()> {
             _ => bail!("--product `{p}`: expected a six-digit HS code such as 283691"),
         }
     }
-    let results = product_concentration(table, side, basis);
-    let countries = table.countries();
     let records: Vec<HhiRecord> = results
         .into_iter()
         .filter(|r| products.is_empty() || products.contains(&r.group.product))
