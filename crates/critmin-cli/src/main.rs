@@ -57,6 +57,10 @@ enum Command {
     Data(commands::data::DataCommand),
     /// Chain-of-custody ledger: signed entries, provenance, claims, proofs, offline bundles.
     Ledger(commands::ledger::LedgerArgs),
+    /// Bilateral trade (CEPII BACI, UN Comtrade): generate, import, HHI per (year, product),
+    /// dependence per mineral and stage, mineral flows.
+    #[command(subcommand)]
+    Trade(commands::trade::TradeCommand),
 }
 
 fn main() -> ExitCode {
@@ -77,6 +81,10 @@ fn run(cli: Cli) -> Result<ExitCode> {
     if let Command::Ledger(args) = &cli.command {
         return commands::ledger::run(args);
     }
+    if let Command::Trade(cmd) = &cli.command {
+        commands::trade::run(cmd, cli.data.as_deref())?;
+        return Ok(ExitCode::SUCCESS);
+    }
     let dataset = load_dataset(cli.data.as_deref())?;
     match cli.command {
         Command::Minerals { format } => commands::minerals::run(&dataset, format)?,
@@ -86,7 +94,7 @@ fn run(cli: Cli) -> Result<ExitCode> {
         Command::Report(args) => commands::report::run(&dataset, &args)?,
         Command::Shock(args) => commands::shock::run(&dataset, &args)?,
         Command::Risk(args) => commands::risk::run(&dataset, &args)?,
-        Command::Data(_) | Command::Ledger(_) => unreachable!("handled above"),
+        Command::Data(_) | Command::Ledger(_) | Command::Trade(_) => unreachable!("handled above"),
     }
     Ok(ExitCode::SUCCESS)
 }

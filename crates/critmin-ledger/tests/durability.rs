@@ -5,7 +5,7 @@
 //! consistent (RFC 9162 consistency proof) with every earlier one.
 //!
 //! `CRITMIN_CRASH_ITERATIONS` (default 10) sets the number of kills; `CRITMIN_CRASH_SEED` the
-//! seed of the kill times.
+//! seed of the kill points (a number of acknowledgements after which the writer is killed).
 
 use std::collections::HashMap;
 use std::io::{BufRead, BufReader};
@@ -45,21 +45,30 @@ fn acknowledged_entries_and_checkpoints_survive_sigkill() {
         let reader = std::thread::spawn(move || {
             let mut lines = Vec::new();
             for line in BufReader::new(stdout).lines().map_while(Result::ok) {
-                let _ = tx.send(());
+                let _ = tx.send(line.starts_with("CKPT"));
                 lines.push(line);
             }
             lines
         });
-        // Kill at a random moment after the first acknowledgement, so every run is cut in the
-        // middle of concurrent appends however slowly the machine starts the writer.
-        let first = rx.recv_timeout(Duration::from_secs(60));
-        std::thread::sleep(Duration::from_millis(rng.next_u64() % 100));
+        // Kill after a seeded random number of acknowledgements (and at least one checkpoint),
+        // so every run is cut in the middle of concurrent appends and exercises the same amount
+        // of work however slow or loaded the machine is: counting, not sleeping.
+        let wanted_acks = 11 + rng.next_u64() % 40;
+        let (mut acks, mut ckpts) = (0, 0);
+        while acks < wanted_acks || ckpts == 0 {
+            match rx.recv_timeout(Duration::from_secs(60)) {
+                Ok(true) => ckpts += 1,
+                Ok(false) => acks += 1,
+                Err(_) => break,
+            }
+        }
         child.kill().unwrap(); // SIGKILL
         let status = child.wait().unwrap();
         let lines = reader.join().unwrap();
         assert!(
-            first.is_ok(),
-            "iteration {iteration}: the writer acknowledged nothing within a minute"
+            acks >= wanted_acks && ckpts > 0,
+            "iteration {iteration}: the writer acknowledged {acks} of {wanted_acks} entries and {ckpts} \
+             checkpoints before it went quiet for a minute"
         );
         let mut stderr = String::new();
         std::io::Read::read_to_string(&mut child.stderr.take().unwrap(), &mut stderr).unwrap();

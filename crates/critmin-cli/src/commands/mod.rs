@@ -9,6 +9,7 @@ pub(crate) mod report;
 pub(crate) mod risk;
 pub(crate) mod shock;
 pub(crate) mod supply;
+pub(crate) mod trade;
 
 use anyhow::{Result, bail};
 use critmin_model::{CountryCode, Dataset, Mineral};

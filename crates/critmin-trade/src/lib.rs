@@ -1,0 +1,38 @@
+//! Bilateral trade data for critmin: CEPII BACI and UN Comtrade import, the HS6-to-mineral map,
+//! trade concentration and dependence, and the contained-tonne flows the stage network reads.
+//!
+//! - [`import()`]: streaming, parallel, validating import of a BACI or Comtrade CSV (plain or
+//!   zipped) into a [`TradeTable`]; all or nothing; cached as columns keyed by file identity
+//!   ([`cache`]).
+//! - [`CountryTable`]: BACI's numeric country codes → ISO3 (shipped, or the user's code file).
+//! - [`HsMap`]: HS6 → (mineral, chain stage, contained-element factor, lumped flag).
+//! - [`product_concentration`]: exporter or importer HHI per (year, product).
+//! - [`importer_dependence`], [`mineral_flows`]: per mineral and stage after the HS mapping.
+//! - [`generate()`]: synthetic BACI-format data for tests and benchmarks.
+//!
+//! Boundary: no printing and no command-line parsing; files are read (and the cache and the
+//! generator's output written) here, and nothing else touches the disk.
+
+pub mod cache;
+mod codes;
+mod comtrade;
+mod dependence;
+mod generate;
+mod hhi;
+mod hs;
+mod import;
+mod parse;
+mod table;
+
+pub use cache::Columns;
+pub use codes::{CountryTable, EMBEDDED_COUNTRY_CODES, EMBEDDED_COUNTRY_CODES_NAME, MAX_COUNTRY_CODE, TradeCountry};
+pub use comtrade::ComtradeSkips;
+pub use dependence::{Dependence, FlowExtraction, importer_dependence, mineral_flows};
+pub use generate::{GenerateError, GenerateOptions, GenerateSummary, generate, generate_file};
+pub use hhi::{Basis, ProductConcentration, Side, needed_columns, product_concentration};
+pub use hs::{EMBEDDED_HS_MAP, EMBEDDED_HS_MAP_NAME, HsMap, HsMapping, HsRevision};
+pub use import::{
+    CacheStatus, DEFAULT_YEARS, Import, ImportError, ImportOptions, cached_concentration, default_cache_dir,
+    file_identity, import,
+};
+pub use table::{ComtradeFlow, ProductYear, TradeSource, TradeTable, hs6_text};
