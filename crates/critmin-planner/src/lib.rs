@@ -1,0 +1,3 @@
+//! critmin planner.
+
+pub mod stock;
