@@ -16,7 +16,7 @@ use std::collections::BTreeMap;
 use std::fmt;
 use std::str::FromStr;
 
-use critmin_data::{LoadError, Problem};
+use critmin_data::LoadError;
 use critmin_model::{CountryCode, Dataset, MineralId, StageId};
 
 use crate::csvio::{self, Table};
@@ -583,11 +583,6 @@ pub fn projects_to_csv(projects: &[Project], as_of_year: u16) -> String {
     String::from_utf8(writer.into_inner().unwrap_or_default()).unwrap_or_default()
 }
 
-/// Problems as a load error (helper for callers that collect their own).
-pub fn invalid(problems: Vec<Problem>) -> LoadError {
-    LoadError::Invalid(problems)
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -641,4 +636,20 @@ mod tests {
         assert!((project.committed_share(2032) - 0.25).abs() < 1e-12);
         assert!(project.committed_share(2036).abs() < 1e-12);
     }
+}
+
+/// Name of the embedded illustrative project file.
+pub const EXAMPLE_PROJECTS_FILE: &str = "planner_example_projects.csv";
+/// Illustrative projects (invented figures, labelled as such in every row) that demonstrate
+/// the outlook and the optimizer; they are never mixed into results unless asked for.
+pub const EXAMPLE_PROJECTS_TEXT: &str = include_str!("../../../data/planner_example_projects.csv");
+
+/// The illustrative projects, validated like a user file.
+pub fn example_projects(dataset: &Dataset) -> Result<Vec<Project>, LoadError> {
+    parse_projects(
+        EXAMPLE_PROJECTS_FILE,
+        EXAMPLE_PROJECTS_TEXT,
+        dataset,
+        &StatusDefaults::embedded(),
+    )
 }
