@@ -50,6 +50,15 @@ enum Command {
     /// Check, import and export data files.
     #[command(subcommand)]
     Data(commands::data::DataCommand),
+    /// Plan: risked supply outlook against demand, and the diversification optimizer.
+    #[command(subcommand)]
+    Plan(commands::plan::PlanCommand),
+    /// Projects: India's published pipeline and the user's project files.
+    #[command(subcommand)]
+    Projects(commands::projects::ProjectsCommand),
+    /// Recycling: the dynamic stock model by cohort and the secondary supply it gives.
+    #[command(subcommand)]
+    Recycle(commands::recycle::RecycleCommand),
 }
 
 fn main() -> ExitCode {
@@ -67,14 +76,22 @@ fn run(cli: Cli) -> Result<ExitCode> {
     if let Command::Data(cmd) = &cli.command {
         return commands::data::run(cmd, cli.data.as_deref());
     }
+    if let Command::Recycle(cmd) = &cli.command {
+        commands::recycle::run(cmd)?;
+        return Ok(ExitCode::SUCCESS);
+    }
     let dataset = load_dataset(cli.data.as_deref())?;
+    if let Command::Projects(cmd) = &cli.command {
+        return commands::projects::run(&dataset, cmd, cli.data.as_deref());
+    }
     match cli.command {
         Command::Minerals { format } => commands::minerals::run(&dataset, format)?,
         Command::Supply(args) => commands::supply::run(&dataset, &args)?,
         Command::Concentration(args) => commands::concentration::run(&dataset, &args)?,
         Command::Exposure(args) => commands::exposure::run(&dataset, &args)?,
         Command::Report(args) => commands::report::run(&dataset, &args)?,
-        Command::Data(_) => unreachable!("handled above"),
+        Command::Plan(cmd) => commands::plan::run(&dataset, &cmd, cli.data.as_deref())?,
+        Command::Data(_) | Command::Recycle(_) | Command::Projects(_) => unreachable!("handled above"),
     }
     Ok(ExitCode::SUCCESS)
 }

@@ -24,3 +24,4 @@ pub mod pipeline;
 pub mod portfolio;
 pub mod projects;
 pub mod stock;
+pub mod synthetic;

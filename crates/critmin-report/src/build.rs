@@ -185,6 +185,8 @@ pub struct Report {
     pub left_out: Vec<String>,
     /// Data-quality notes worth reading, one per series that has one.
     pub quality_notes: Vec<String>,
+    /// Outlook and options (demand scenarios, pipeline, recommended portfolios).
+    pub outlook: crate::outlook::OutlookSection,
 }
 
 fn series_id(c: &SeriesConcentration<'_>) -> String {
@@ -414,6 +416,7 @@ pub fn build_report(ds: &Dataset, options: &ReportOptions) -> Report {
         sources,
         left_out,
         quality_notes,
+        outlook: crate::outlook::build_outlook(ds, &options.countries, &options.partners),
     }
 }
 

@@ -11,6 +11,7 @@
 
 mod build;
 mod html;
+mod outlook;
 mod summary;
 pub mod worldmap;
 
@@ -18,3 +19,4 @@ pub use build::{
     ExposureRow, HeatCell, HeatRow, MapSeries, MapShare, Report, ReportOptions, ShiftRow, SourceEntry, StageCell,
     build_report,
 };
+pub use outlook::{ChartLine, OutlookSection, PortfolioView, SupplyDemandChart, build_outlook};

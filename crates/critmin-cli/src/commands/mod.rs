@@ -4,6 +4,9 @@ pub(crate) mod concentration;
 pub(crate) mod data;
 pub(crate) mod exposure;
 pub(crate) mod minerals;
+pub(crate) mod plan;
+pub(crate) mod projects;
+pub(crate) mod recycle;
 pub(crate) mod report;
 pub(crate) mod supply;
 
