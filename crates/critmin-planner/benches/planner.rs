@@ -18,6 +18,7 @@ fn stock(c: &mut Criterion) {
     });
 }
 
+#[cfg(feature = "solver")]
 fn optimizer(c: &mut Criterion) {
     let mut group = c.benchmark_group("portfolio MILP to 1% gap");
     group.sample_size(10);
@@ -33,6 +34,9 @@ fn optimizer(c: &mut Criterion) {
     }
     group.finish();
 }
+
+#[cfg(not(feature = "solver"))]
+fn optimizer(_: &mut Criterion) {}
 
 criterion_group!(benches, stock, optimizer);
 criterion_main!(benches);

@@ -11,11 +11,8 @@
 use std::path::Path;
 use std::time::Instant;
 
-use critmin_planner::mps::to_mps;
-use critmin_planner::optimize::{SolveOptions, optimize};
-use critmin_planner::portfolio::build_model;
 use critmin_planner::stock::{Convention, Lifetime, inflow_driven_batch};
-use critmin_planner::synthetic::{inflow_matrix, portfolio_problem};
+use critmin_planner::synthetic::inflow_matrix;
 
 fn write_f64(path: &Path, values: &[f64]) -> std::io::Result<()> {
     let bytes: Vec<u8> = values.iter().flat_map(|v| v.to_le_bytes()).collect();
@@ -44,7 +41,12 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
             write_f64(&dir.join("outflow.f64"), &outflow)?;
             println!("{best:.6}");
         }
+        #[cfg(feature = "solver")]
         Some("portfolio") => {
+            use critmin_planner::mps::to_mps;
+            use critmin_planner::optimize::{SolveOptions, optimize};
+            use critmin_planner::portfolio::build_model;
+            use critmin_planner::synthetic::portfolio_problem;
             let n: usize = args.get(2).ok_or("usage: planner_bench portfolio N DIR")?.parse()?;
             let dir = Path::new(args.get(3).ok_or("usage: planner_bench portfolio N DIR")?);
             let problem = portfolio_problem(n, 42);
@@ -54,7 +56,10 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
                 mip_rel_gap: 0.01,
             };
             let solution = optimize(&problem, &options)?;
-            println!("{:.6} {:.6} {:.6}", solution.solve_seconds, solution.objective_usd, solution.mip_gap);
+            println!(
+                "{:.6} {:.6} {:.6}",
+                solution.solve_seconds, solution.objective_usd, solution.mip_gap
+            );
         }
         _ => return Err("usage: planner_bench stock DIR | planner_bench portfolio N DIR".into()),
     }

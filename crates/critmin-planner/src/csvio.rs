@@ -151,7 +151,11 @@ pub(crate) fn non_negative(cell: &str) -> Result<f64, String> {
 
 /// An empty cell (missing) or a finite number ≥ 0.
 pub(crate) fn optional_non_negative(cell: &str) -> Result<Option<f64>, String> {
-    if cell.is_empty() { Ok(None) } else { non_negative(cell).map(Some) }
+    if cell.is_empty() {
+        Ok(None)
+    } else {
+        non_negative(cell).map(Some)
+    }
 }
 
 /// A share in [0, 1], or empty.

@@ -144,7 +144,10 @@ fn scenario_years(root: &Value, path: &[&str]) -> Vec<String> {
             None => return Vec::new(),
         }
     }
-    let mut years: Vec<String> = node.as_object().map(|o| o.keys().cloned().collect()).unwrap_or_default();
+    let mut years: Vec<String> = node
+        .as_object()
+        .map(|o| o.keys().cloned().collect())
+        .unwrap_or_default();
     years.sort();
     years
 }
@@ -332,7 +335,11 @@ mod tests {
         assert_abs_diff_eq!(steps.value_at(2032).unwrap(), expected, epsilon = 1e-9);
         assert_eq!(steps.value_at(2023), None);
         assert_eq!(steps.value_at(2051), None);
-        assert!(steps.points[1].provenance.ends_with("totalDemand.Lithium.totalDemand.STEPS.2030"));
+        assert!(
+            steps.points[1]
+                .provenance
+                .ends_with("totalDemand.Lithium.totalDemand.STEPS.2030")
+        );
         assert!((steps.points[1].clean_share.unwrap() - 0.8095177323331969).abs() < 1e-12);
     }
 

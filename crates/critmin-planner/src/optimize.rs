@@ -152,9 +152,16 @@ struct Infeasible<'a>(&'a [Violation]);
 
 impl fmt::Display for Infeasible<'_> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "no portfolio meets every constraint; the smallest relaxation that works needs:")?;
+        write!(
+            f,
+            "no portfolio meets every constraint; the smallest relaxation that works needs:"
+        )?;
         for v in self.0 {
-            write!(f, "\n  - {}: {} ({:.6} {})", v.constraint, v.explanation, v.amount, v.unit)?;
+            write!(
+                f,
+                "\n  - {}: {} ({:.6} {})",
+                v.constraint, v.explanation, v.amount, v.unit
+            )?;
         }
         Ok(())
     }

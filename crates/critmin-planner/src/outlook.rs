@@ -210,11 +210,7 @@ pub fn outlook(dataset: &Dataset, request: &OutlookRequest<'_>) -> Result<Outloo
             .map(|p| p.id.clone())
             .collect();
     }
-    let demand: Vec<&DemandScenario> = request
-        .demand
-        .iter()
-        .filter(|d| d.mineral == request.mineral)
-        .collect();
+    let demand: Vec<&DemandScenario> = request.demand.iter().filter(|d| d.mineral == request.mineral).collect();
     let mut scenarios = Vec::new();
     let mut scenarios_skipped = Vec::new();
     let mut balanced: Vec<(&DemandScenario, f64)> = Vec::new();
@@ -226,9 +222,9 @@ pub fn outlook(dataset: &Dataset, request: &OutlookRequest<'_>) -> Result<Outloo
                 balanced.push((d, supply_factor / demand_factor));
                 scenarios.push(label);
             }
-            (_, _) if d.region != CountryCode::WORLD => {
-                scenarios_skipped.push(format!("{label}: a country scenario is not balanced against world supply"))
-            }
+            (_, _) if d.region != CountryCode::WORLD => scenarios_skipped.push(format!(
+                "{label}: a country scenario is not balanced against world supply"
+            )),
             _ => scenarios_skipped.push(format!("{label}: units differ (`{}` vs `{unit}`)", d.unit)),
         }
     }

@@ -55,10 +55,12 @@ impl PipelineCategory {
             "mission" => PipelineCategory::Mission,
             "mission_target" => PipelineCategory::MissionTarget,
             _ => {
-                return Err("one of auction_tranche, auction_result, auction_status, exploration_licence, \
+                return Err(
+                    "one of auction_tranche, auction_result, auction_status, exploration_licence, \
                             domestic_resource, domestic_activity, overseas_venture, partnership, mission, \
                             mission_target"
-                    .to_owned());
+                        .to_owned(),
+                );
             }
         })
     }

@@ -165,12 +165,32 @@ impl PortfolioProblem {
             "USD per tonne ≥ 0",
         )?;
         for m in &self.market {
-            check(format!("available from {}", m.country), m.available_t, m.available_t >= 0.0, "≥ 0")?;
-            check(format!("risk of {}", m.country), m.risk, (0.0..=1.0).contains(&m.risk), "a probability")?;
+            check(
+                format!("available from {}", m.country),
+                m.available_t,
+                m.available_t >= 0.0,
+                "≥ 0",
+            )?;
+            check(
+                format!("risk of {}", m.country),
+                m.risk,
+                (0.0..=1.0).contains(&m.risk),
+                "a probability",
+            )?;
         }
         for c in &self.candidates {
-            check(format!("deliverable of {}", c.id), c.deliverable_t, c.deliverable_t >= 0.0, "≥ 0")?;
-            check(format!("risk of {}", c.id), c.risk, (0.0..=1.0).contains(&c.risk), "a probability")?;
+            check(
+                format!("deliverable of {}", c.id),
+                c.deliverable_t,
+                c.deliverable_t >= 0.0,
+                "≥ 0",
+            )?;
+            check(
+                format!("risk of {}", c.id),
+                c.risk,
+                (0.0..=1.0).contains(&c.risk),
+                "a probability",
+            )?;
             if let Some(capex) = c.capex_usd {
                 check(format!("capex of {}", c.id), capex, capex >= 0.0, "≥ 0")?;
             }
@@ -179,7 +199,12 @@ impl PortfolioProblem {
             }
         }
         for cap in &self.caps {
-            check("cap".into(), cap.max_share, (0.0..=1.0).contains(&cap.max_share), "a share in [0, 1]")?;
+            check(
+                "cap".into(),
+                cap.max_share,
+                (0.0..=1.0).contains(&cap.max_share),
+                "a share in [0, 1]",
+            )?;
         }
         for floor in &self.floors {
             check(
@@ -190,7 +215,12 @@ impl PortfolioProblem {
             )?;
         }
         if let Some(s) = &self.scenarios {
-            check("CVaR alpha".into(), s.alpha, (0.0..1.0).contains(&s.alpha), "a level in [0, 1)")?;
+            check(
+                "CVaR alpha".into(),
+                s.alpha,
+                (0.0..1.0).contains(&s.alpha),
+                "a level in [0, 1)",
+            )?;
             for (i, row) in s.loss.iter().enumerate() {
                 if row.len() != s.countries.len() {
                     return Err(ProblemError::ScenarioShape {
@@ -200,7 +230,12 @@ impl PortfolioProblem {
                     });
                 }
                 for v in row {
-                    check(format!("loss fraction in scenario {i}"), *v, (0.0..=1.0).contains(v), "a fraction")?;
+                    check(
+                        format!("loss fraction in scenario {i}"),
+                        *v,
+                        (0.0..=1.0).contains(v),
+                        "a fraction",
+                    )?;
                 }
             }
         }
@@ -300,7 +335,13 @@ pub struct LinearModel {
 
 fn mps_name(text: &str) -> String {
     text.chars()
-        .map(|c| if c.is_ascii_alphanumeric() || c == '_' || c == '-' { c } else { '_' })
+        .map(|c| {
+            if c.is_ascii_alphanumeric() || c == '_' || c == '-' {
+                c
+            } else {
+                '_'
+            }
+        })
         .collect()
 }
 
@@ -331,7 +372,12 @@ pub fn build_model(problem: &PortfolioProblem) -> LinearModel {
             supply.push((columns.len(), c.country, c.deliverable_t));
             columns.push(Column {
                 name: format!("x_{}", mps_name(&c.id)),
-                cost: capex + if expected_measure { v * c.risk * c.deliverable_t } else { 0.0 },
+                cost: capex
+                    + if expected_measure {
+                        v * c.risk * c.deliverable_t
+                    } else {
+                        0.0
+                    },
                 lower: 0.0,
                 upper: 1.0,
                 integer: true,
@@ -602,8 +648,7 @@ pub fn problem_from_data(
     if crate::outlook::tonnes_to_unit(&series.unit).is_none() {
         return Err(BuildError::Unit(series.unit.clone()));
     }
-    let shares =
-        critmin_metrics::SupplyShares::from_series(series).map_err(|e| BuildError::Shares(e.to_string()))?;
+    let shares = critmin_metrics::SupplyShares::from_series(series).map_err(|e| BuildError::Shares(e.to_string()))?;
     let scale = request.disruption_scale;
     let risk_of = |country: CountryCode| {
         if country == CountryCode::REST_OF_WORLD {
@@ -651,7 +696,10 @@ pub fn problem_from_data(
             continue;
         }
         if p.capex_usd.is_none() && p.offtake_premium_usd_per_t.is_none() {
-            notes.push(format!("{}: neither capex nor offtake premium published, not a candidate", p.id));
+            notes.push(format!(
+                "{}: neither capex nor offtake premium published, not a candidate",
+                p.id
+            ));
             continue;
         }
         candidates.push(Candidate {

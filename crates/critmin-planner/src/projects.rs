@@ -110,9 +110,8 @@ impl StatusDefaults {
     /// The shipped table (`data/planner_status_defaults.csv`).
     pub fn embedded() -> StatusDefaults {
         // The embedded file is checked by a unit test; a broken copy is a build defect.
-        StatusDefaults::parse(STATUS_DEFAULTS_FILE, STATUS_DEFAULTS_TEXT).unwrap_or_else(|_| StatusDefaults {
-            rows: Vec::new(),
-        })
+        StatusDefaults::parse(STATUS_DEFAULTS_FILE, STATUS_DEFAULTS_TEXT)
+            .unwrap_or_else(|_| StatusDefaults { rows: Vec::new() })
     }
 
     /// Reads a defaults table; every status must appear exactly once.
@@ -325,8 +324,7 @@ pub fn parse_projects(
             });
             let stage = row.parse(3, &mut problems, |c| {
                 if !c.is_empty()
-                    && c
-                        .chars()
+                    && c.chars()
                         .all(|ch| ch.is_ascii_lowercase() || ch.is_ascii_digit() || ch == '_')
                 {
                     Ok(StageId(c.to_owned()))
@@ -337,7 +335,9 @@ pub fn parse_projects(
             let country = row.parse(4, &mut problems, |c| known_country(dataset, c));
             let owners = row.parse(6, &mut problems, |c| owner_list(dataset, c));
             let partners = row.parse(7, &mut problems, |c| {
-                split_list(c).map(|code| known_country(dataset, code)).collect::<Result<Vec<_>, _>>()
+                split_list(c)
+                    .map(|code| known_country(dataset, code))
+                    .collect::<Result<Vec<_>, _>>()
             });
             let status = row.parse(8, &mut problems, |c| c.parse::<ProjectStatus>());
             let capacity_t = row.parse(9, &mut problems, csvio::optional_non_negative);
@@ -361,11 +361,9 @@ pub fn parse_projects(
                 if c.is_empty() {
                     Ok(None)
                 } else {
-                    c.parse::<u16>()
-                        .ok()
-                        .filter(|&y| y <= 50)
-                        .map(Some)
-                        .ok_or_else(|| "a whole number of years from 0 to 50, or empty for the status default".to_owned())
+                    c.parse::<u16>().ok().filter(|&y| y <= 50).map(Some).ok_or_else(|| {
+                        "a whole number of years from 0 to 50, or empty for the status default".to_owned()
+                    })
                 }
             });
             let as_of = row.parse(18, &mut problems, csvio::optional_year);
@@ -418,13 +416,17 @@ pub fn parse_projects(
                 (Some(y), _) => y,
                 (None, Some(now)) => now.saturating_add(lead_time.unwrap_or(default.lead_time_years)),
                 (None, None) => {
-                    problems.push(row.problem(10, "a start year, or an `as_of_year` from which to count the lead time"));
+                    problems
+                        .push(row.problem(10, "a start year, or an `as_of_year` from which to count the lead time"));
                     continue;
                 }
             };
             let committed: f64 = offtakes.iter().map(|o: &Offtake| o.share).sum();
             if committed > 1.0 + 1e-9 {
-                problems.push(row.problem(15, format!("offtake shares summing to at most 1 (they sum to {committed})")));
+                problems.push(row.problem(
+                    15,
+                    format!("offtake shares summing to at most 1 (they sum to {committed})"),
+                ));
                 continue;
             }
             projects.push(Project {

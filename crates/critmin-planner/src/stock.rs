@@ -306,7 +306,13 @@ impl StockResult {
         (0..years)
             .map(|m| {
                 (0..years)
-                    .map(|c| if c <= m { self.inflow[c] * self.survival[m - c] } else { 0.0 })
+                    .map(|c| {
+                        if c <= m {
+                            self.inflow[c] * self.survival[m - c]
+                        } else {
+                            0.0
+                        }
+                    })
                     .collect()
             })
             .collect()
@@ -458,7 +464,9 @@ pub fn inflow_driven_batch(
     let survival = lifetime.survival_curve(years, convention);
     let mut stock = vec![0.0; inflow.len()];
     let mut outflow = vec![0.0; inflow.len()];
-    let threads = std::thread::available_parallelism().map_or(1, usize::from).min(dims.max(1));
+    let threads = std::thread::available_parallelism()
+        .map_or(1, usize::from)
+        .min(dims.max(1));
     let dims_per_thread = dims.div_ceil(threads);
     let chunk = dims_per_thread * years;
     std::thread::scope(|scope| {
@@ -495,7 +503,15 @@ mod tests {
             let lifetime: Lifetime = text.parse().unwrap();
             assert_eq!(lifetime.to_string(), text);
         }
-        for bad in ["fixed", "fixed:-1", "normal:5", "normal:5:0", "weibull:0:1", "gamma:1:2", "fixed:x"] {
+        for bad in [
+            "fixed",
+            "fixed:-1",
+            "normal:5",
+            "normal:5:0",
+            "weibull:0:1",
+            "gamma:1:2",
+            "fixed:x",
+        ] {
             assert!(bad.parse::<Lifetime>().is_err(), "{bad}");
         }
     }
@@ -512,8 +528,12 @@ mod tests {
 
     #[test]
     fn secondary_supply_multiplies_the_rates() {
-        let result = inflow_driven(&[1.0, 2.0, 3.0, 4.0, 5.0, 6.0, 7.0], Lifetime::Fixed { years: 5.0 }, Convention::End)
-            .unwrap();
+        let result = inflow_driven(
+            &[1.0, 2.0, 3.0, 4.0, 5.0, 6.0, 7.0],
+            Lifetime::Fixed { years: 5.0 },
+            Convention::End,
+        )
+        .unwrap();
         let secondary = result.secondary_supply(0.5, 0.8).unwrap();
         assert_abs_diff_eq!(secondary[5], 0.4);
         assert_abs_diff_eq!(secondary[6], 0.8);

@@ -24,9 +24,21 @@ fn assert_series(actual: &[f64], expected: &[f64], epsilon: f64) {
 #[test]
 fn fixed_lifetime_inflow_driven() {
     let result = inflow_driven(&INFLOW_1_TO_10, Lifetime::Fixed { years: 5.0 }, Convention::End).unwrap();
-    assert_series(&result.stock, &[1.0, 3.0, 6.0, 10.0, 15.0, 20.0, 25.0, 30.0, 35.0, 40.0], 0.0);
-    assert_series(&result.outflow, &[0.0, 0.0, 0.0, 0.0, 0.0, 1.0, 2.0, 3.0, 4.0, 5.0], 0.0);
-    assert_series(&result.stock_change(), &[1.0, 2.0, 3.0, 4.0, 5.0, 5.0, 5.0, 5.0, 5.0, 5.0], 0.0);
+    assert_series(
+        &result.stock,
+        &[1.0, 3.0, 6.0, 10.0, 15.0, 20.0, 25.0, 30.0, 35.0, 40.0],
+        0.0,
+    );
+    assert_series(
+        &result.outflow,
+        &[0.0, 0.0, 0.0, 0.0, 0.0, 1.0, 2.0, 3.0, 4.0, 5.0],
+        0.0,
+    );
+    assert_series(
+        &result.stock_change(),
+        &[1.0, 2.0, 3.0, 4.0, 5.0, 5.0, 5.0, 5.0, 5.0, 5.0],
+        0.0,
+    );
     let cohorts = result.cohort_stock();
     assert_series(&cohorts[5], &[0.0, 2.0, 3.0, 4.0, 5.0, 6.0, 0.0, 0.0, 0.0, 0.0], 0.0);
     assert_series(&cohorts[9], &[0.0, 0.0, 0.0, 0.0, 0.0, 6.0, 7.0, 8.0, 9.0, 10.0], 0.0);
@@ -41,7 +53,11 @@ fn fixed_lifetime_stock_driven() {
     let stock = [1.0, 3.0, 6.0, 10.0, 15.0, 20.0, 25.0, 30.0, 35.0, 40.0];
     let result = stock_driven(&stock, Lifetime::Fixed { years: 5.0 }, Convention::End).unwrap();
     assert_series(&result.inflow, &INFLOW_1_TO_10, 1e-12);
-    assert_series(&result.outflow, &[0.0, 0.0, 0.0, 0.0, 0.0, 1.0, 2.0, 3.0, 4.0, 5.0], 1e-12);
+    assert_series(
+        &result.outflow,
+        &[0.0, 0.0, 0.0, 0.0, 0.0, 1.0, 2.0, 3.0, 4.0, 5.0],
+        1e-12,
+    );
 }
 
 /// test_inflow_driven_model_fixedLifetime_0 and test_inflow_driven_model_normallyDistrLifetime_0:
@@ -72,7 +88,12 @@ const STOCK_T_NORM: [f64; 10] = [
 /// `Outflow_TC_NormLT` (test_inflow_driven_model_normallyDistLifetime; normal, mean 5, sd 1.5).
 #[test]
 fn normal_lifetime_inflow_driven() {
-    let result = inflow_driven(&INFLOW_1_TO_10, Lifetime::Normal { mean: 5.0, sd: 1.5 }, Convention::End).unwrap();
+    let result = inflow_driven(
+        &INFLOW_1_TO_10,
+        Lifetime::Normal { mean: 5.0, sd: 1.5 },
+        Convention::End,
+    )
+    .unwrap();
     // ODYM's total-stock figures are printed to 8 significant digits.
     assert_series(&result.stock, &STOCK_T_NORM, 1e-7);
     let outflow = [
@@ -94,7 +115,9 @@ fn normal_lifetime_inflow_driven() {
     ];
     assert_series(&result.stock_change(), &change, 1.5e-8);
     let cohorts = result.cohort_stock();
-    let row_5 = [5.0e-01, 1.49501492, 2.72636634, 3.90899947, 4.98084810, 5.99742564, 0.0, 0.0, 0.0, 0.0];
+    let row_5 = [
+        5.0e-01, 1.49501492, 2.72636634, 3.90899947, 4.98084810, 5.99742564, 0.0, 0.0, 0.0, 0.0,
+    ];
     assert_series(&cohorts[5], &row_5, 1.5e-8);
     let row_9 = [
         3.83038057e-03,
@@ -192,7 +215,18 @@ fn weibull_lifetime_inflow_and_stock_driven() {
     ];
     // Excel printed the small entries to 6 significant digits.
     assert_series(&result.cohort_stock()[9], &row_9, 1e-9);
-    let outflow_row_4 = [0.018718414, 0.153398615, 0.802077764, 2.528482235, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0];
+    let outflow_row_4 = [
+        0.018718414,
+        0.153398615,
+        0.802077764,
+        2.528482235,
+        0.0,
+        0.0,
+        0.0,
+        0.0,
+        0.0,
+        0.0,
+    ];
     assert_series(&result.cohort_outflow()[4], &outflow_row_4, 1.5e-9);
 
     // test_stock_driven_model_WeibullDistLifetime: the stock gives back the inflow.
@@ -207,7 +241,9 @@ fn weibull_lifetime_inflow_and_stock_driven() {
 #[test]
 fn lognormal_lifetime_stock_in_year_60() {
     let mut inflow = vec![0.0; 300];
-    let first = [1.0, 2.0, 3.0, 4.0, 5.0, 6.0, 7.0, 8.0, 2.0, 3.0, 5.0, 6.0, 7.0, 1.0, 2.0, 4.0, 5.0, 6.0, 7.0, 3.0];
+    let first = [
+        1.0, 2.0, 3.0, 4.0, 5.0, 6.0, 7.0, 8.0, 2.0, 3.0, 5.0, 6.0, 7.0, 1.0, 2.0, 4.0, 5.0, 6.0, 7.0, 3.0,
+    ];
     inflow[..20].copy_from_slice(&first);
     let result = inflow_driven(&inflow, Lifetime::LogNormal { mean: 20.0, sd: 20.0 }, Convention::End).unwrap();
     assert_abs_diff_eq!(result.stock[60], 5.8693165260386, epsilon = 1.5e-9);

@@ -138,7 +138,11 @@ fn shadow_prices_of_budget_and_cap() {
     assert_abs_diff_eq!(solution.unmet_t, 15.0, epsilon = 1e-6);
     assert_abs_diff_eq!(shadow(&solution, "budget"), -19.0, epsilon = 1e-6);
     assert_abs_diff_eq!(shadow(&solution, "cap_CHN"), -80.0, epsilon = 1e-6);
-    let cap = solution.shadow_prices.iter().find(|s| s.constraint == "cap_CHN").unwrap();
+    let cap = solution
+        .shadow_prices
+        .iter()
+        .find(|s| s.constraint == "cap_CHN")
+        .unwrap();
     assert!(cap.binding);
     // Per percentage point of a 100 t requirement: one tonne.
     assert_abs_diff_eq!(cap.per_percentage_point.unwrap(), -80.0, epsilon = 1e-6);

@@ -59,10 +59,17 @@ fn every_bad_cell_is_reported_with_its_line() {
 fn missing_columns_and_ragged_rows_are_reported() {
     let dataset = critmin_data::load_embedded().unwrap();
     let err = parse_projects("p.csv", "id,name\nP1,x\n", &dataset, &StatusDefaults::embedded()).unwrap_err();
-    assert!(err.problems()[0].to_string().starts_with("p.csv:1: column `mineral`: a column named `mineral`"));
+    assert!(
+        err.problems()[0]
+            .to_string()
+            .starts_with("p.csv:1: column `mineral`: a column named `mineral`")
+    );
     let text = format!("{}\n{GOOD},extra\n", header());
     let err = parse_projects("p.csv", &text, &dataset, &StatusDefaults::embedded()).unwrap_err();
-    assert_eq!(err.problems()[0].to_string(), "p.csv:2: 20 fields as in the header, found 21");
+    assert_eq!(
+        err.problems()[0].to_string(),
+        "p.csv:2: 20 fields as in the header, found 21"
+    );
 }
 
 #[test]

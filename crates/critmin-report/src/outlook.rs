@@ -85,7 +85,10 @@ pub fn build_outlook(ds: &Dataset, countries: &[CountryCode], partners: &Partner
                         });
                     }
                 }
-                for (stage, label, colour) in [("mine", "supply: mining", "#555"), ("refined", "supply: refining", "#b02a6b")] {
+                for (stage, label, colour) in [
+                    ("mine", "supply: mining", "#555"),
+                    ("refined", "supply: refining", "#b02a6b"),
+                ] {
                     if let Ok(points) = iea_supply_projection(&mineral, stage)
                         && !points.is_empty()
                     {
@@ -164,23 +167,33 @@ pub fn build_outlook(ds: &Dataset, countries: &[CountryCode], partners: &Partner
             projects: &projects,
             scenarios: None,
         };
-        let view = match problem_from_data(ds, &request).map_err(|e| e.to_string()).and_then(|(problem, _)| {
-            optimize(
-                &problem,
-                &SolveOptions {
-                    time_limit_s: Some(10.0),
-                    mip_rel_gap: 1e-4,
-                },
-            )
+        let view = match problem_from_data(ds, &request)
             .map_err(|e| e.to_string())
-        }) {
+            .and_then(|(problem, _)| {
+                optimize(
+                    &problem,
+                    &SolveOptions {
+                        time_limit_s: Some(10.0),
+                        mip_rel_gap: 1e-4,
+                    },
+                )
+                .map_err(|e| e.to_string())
+            }) {
             Ok(s) => PortfolioView {
                 buyer: buyer.to_string(),
                 inputs: inputs.to_owned(),
                 chosen: s
                     .chosen
                     .iter()
-                    .map(|c| (c.action.to_owned(), c.id.clone(), c.country.to_string(), c.tonnes, c.cost_usd))
+                    .map(|c| {
+                        (
+                            c.action.to_owned(),
+                            c.id.clone(),
+                            c.country.to_string(),
+                            c.tonnes,
+                            c.cost_usd,
+                        )
+                    })
                     .collect(),
                 summary: format!(
                     "{}: objective {:.0} USD; {} {:.0} t; spent {:.0} USD; unmet {:.0} t; MIP gap {:.3} %; solved in {:.3} s",
@@ -214,7 +227,10 @@ pub fn build_outlook(ds: &Dataset, countries: &[CountryCode], partners: &Partner
 }
 
 fn esc(s: &str) -> String {
-    s.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;").replace('"', "&quot;")
+    s.replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
+        .replace('"', "&quot;")
 }
 
 /// A "nice" axis maximum (1, 2 or 5 × 10^k) at or above `v`.
@@ -265,7 +281,11 @@ impl SupplyDemandChart {
                 w - right,
                 left - 4.0,
                 y + 3.0,
-                if v >= 100.0 { format!("{v:.0}") } else { format!("{v:.1}") }
+                if v >= 100.0 {
+                    format!("{v:.0}")
+                } else {
+                    format!("{v:.1}")
+                }
             );
         }
         for year in [2024, 2030, 2035, 2040, 2045, 2050] {
@@ -390,7 +410,11 @@ impl OutlookSection {
             }
             write!(h, "</tbody></table><p class=\"note\">{}", esc(&p.summary))?;
             if !p.shadow_prices.is_empty() {
-                write!(h, ". Binding constraints (shadow prices): {}", esc(&p.shadow_prices.join("; ")))?;
+                write!(
+                    h,
+                    ". Binding constraints (shadow prices): {}",
+                    esc(&p.shadow_prices.join("; "))
+                )?;
             }
             h.push_str("</p>");
         }

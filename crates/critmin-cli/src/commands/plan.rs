@@ -297,12 +297,7 @@ fn buyer_members(ds: &Dataset, text: &str) -> Result<Vec<CountryCode>> {
     let mut members = Vec::new();
     for part in text.split('+').map(str::trim).filter(|p| !p.is_empty()) {
         if let Ok(group) = part.parse::<Group>() {
-            members.extend(
-                ds.countries
-                    .iter()
-                    .filter(|c| c.groups.contains(group))
-                    .map(|c| c.code),
-            );
+            members.extend(ds.countries.iter().filter(|c| c.groups.contains(group)).map(|c| c.code));
         } else {
             members.push(super::country(ds, part)?);
         }

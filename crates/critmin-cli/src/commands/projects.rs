@@ -173,7 +173,15 @@ fn list(ds: &Dataset, args: &ListArgs, data_dir: Option<&Path>) -> Result<()> {
         });
     }
     emit(args.format, &records, || {
-        let mut table = Table::new(&["origin", "id", "name", "location", "status", "capacity (t/yr)>", "start>"]);
+        let mut table = Table::new(&[
+            "origin",
+            "id",
+            "name",
+            "location",
+            "status",
+            "capacity (t/yr)>",
+            "start>",
+        ]);
         for r in &records {
             let mut name = r.name.clone();
             if name.chars().count() > 48 {
@@ -206,8 +214,7 @@ fn import(ds: &Dataset, files: &[PathBuf], into: Option<&Path>) -> Result<ExitCo
     let mut problems = Vec::new();
     let mut valid = Vec::new();
     for file in files {
-        let parsed = read_text(file)
-            .and_then(|text| parse_projects(&file.display().to_string(), &text, ds, &defaults));
+        let parsed = read_text(file).and_then(|text| parse_projects(&file.display().to_string(), &text, ds, &defaults));
         match parsed {
             Ok(projects) => valid.push((file, projects)),
             Err(LoadError::Invalid(p)) => problems.extend(p),
@@ -221,7 +228,9 @@ fn import(ds: &Dataset, files: &[PathBuf], into: Option<&Path>) -> Result<ExitCo
         }
         return Ok(ExitCode::FAILURE);
     }
-    let dir = into.map_or_else(|| PathBuf::from("critmin-data"), Path::to_path_buf).join("projects");
+    let dir = into
+        .map_or_else(|| PathBuf::from("critmin-data"), Path::to_path_buf)
+        .join("projects");
     std::fs::create_dir_all(&dir).with_context(|| format!("creating {}", dir.display()))?;
     for (file, projects) in valid {
         let name = file.file_name().map_or_else(|| "projects.csv".into(), |n| n.to_owned());
