@@ -7,7 +7,7 @@ use std::hint::black_box;
 
 use criterion::{Criterion, criterion_group, criterion_main};
 use critmin_planner::stock::{Convention, Lifetime, inflow_driven_batch};
-use critmin_planner::synthetic::{inflow_matrix, portfolio_problem};
+use critmin_planner::synthetic::inflow_matrix;
 
 fn stock(c: &mut Criterion) {
     let years = 101;
@@ -23,7 +23,7 @@ fn optimizer(c: &mut Criterion) {
     let mut group = c.benchmark_group("portfolio MILP to 1% gap");
     group.sample_size(10);
     for n in [30, 100] {
-        let problem = portfolio_problem(n, 42);
+        let problem = critmin_planner::synthetic::portfolio_problem(n, 42);
         let options = critmin_planner::optimize::SolveOptions {
             time_limit_s: Some(60.0),
             mip_rel_gap: 0.01,

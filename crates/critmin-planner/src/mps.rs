@@ -95,6 +95,9 @@ pub fn to_mps(model: &LinearModel) -> String {
 }
 
 /// `L` (≤), `G` (≥), `E` (=), or `G` for a ranged row (the range adds the upper side).
+// An equality row is one whose two bounds were set to the same number: exact comparison is
+// the meaning here, not a rounding hazard.
+#[allow(clippy::float_cmp)]
 fn row_kind(lower: f64, upper: f64) -> &'static str {
     match (lower.is_finite(), upper.is_finite()) {
         (true, true) if lower == upper => "E",

@@ -585,6 +585,22 @@ pub fn projects_to_csv(projects: &[Project], as_of_year: u16) -> String {
     String::from_utf8(writer.into_inner().unwrap_or_default()).unwrap_or_default()
 }
 
+/// Name of the embedded illustrative project file.
+pub const EXAMPLE_PROJECTS_FILE: &str = "planner_example_projects.csv";
+/// Illustrative projects (invented figures, labelled as such in every row) that demonstrate
+/// the outlook and the optimizer; they are never mixed into results unless asked for.
+pub const EXAMPLE_PROJECTS_TEXT: &str = include_str!("../../../data/planner_example_projects.csv");
+
+/// The illustrative projects, validated like a user file.
+pub fn example_projects(dataset: &Dataset) -> Result<Vec<Project>, LoadError> {
+    parse_projects(
+        EXAMPLE_PROJECTS_FILE,
+        EXAMPLE_PROJECTS_TEXT,
+        dataset,
+        &StatusDefaults::embedded(),
+    )
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -638,20 +654,4 @@ mod tests {
         assert!((project.committed_share(2032) - 0.25).abs() < 1e-12);
         assert!(project.committed_share(2036).abs() < 1e-12);
     }
-}
-
-/// Name of the embedded illustrative project file.
-pub const EXAMPLE_PROJECTS_FILE: &str = "planner_example_projects.csv";
-/// Illustrative projects (invented figures, labelled as such in every row) that demonstrate
-/// the outlook and the optimizer; they are never mixed into results unless asked for.
-pub const EXAMPLE_PROJECTS_TEXT: &str = include_str!("../../../data/planner_example_projects.csv");
-
-/// The illustrative projects, validated like a user file.
-pub fn example_projects(dataset: &Dataset) -> Result<Vec<Project>, LoadError> {
-    parse_projects(
-        EXAMPLE_PROJECTS_FILE,
-        EXAMPLE_PROJECTS_TEXT,
-        dataset,
-        &StatusDefaults::embedded(),
-    )
 }
