@@ -610,7 +610,7 @@ pub const PROBLEM_ASSUMPTIONS: [&str; 5] = [
     "market: the buyer sources like the world market today (pooled-market estimate): the requirement × each country's share of the latest supply series",
     "risk of a supplier country = disruption scale × WGI-derived governance risk (0-10) / 10; a country without a score gets the full scale; the residual (ROW) gets half",
     "candidates: projects of the mineral and stage with a published capacity; deliverable = capacity × probability × ramp-up × uncommitted share in the target year",
-    "backing pays the project's full capex; an offtake pays its premium per tonne; existing offtakes to others are not available",
+    "backing pays the project's full capex; an offtake pays its premium per tonne; output already committed to other buyers is not available (committed to the buyer's members, it is)",
     "caps and floors are shares of the requirement",
 ];
 
@@ -690,7 +690,10 @@ pub fn problem_from_data(
             notes.push(format!("{}: capacity not published, not a candidate", p.id));
             continue;
         };
-        let deliverable = output * (1.0 - p.committed_share(request.year));
+        // Output already committed to the buyer's own members stays available to it.
+        let committed_to_others =
+            p.committed_share(request.year) - p.committed_share_to(request.year, &request.members);
+        let deliverable = output * (1.0 - committed_to_others.max(0.0));
         if deliverable <= 0.0 {
             notes.push(format!("{}: no uncommitted output in {}", p.id, request.year));
             continue;

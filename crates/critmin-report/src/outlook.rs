@@ -386,7 +386,9 @@ impl OutlookSection {
              projects are the shipped examples in <code>planner_example_projects.csv</code>, with invented \
              capacities and costs that show how the optimizer works; they are not real projects and this is not \
              advice. Run <code>critmin plan optimize</code> with your own projects (<code>critmin projects \
-             import</code>).</p>",
+             import</code>). Each buyer sources like the world market today (pooled-market estimate), so two \
+             buyers with the same candidates and constraints get the same portfolio until buyer-specific \
+             sourcing (bilateral trade data) is loaded.</p>",
         );
         for p in &self.portfolios {
             write!(
