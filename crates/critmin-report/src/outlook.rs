@@ -250,7 +250,7 @@ fn nice_max(v: f64) -> f64 {
 impl SupplyDemandChart {
     /// The chart as inline SVG (years 2024–2050 on x, kt on y).
     pub fn to_svg(&self) -> String {
-        let (w, h, left, right, top, bottom) = (420.0, 230.0, 58.0, 10.0, 24.0, 34.0);
+        let (w, h, left, right, top, bottom) = (420.0, 230.0, 58.0, 20.0, 24.0, 34.0);
         let (x0, x1) = (2024.0, 2050.0);
         let max = self
             .lines
@@ -264,7 +264,7 @@ impl SupplyDemandChart {
         let _ = write!(
             s,
             "<svg class=\"chart\" viewBox=\"0 0 {w} {}\" role=\"img\" aria-label=\"{} demand scenarios and projected supply, kt\">",
-            h + 44.0,
+            h + 58.0,
             esc(&self.mineral)
         );
         let _ = write!(
@@ -313,8 +313,8 @@ impl SupplyDemandChart {
         }
         // Legend below the plot.
         for (i, line) in self.lines.iter().enumerate() {
-            let x = left + (i % 3) as f64 * 120.0;
-            let y = h + 4.0 + (i / 3) as f64 * 16.0;
+            let x = left + (i % 2) as f64 * 180.0;
+            let y = h + 4.0 + (i / 2) as f64 * 16.0;
             let _ = write!(
                 s,
                 "<line x1=\"{x}\" x2=\"{}\" y1=\"{y}\" y2=\"{y}\" stroke=\"{}\" stroke-width=\"2\"{}/><text x=\"{}\" y=\"{}\" class=\"lg\">{}</text>",
