@@ -61,6 +61,15 @@ enum Command {
     /// dependence per mineral and stage, mineral flows.
     #[command(subcommand)]
     Trade(commands::trade::TradeCommand),
+    /// Plan: risked supply outlook against demand, and the diversification optimizer.
+    #[command(subcommand)]
+    Plan(commands::plan::PlanCommand),
+    /// Projects: India's published pipeline and the user's project files.
+    #[command(subcommand)]
+    Projects(commands::projects::ProjectsCommand),
+    /// Recycling: the dynamic stock model by cohort and the secondary supply it gives.
+    #[command(subcommand)]
+    Recycle(commands::recycle::RecycleCommand),
 }
 
 fn main() -> ExitCode {
@@ -85,7 +94,14 @@ fn run(cli: Cli) -> Result<ExitCode> {
         commands::trade::run(cmd, cli.data.as_deref())?;
         return Ok(ExitCode::SUCCESS);
     }
+    if let Command::Recycle(cmd) = &cli.command {
+        commands::recycle::run(cmd)?;
+        return Ok(ExitCode::SUCCESS);
+    }
     let dataset = load_dataset(cli.data.as_deref())?;
+    if let Command::Projects(cmd) = &cli.command {
+        return commands::projects::run(&dataset, cmd, cli.data.as_deref());
+    }
     match cli.command {
         Command::Minerals { format } => commands::minerals::run(&dataset, format)?,
         Command::Supply(args) => commands::supply::run(&dataset, &args)?,
@@ -94,7 +110,10 @@ fn run(cli: Cli) -> Result<ExitCode> {
         Command::Report(args) => commands::report::run(&dataset, &args)?,
         Command::Shock(args) => commands::shock::run(&dataset, &args)?,
         Command::Risk(args) => commands::risk::run(&dataset, &args)?,
-        Command::Data(_) | Command::Ledger(_) | Command::Trade(_) => unreachable!("handled above"),
+        Command::Plan(cmd) => commands::plan::run(&dataset, &cmd, cli.data.as_deref())?,
+        Command::Data(_) | Command::Ledger(_) | Command::Trade(_) | Command::Recycle(_) | Command::Projects(_) => {
+            unreachable!("handled above")
+        }
     }
     Ok(ExitCode::SUCCESS)
 }

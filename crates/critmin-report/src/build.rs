@@ -187,6 +187,8 @@ pub struct Report {
     pub quality_notes: Vec<String>,
     /// Stress tests: named scenarios and supply at risk.
     pub stress: crate::stress::StressTests,
+    /// Outlook and options (demand scenarios, pipeline, recommended portfolios).
+    pub outlook: crate::outlook::OutlookSection,
 }
 
 fn series_id(c: &SeriesConcentration<'_>) -> String {
@@ -417,6 +419,7 @@ pub fn build_report(ds: &Dataset, options: &ReportOptions) -> Report {
         left_out,
         quality_notes,
         stress: crate::stress::build_stress_tests(ds, &options.countries),
+        outlook: crate::outlook::build_outlook(ds, &options.countries, &options.partners),
     }
 }
 

@@ -11,6 +11,7 @@
 
 mod build;
 mod html;
+mod outlook;
 mod stress;
 mod summary;
 pub mod worldmap;
@@ -19,4 +20,5 @@ pub use build::{
     ExposureRow, HeatCell, HeatRow, MapSeries, MapShare, Report, ReportOptions, ShiftRow, SourceEntry, StageCell,
     build_report,
 };
+pub use outlook::{ChartLine, OutlookSection, PortfolioView, SupplyDemandChart, build_outlook};
 pub use stress::{RiskRow, StressRow, StressTests, build_stress_tests};

@@ -1,0 +1,510 @@
+//! `critmin plan outlook|optimize`: the risked supply outlook against demand scenarios, and
+//! the diversification portfolio for a buyer.
+
+use std::path::{Path, PathBuf};
+
+use anyhow::{Context, Result, bail};
+use clap::Subcommand;
+use critmin_data::read_text;
+use critmin_model::{CountryCode, Dataset, Group, MineralId, StageId};
+use critmin_planner::demand::{iea_demand, parse_user_demand};
+use critmin_planner::mps::to_mps;
+use critmin_planner::optimize::{OptimizeError, SolveOptions, optimize};
+use critmin_planner::outlook::{OutlookRequest, outlook};
+use critmin_planner::portfolio::{BuyerRequest, Cap, Floor, PROBLEM_ASSUMPTIONS, build_model, problem_from_data};
+use serde::Serialize;
+
+use super::exposure::parse_partners;
+use super::projects::{ProjectSources, load_projects};
+use crate::output::{Format, Table, emit, pct, quantity};
+
+#[derive(Debug, Subcommand)]
+pub(crate) enum PlanCommand {
+    /// Risked supply per year (current + projects × probability + secondary) against the
+    /// demand scenarios, with the concentration of the future mix by location and ownership.
+    Outlook(OutlookArgs),
+    /// Choose the projects to back and the offtakes to sign within a budget, minimising the
+    /// buyer's expected shortfall plus cost, under caps and partner floors (MILP, HiGHS).
+    Optimize(OptimizeArgs),
+}
+
+#[derive(Debug, clap::Args)]
+pub(crate) struct OutlookArgs {
+    /// Mineral (id or alias).
+    #[arg(long)]
+    mineral: String,
+    /// Stage whose supply is projected (mine, refined, …).
+    #[arg(long, default_value = "mine")]
+    stage: String,
+    /// Only this demand scenario (STEPS, APS, NZE or a user scenario name).
+    #[arg(long)]
+    scenario: Option<String>,
+    /// User demand scenarios (CSV: scenario,country,mineral,year,value,unit,source).
+    #[arg(long, value_name = "FILE")]
+    demand: Option<PathBuf>,
+    /// First year.
+    #[arg(long, default_value_t = 2025)]
+    from: u16,
+    /// Last year.
+    #[arg(long, default_value_t = 2040)]
+    to: u16,
+    /// Partner group(s) for the partner share (see `critmin exposure --help`).
+    #[arg(long, default_value = "msp", value_name = "GROUP")]
+    partners: String,
+    #[command(flatten)]
+    sources: ProjectSources,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t)]
+    format: Format,
+}
+
+#[derive(Serialize)]
+struct OutlookRecord {
+    mineral: String,
+    stage: String,
+    year: u16,
+    unit: String,
+    current: f64,
+    projects: f64,
+    secondary: f64,
+    total: f64,
+    scenario: Option<String>,
+    demand: Option<f64>,
+    deficit: Option<f64>,
+    hhi_location: f64,
+    top3_location: f64,
+    partner_share_location: f64,
+    feoc_share_location: f64,
+    hhi_ownership: f64,
+    top3_ownership: f64,
+    partner_share_ownership: f64,
+    feoc_share_ownership: f64,
+    current_source: String,
+}
+
+fn run_outlook(ds: &Dataset, args: &OutlookArgs, data_dir: Option<&Path>) -> Result<()> {
+    let mineral = super::mineral(ds, &args.mineral)?.id.clone();
+    let projects = load_projects(ds, &args.sources, data_dir)?;
+    let mut demand = iea_demand()?;
+    if let Some(file) = &args.demand {
+        let text = read_text(file)?;
+        demand.extend(parse_user_demand(&file.display().to_string(), &text, ds)?);
+    }
+    if let Some(name) = &args.scenario {
+        demand.retain(|d| d.scenario.eq_ignore_ascii_case(name));
+        if !demand.iter().any(|d| d.mineral == mineral) {
+            bail!("no demand scenario `{name}` for {mineral}; the IEA scenarios are STEPS, APS and NZE");
+        }
+    }
+    let request = OutlookRequest {
+        mineral: mineral.clone(),
+        stage: StageId(args.stage.clone()),
+        from_year: args.from,
+        to_year: args.to,
+        projects: &projects,
+        secondary: None,
+        demand: &demand,
+        partners: parse_partners(ds, &args.partners)?,
+    };
+    let result = outlook(ds, &request)?;
+    let mut records = Vec::new();
+    for y in &result.years {
+        let base = |scenario: Option<String>, demand: Option<f64>, deficit: Option<f64>| OutlookRecord {
+            mineral: result.mineral.to_string(),
+            stage: result.stage.to_string(),
+            year: y.year,
+            unit: result.unit.clone(),
+            current: y.current,
+            projects: y.projects,
+            secondary: y.secondary,
+            total: y.total,
+            scenario,
+            demand,
+            deficit,
+            hhi_location: y.location_mix.hhi,
+            top3_location: y.location_mix.top3_share,
+            partner_share_location: y.location_mix.partner_share,
+            feoc_share_location: y.location_mix.feoc_share,
+            hhi_ownership: y.ownership_mix.hhi,
+            top3_ownership: y.ownership_mix.top3_share,
+            partner_share_ownership: y.ownership_mix.partner_share,
+            feoc_share_ownership: y.ownership_mix.feoc_share,
+            current_source: result.current_source.clone(),
+        };
+        if y.balance.is_empty() {
+            records.push(base(None, None, None));
+        }
+        for (scenario, demand, deficit) in &y.balance {
+            records.push(base(Some(scenario.clone()), *demand, *deficit));
+        }
+    }
+    emit(args.format, &records, || {
+        let mut table = Table::new(&[
+            "year>",
+            "scenario",
+            "supply>",
+            "of which projects>",
+            "demand>",
+            "deficit>",
+            "HHI loc>",
+            "HHI own>",
+            "partner>",
+            "FEOC>",
+        ]);
+        table.title = Some(format!(
+            "Risked supply outlook: {} {} ({}), current supply {}",
+            result.mineral, result.stage, result.unit, result.current_source
+        ));
+        let opt = |v: Option<f64>| v.map_or_else(|| "–".to_owned(), quantity);
+        for r in &records {
+            table.row(vec![
+                r.year.to_string(),
+                r.scenario.clone().unwrap_or_default(),
+                quantity(r.total),
+                quantity(r.projects),
+                opt(r.demand),
+                opt(r.deficit),
+                format!("{:.0}", r.hhi_location),
+                format!("{:.0}", r.hhi_ownership),
+                pct(r.partner_share_location),
+                pct(r.feoc_share_location),
+            ]);
+        }
+        for s in &result.scenarios_skipped {
+            table.footer.push(format!("not balanced: {s}"));
+        }
+        if !result.projects_without_capacity.is_empty() {
+            table.footer.push(format!(
+                "capacity not published (not counted): {}",
+                result.projects_without_capacity.join(", ")
+            ));
+        }
+        table.footer.push(
+            "deficit = demand − risked supply (positive = shortfall); demand interpolated linearly between published years"
+                .into(),
+        );
+        for a in &result.assumptions {
+            table.footer.push(format!("assumption: {a}"));
+        }
+        table
+    })
+}
+
+#[derive(Debug, clap::Args)]
+pub(crate) struct OptimizeArgs {
+    /// Buyer: an ISO3 code, several joined with `+` (USA+IND), or a group id (quad, msp, …).
+    #[arg(long)]
+    buyer: String,
+    /// Budget in USD.
+    #[arg(long)]
+    budget: f64,
+    /// The buyer's requirement in the target year, tonnes contained.
+    #[arg(long = "requirement-t", value_name = "TONNES")]
+    requirement_t: f64,
+    /// Mineral (id or alias).
+    #[arg(long, default_value = "lithium")]
+    mineral: String,
+    /// Stage bought (mine, refined, …).
+    #[arg(long, default_value = "mine")]
+    stage: String,
+    /// Target year.
+    #[arg(long, default_value_t = 2030)]
+    year: u16,
+    /// Cap on a supplier country's share: `0.65` (every country) or `CHN:0.5` (repeatable).
+    #[arg(long = "cap", value_name = "[ISO3:]SHARE")]
+    caps: Vec<String>,
+    /// Floor on the share from partners: `GROUP:SHARE`, e.g. `msp:0.3` or `quad+CHL:0.4`
+    /// (repeatable).
+    #[arg(long = "partner-floor", value_name = "GROUP:SHARE")]
+    floors: Vec<String>,
+    /// Value of a tonne of shortfall in the objective, USD per tonne (critmin default, an
+    /// assumption: set it for your mineral).
+    #[arg(long, default_value_t = 50_000.0, value_name = "USD")]
+    value_of_shortfall: f64,
+    /// Annual disruption probability of a supplier with the weakest governance score (a
+    /// country's risk is this × its WGI-derived risk score / 10; critmin default, an assumption).
+    #[arg(long, default_value_t = 0.1)]
+    disruption_scale: f64,
+    /// Solver time limit in seconds.
+    #[arg(long, value_name = "SECONDS")]
+    time_limit: Option<f64>,
+    /// Relative MIP gap at which to stop (0.01 = 1 %).
+    #[arg(long, default_value_t = 1e-4)]
+    gap: f64,
+    /// Also write the model in free MPS format to this file.
+    #[arg(long, value_name = "FILE")]
+    write_mps: Option<PathBuf>,
+    #[command(flatten)]
+    sources: ProjectSources,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t)]
+    format: Format,
+}
+
+#[derive(Serialize)]
+struct OptimizeDocument {
+    buyer: String,
+    members: Vec<String>,
+    mineral: String,
+    stage: String,
+    year: u16,
+    requirement_t: f64,
+    budget_usd: f64,
+    status: String,
+    objective_usd: f64,
+    mip_gap: f64,
+    solve_seconds: f64,
+    risk_measure: String,
+    risk_t: f64,
+    cost_usd: f64,
+    unmet_t: f64,
+    chosen: Vec<ChosenRecord>,
+    market: Vec<SupplyRecord>,
+    shares: Vec<SupplyRecord>,
+    shadow_prices: Vec<ShadowRecord>,
+    model_columns: usize,
+    model_rows: usize,
+    notes: Vec<String>,
+    assumptions: Vec<&'static str>,
+}
+
+#[derive(Serialize)]
+struct ChosenRecord {
+    id: String,
+    action: String,
+    country: String,
+    tonnes: f64,
+    cost_usd: f64,
+}
+
+#[derive(Serialize)]
+struct SupplyRecord {
+    country: String,
+    value: f64,
+}
+
+#[derive(Serialize)]
+struct ShadowRecord {
+    constraint: String,
+    binding: bool,
+    usd_per_unit: f64,
+    unit: String,
+    usd_per_percentage_point: Option<f64>,
+}
+
+/// Members of a buyer given as `USA+IND` or a group id.
+fn buyer_members(ds: &Dataset, text: &str) -> Result<Vec<CountryCode>> {
+    let mut members = Vec::new();
+    for part in text.split('+').map(str::trim).filter(|p| !p.is_empty()) {
+        if let Ok(group) = part.parse::<Group>() {
+            members.extend(ds.countries.iter().filter(|c| c.groups.contains(group)).map(|c| c.code));
+        } else {
+            members.push(super::country(ds, part)?);
+        }
+    }
+    members.sort();
+    members.dedup();
+    if members.is_empty() {
+        bail!("--buyer needs an ISO3 code, codes joined with `+`, or a group id such as quad");
+    }
+    Ok(members)
+}
+
+fn share(text: &str, what: &str) -> Result<f64> {
+    match text.trim().parse::<f64>() {
+        Ok(v) if (0.0..=1.0).contains(&v) => Ok(v),
+        _ => bail!("{what} `{text}`: expected a share between 0 and 1, e.g. 0.65"),
+    }
+}
+
+fn run_optimize(ds: &Dataset, args: &OptimizeArgs, data_dir: Option<&Path>) -> Result<()> {
+    let mineral: MineralId = super::mineral(ds, &args.mineral)?.id.clone();
+    let members = buyer_members(ds, &args.buyer)?;
+    let mut caps = Vec::new();
+    for c in &args.caps {
+        caps.push(match c.split_once(':') {
+            Some((country, s)) => Cap {
+                country: Some(super::country(ds, country)?),
+                max_share: share(s, "--cap")?,
+            },
+            None => Cap {
+                country: None,
+                max_share: share(c, "--cap")?,
+            },
+        });
+    }
+    let mut floors = Vec::new();
+    for f in &args.floors {
+        let Some((group, s)) = f.rsplit_once(':') else {
+            bail!("--partner-floor `{f}`: expected GROUP:SHARE, e.g. msp:0.3");
+        };
+        let partners = parse_partners(ds, group)?;
+        floors.push(Floor {
+            name: group.to_owned(),
+            countries: ds
+                .countries
+                .iter()
+                .map(|c| c.code)
+                .filter(|c| partners.contains(*c, ds))
+                .collect(),
+            min_share: share(s, "--partner-floor")?,
+        });
+    }
+    let projects = load_projects(ds, &args.sources, data_dir)?;
+    let request = BuyerRequest {
+        buyer: args.buyer.to_uppercase(),
+        members: members.clone(),
+        mineral: mineral.clone(),
+        stage: StageId(args.stage.clone()),
+        year: args.year,
+        requirement_t: args.requirement_t,
+        budget_usd: args.budget,
+        caps,
+        floors,
+        value_of_shortfall_usd_per_t: args.value_of_shortfall,
+        disruption_scale: args.disruption_scale,
+        projects: &projects,
+        scenarios: None,
+    };
+    let (problem, notes) = problem_from_data(ds, &request)?;
+    if let Some(path) = &args.write_mps {
+        std::fs::write(path, to_mps(&build_model(&problem))).with_context(|| format!("writing {}", path.display()))?;
+    }
+    let options = SolveOptions {
+        time_limit_s: args.time_limit,
+        mip_rel_gap: args.gap,
+    };
+    let solution = match optimize(&problem, &options) {
+        Ok(s) => s,
+        Err(e @ OptimizeError::Infeasible(_)) => bail!("{e}"),
+        Err(e) => return Err(e.into()),
+    };
+    let doc = OptimizeDocument {
+        buyer: solution.buyer.clone(),
+        members: members.iter().map(ToString::to_string).collect(),
+        mineral: mineral.to_string(),
+        stage: args.stage.clone(),
+        year: args.year,
+        requirement_t: args.requirement_t,
+        budget_usd: args.budget,
+        status: solution.status.id().into(),
+        objective_usd: solution.objective_usd,
+        mip_gap: solution.mip_gap,
+        solve_seconds: solution.solve_seconds,
+        risk_measure: solution.risk_measure.clone(),
+        risk_t: solution.risk_t,
+        cost_usd: solution.cost_usd,
+        unmet_t: solution.unmet_t,
+        chosen: solution
+            .chosen
+            .iter()
+            .map(|c| ChosenRecord {
+                id: c.id.clone(),
+                action: c.action.into(),
+                country: c.country.to_string(),
+                tonnes: c.tonnes,
+                cost_usd: c.cost_usd,
+            })
+            .collect(),
+        market: solution
+            .market
+            .iter()
+            .map(|(c, t)| SupplyRecord {
+                country: c.to_string(),
+                value: *t,
+            })
+            .collect(),
+        shares: solution
+            .shares
+            .iter()
+            .map(|(c, s)| SupplyRecord {
+                country: c.to_string(),
+                value: *s,
+            })
+            .collect(),
+        shadow_prices: solution
+            .shadow_prices
+            .iter()
+            .map(|s| ShadowRecord {
+                constraint: s.constraint.clone(),
+                binding: s.binding,
+                usd_per_unit: s.per_unit,
+                unit: s.unit.into(),
+                usd_per_percentage_point: s.per_percentage_point,
+            })
+            .collect(),
+        model_columns: solution.size.0,
+        model_rows: solution.size.1,
+        notes,
+        assumptions: PROBLEM_ASSUMPTIONS.to_vec(),
+    };
+    match args.format {
+        Format::Json => println!("{}", serde_json::to_string_pretty(&doc)?),
+        Format::Csv => emit(Format::Csv, &doc.chosen, || Table::new(&[]))?,
+        Format::Table => {
+            let mut table = Table::new(&["action", "project", "country", "tonnes>", "cost (USD)>"]);
+            table.title = Some(format!(
+                "Portfolio for {} — {} {} in {}: requirement {} t, budget {} USD",
+                doc.buyer,
+                doc.mineral,
+                doc.stage,
+                doc.year,
+                quantity(doc.requirement_t),
+                quantity(doc.budget_usd)
+            ));
+            for c in &doc.chosen {
+                table.row(vec![
+                    c.action.clone(),
+                    c.id.clone(),
+                    c.country.clone(),
+                    quantity(c.tonnes),
+                    quantity(c.cost_usd),
+                ]);
+            }
+            for m in &doc.market {
+                table.row(vec![
+                    "market".into(),
+                    String::new(),
+                    m.country.clone(),
+                    quantity(m.value),
+                    String::new(),
+                ]);
+            }
+            table.footer.push(format!(
+                "status {}, objective {} USD, gap {:.4}%, solve {:.3} s; {} {} t; spent {} USD; unmet {} t",
+                doc.status,
+                quantity(doc.objective_usd),
+                doc.mip_gap * 100.0,
+                doc.solve_seconds,
+                doc.risk_measure,
+                quantity(doc.risk_t),
+                quantity(doc.cost_usd),
+                quantity(doc.unmet_t)
+            ));
+            for s in &doc.shadow_prices {
+                table.footer.push(format!(
+                    "shadow price {}{}: {} USD per {}",
+                    s.constraint,
+                    if s.binding { " (binding)" } else { "" },
+                    quantity(s.usd_per_unit),
+                    s.unit
+                ));
+            }
+            for n in &doc.notes {
+                table.footer.push(format!("note: {n}"));
+            }
+            for a in &doc.assumptions {
+                table.footer.push(format!("assumption: {a}"));
+            }
+            table.write(&mut std::io::stdout().lock())?;
+        }
+    }
+    Ok(())
+}
+
+pub(crate) fn run(ds: &Dataset, cmd: &PlanCommand, data_dir: Option<&Path>) -> Result<()> {
+    match cmd {
+        PlanCommand::Outlook(args) => run_outlook(ds, args, data_dir),
+        PlanCommand::Optimize(args) => run_optimize(ds, args, data_dir),
+    }
+}
