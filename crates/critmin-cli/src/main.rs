@@ -50,6 +50,11 @@ enum Command {
     /// Check, import and export data files.
     #[command(subcommand)]
     Data(commands::data::DataCommand),
+    /// Serve the HTTP JSON API (/api/v1, OpenAPI at /api/v1/openapi.json) and the dashboard (/).
+    Serve(commands::serve::Args),
+    /// Create or revoke API keys for the server.
+    #[command(subcommand)]
+    Keys(commands::keys::KeysCommand),
 }
 
 fn main() -> ExitCode {
@@ -67,6 +72,10 @@ fn run(cli: Cli) -> Result<ExitCode> {
     if let Command::Data(cmd) = &cli.command {
         return commands::data::run(cmd, cli.data.as_deref());
     }
+    if let Command::Keys(cmd) = &cli.command {
+        commands::keys::run(cmd)?;
+        return Ok(ExitCode::SUCCESS);
+    }
     let dataset = load_dataset(cli.data.as_deref())?;
     match cli.command {
         Command::Minerals { format } => commands::minerals::run(&dataset, format)?,
@@ -74,7 +83,8 @@ fn run(cli: Cli) -> Result<ExitCode> {
         Command::Concentration(args) => commands::concentration::run(&dataset, &args)?,
         Command::Exposure(args) => commands::exposure::run(&dataset, &args)?,
         Command::Report(args) => commands::report::run(&dataset, &args)?,
-        Command::Data(_) => unreachable!("handled above"),
+        Command::Serve(args) => commands::serve::run(dataset, &args)?,
+        Command::Data(_) | Command::Keys(_) => unreachable!("handled above"),
     }
     Ok(ExitCode::SUCCESS)
 }

@@ -16,7 +16,7 @@ use utoipa::openapi::security::{ApiKey as ApiKeyScheme, ApiKeyValue, HttpAuthSch
 use utoipa::{IntoParams, Modify, OpenApi, ToSchema};
 
 use crate::AppState;
-use crate::auth::Caller;
+use crate::auth::{Admin, Analyst, Authorized, Viewer};
 use crate::body::JsonBody;
 use crate::error::{ApiError, ErrorBody};
 use crate::jobs;
@@ -282,8 +282,7 @@ fn view(s: critmin_store::DatasetSummary) -> DatasetView {
 /// Stored datasets, oldest first (role viewer or higher).
 #[utoipa::path(get, path = "/api/v1/datasets", tag = "datasets", security(("bearer" = [])),
     responses((status = 200, body = [DatasetView]), (status = 401, body = ErrorBody)))]
-pub async fn list_datasets(State(state): State<AppState>, caller: Caller) -> Result<Json<Vec<DatasetView>>, ApiError> {
-    caller.require(Role::Viewer)?;
+pub async fn list_datasets(State(state): State<AppState>, _viewer: Authorized<Viewer>) -> Result<Json<Vec<DatasetView>>, ApiError> {
     Ok(Json(state.store.list_datasets().await?.into_iter().map(view).collect()))
 }
 
@@ -293,10 +292,9 @@ pub async fn list_datasets(State(state): State<AppState>, caller: Caller) -> Res
     responses((status = 200, body = DatasetView), (status = 401, body = ErrorBody), (status = 404, body = ErrorBody)))]
 pub async fn get_dataset(
     State(state): State<AppState>,
-    caller: Caller,
+    _viewer: Authorized<Viewer>,
     Path(id): Path<String>,
 ) -> Result<Json<DatasetView>, ApiError> {
-    caller.require(Role::Viewer)?;
     let record = state
         .store
         .get_dataset(&id)
@@ -376,10 +374,9 @@ pub fn validate_upload(files: &[UploadFile]) -> Result<ValidationReport, ApiErro
         (status = 403, body = ErrorBody), (status = 413, body = ErrorBody), (status = 422, body = ErrorBody)))]
 pub async fn create_dataset(
     State(state): State<AppState>,
-    caller: Caller,
+    Authorized(key, _): Authorized<Analyst>,
     JsonBody(upload): JsonBody<DatasetUpload>,
 ) -> Result<(StatusCode, Json<DatasetView>), ApiError> {
-    let key = caller.require(Role::Analyst)?.clone();
     let name = upload.name.trim().to_owned();
     if name.is_empty() || name.chars().count() > 200 {
         return Err(ApiError::new(StatusCode::BAD_REQUEST, "invalid_body", "name: expected 1–200 characters").with_field("name"));
@@ -445,10 +442,9 @@ pub struct KeyView {
     responses((status = 201, body = KeyView), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody)))]
 pub async fn create_key(
     State(state): State<AppState>,
-    caller: Caller,
+    _admin: Authorized<Admin>,
     JsonBody(req): JsonBody<KeyRequest>,
 ) -> Result<(StatusCode, Json<KeyView>), ApiError> {
-    caller.require(Role::Admin)?;
     let store = state.store.clone();
     let created = tokio::spawn(async move { store.create_key(req.role, &req.label).await })
         .await

@@ -58,3 +58,44 @@ impl FromRequestParts<AppState> for Caller {
         }
     }
 }
+
+/// A role an endpoint demands, as a type, so the check runs as an extractor before the body
+/// is read: an unauthenticated write gets 401 even when its body is malformed.
+pub trait RequiredRole {
+    /// The least role allowed.
+    const ROLE: Role;
+}
+
+/// Marker: role viewer or higher.
+#[derive(Debug)]
+pub struct Viewer;
+/// Marker: role analyst or higher.
+#[derive(Debug)]
+pub struct Analyst;
+/// Marker: role admin.
+#[derive(Debug)]
+pub struct Admin;
+
+impl RequiredRole for Viewer {
+    const ROLE: Role = Role::Viewer;
+}
+impl RequiredRole for Analyst {
+    const ROLE: Role = Role::Analyst;
+}
+impl RequiredRole for Admin {
+    const ROLE: Role = Role::Admin;
+}
+
+/// The caller's key, whose role is at least `R::ROLE` (401 or 403 otherwise).
+#[derive(Debug)]
+pub struct Authorized<R>(pub ApiKey, pub std::marker::PhantomData<R>);
+
+impl<R: RequiredRole + Send + Sync> FromRequestParts<AppState> for Authorized<R> {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, ApiError> {
+        let caller = Caller::from_request_parts(parts, state).await?;
+        let key = caller.require(R::ROLE)?.clone();
+        Ok(Authorized(key, std::marker::PhantomData))
+    }
+}

@@ -73,7 +73,8 @@ pub(crate) fn parse<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, ApiError> {
     let value: T = serde_path_to_error::deserialize(&mut de).map_err(|e| {
         let path = e.path().to_string();
         let inner = e.into_inner();
-        if path == "." {
+        // Syntax errors have a line and column, not a field; type and shape errors have a field.
+        if path == "." || !matches!(inner.classify(), serde_json::error::Category::Data) {
             return malformed(&inner);
         }
         ApiError::new(StatusCode::BAD_REQUEST, "invalid_body", format!("field `{path}`: {inner}")).with_field(path)

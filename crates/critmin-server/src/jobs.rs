@@ -15,13 +15,13 @@ use axum::response::{IntoResponse, Response};
 use critmin_data::{InputFile, embedded_inputs, load, overlay};
 use critmin_metrics::SeriesFilter;
 use critmin_model::Dataset;
-use critmin_store::{JobRecord, JobStatus, Role, Store};
+use critmin_store::{JobRecord, JobStatus, Store};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
 use crate::AppState;
 use crate::api::UploadFile;
-use crate::auth::Caller;
+use crate::auth::{Analyst, Authorized, Viewer};
 use crate::body::JsonBody;
 use crate::error::{ApiError, ErrorBody};
 use crate::records;
@@ -199,10 +199,9 @@ async fn run(store: Store, id: String, request: JobRequest, dataset: Arc<Dataset
         (status = 403, body = ErrorBody)))]
 pub async fn create_job(
     State(state): State<AppState>,
-    caller: Caller,
+    Authorized(key, _): Authorized<Analyst>,
     JsonBody(request): JsonBody<JobRequest>,
 ) -> Result<Response, ApiError> {
-    let key = caller.require(Role::Analyst)?;
     let JobRequest::ConcentrationOverview { dataset, .. } = &request;
     let dataset = dataset_for(&state, dataset.as_deref()).await?;
     let params = serde_json::to_value(&request).map_err(|e| ApiError::internal(&e))?;
@@ -223,10 +222,9 @@ pub async fn create_job(
     responses((status = 200, body = JobView), (status = 401, body = ErrorBody), (status = 404, body = ErrorBody)))]
 pub async fn get_job(
     State(state): State<AppState>,
-    caller: Caller,
+    _viewer: Authorized<Viewer>,
     Path(id): Path<String>,
 ) -> Result<Json<JobView>, ApiError> {
-    caller.require(Role::Viewer)?;
     let job = state
         .store
         .get_job(&id)
@@ -242,10 +240,9 @@ pub async fn get_job(
         (status = 409, body = ErrorBody)))]
 pub async fn get_job_result(
     State(state): State<AppState>,
-    caller: Caller,
+    _viewer: Authorized<Viewer>,
     Path(id): Path<String>,
 ) -> Result<Json<serde_json::Value>, ApiError> {
-    caller.require(Role::Viewer)?;
     let job = state
         .store
         .get_job(&id)

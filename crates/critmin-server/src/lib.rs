@@ -27,6 +27,8 @@ pub mod dashboard;
 pub mod error;
 pub mod jobs;
 pub mod records;
+#[cfg(feature = "test-support")]
+pub mod test_client;
 
 use std::future::Future;
 use std::sync::Arc;

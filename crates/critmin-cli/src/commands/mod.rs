@@ -3,8 +3,10 @@
 pub(crate) mod concentration;
 pub(crate) mod data;
 pub(crate) mod exposure;
+pub(crate) mod keys;
 pub(crate) mod minerals;
 pub(crate) mod report;
+pub(crate) mod serve;
 pub(crate) mod supply;
 
 use anyhow::{Result, bail};
