@@ -83,11 +83,15 @@ fn kill_during_burst(db: &str) {
                     i += 1;
                     // After the kill, requests fail to connect or lose their answer: not
                     // acknowledged, so not counted.
-                    let Ok(answer) = client.post_json("/api/v1/datasets", Some(key), &upload(&format!("t{t}-{i}"))) else {
+                    let Ok(answer) = client.post_json("/api/v1/datasets", Some(key), &upload(&format!("t{t}-{i}")))
+                    else {
                         continue;
                     };
                     if answer.status == 201 {
-                        acked.lock().unwrap().push(answer.json()["id"].as_str().unwrap().to_owned());
+                        acked
+                            .lock()
+                            .unwrap()
+                            .push(answer.json()["id"].as_str().unwrap().to_owned());
                     }
                 }
             });
@@ -102,10 +106,16 @@ fn kill_during_burst(db: &str) {
         stop.store(true, Ordering::Relaxed);
     });
     let acked = acked.into_inner().unwrap();
-    assert!(acked.len() >= 40, "only {} writes acknowledged before the kill", acked.len());
+    assert!(
+        acked.len() >= 40,
+        "only {} writes acknowledged before the kill",
+        acked.len()
+    );
 
     let restarted = Server::start(dir.path(), db);
-    let list = Client::new(restarted.addr).get("/api/v1/datasets", Some(&viewer)).unwrap();
+    let list = Client::new(restarted.addr)
+        .get("/api/v1/datasets", Some(&viewer))
+        .unwrap();
     assert_eq!(list.status, 200, "{}", list.body);
     let stored: Vec<String> = list
         .json()
@@ -115,10 +125,24 @@ fn kill_during_burst(db: &str) {
         .map(|d| d["id"].as_str().unwrap().to_owned())
         .collect();
     let lost: Vec<&String> = acked.iter().filter(|id| !stored.contains(id)).collect();
-    assert!(lost.is_empty(), "{} of {} acknowledged writes lost: {lost:?}", lost.len(), acked.len());
+    assert!(
+        lost.is_empty(),
+        "{} of {} acknowledged writes lost: {lost:?}",
+        lost.len(),
+        acked.len()
+    );
     // Writes in flight at the kill may or may not be there, but nothing else is.
-    assert!(stored.len() >= acked.len() && stored.len() <= acked.len() + 4, "{} stored, {} acked", stored.len(), acked.len());
-    eprintln!("kill -9 during a burst: {} acknowledged, {} stored, none lost", acked.len(), stored.len());
+    assert!(
+        stored.len() >= acked.len() && stored.len() <= acked.len() + 4,
+        "{} stored, {} acked",
+        stored.len(),
+        acked.len()
+    );
+    eprintln!(
+        "kill -9 during a burst: {} acknowledged, {} stored, none lost",
+        acked.len(),
+        stored.len()
+    );
 }
 
 #[test]

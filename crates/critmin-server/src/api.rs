@@ -82,14 +82,19 @@ fn json_bytes(bytes: Bytes) -> Response {
 }
 
 fn to_bytes<T: Serialize>(value: &T) -> Result<Bytes, ApiError> {
-    serde_json::to_vec(value).map(Bytes::from).map_err(|e| ApiError::internal(&e))
+    serde_json::to_vec(value)
+        .map(Bytes::from)
+        .map_err(|e| ApiError::internal(&e))
 }
 
 async fn openapi_json(State(state): State<AppState>) -> Result<Response, ApiError> {
     state
         .cache
         .get_or_try("openapi", || {
-            ApiDoc::openapi().to_json().map(Bytes::from).map_err(|e| ApiError::internal(&e))
+            ApiDoc::openapi()
+                .to_json()
+                .map(Bytes::from)
+                .map_err(|e| ApiError::internal(&e))
         })
         .map(json_bytes)
 }
@@ -120,10 +125,7 @@ pub struct SupplyQuery {
 /// Country shares of one series (the series `critmin supply` picks for the same filters).
 #[utoipa::path(get, path = "/api/v1/supply", tag = "public data", params(SupplyQuery),
     responses((status = 200, body = SupplyDocument), (status = 400, body = ErrorBody), (status = 404, body = ErrorBody)))]
-pub async fn get_supply(
-    State(state): State<AppState>,
-    Query(q): Query<SupplyQuery>,
-) -> Result<Response, ApiError> {
+pub async fn get_supply(State(state): State<AppState>, Query(q): Query<SupplyQuery>) -> Result<Response, ApiError> {
     let key = format!("supply|{}|{:?}|{:?}|{:?}", q.mineral, q.stage, q.year, q.source);
     state
         .cache
@@ -156,12 +158,19 @@ pub async fn get_concentration(
     State(state): State<AppState>,
     Query(q): Query<ConcentrationQuery>,
 ) -> Result<Response, ApiError> {
-    let key = format!("concentration|{:?}|{:?}|{:?}|{:?}", q.mineral, q.stage, q.year, q.source);
+    let key = format!(
+        "concentration|{:?}|{:?}|{:?}|{:?}",
+        q.mineral, q.stage, q.year, q.source
+    );
     state
         .cache
         .get_or_try(&key, || {
             let ds = &state.dataset;
-            let mineral = q.mineral.as_deref().map(|m| records::mineral(ds, "mineral", m)).transpose()?;
+            let mineral = q
+                .mineral
+                .as_deref()
+                .map(|m| records::mineral(ds, "mineral", m))
+                .transpose()?;
             let filter = SeriesFilter {
                 mineral: mineral.map(|m| m.id.clone()),
                 stage: q.stage.clone().map(StageId),
@@ -282,7 +291,10 @@ fn view(s: critmin_store::DatasetSummary) -> DatasetView {
 /// Stored datasets, oldest first (role viewer or higher).
 #[utoipa::path(get, path = "/api/v1/datasets", tag = "datasets", security(("bearer" = [])),
     responses((status = 200, body = [DatasetView]), (status = 401, body = ErrorBody)))]
-pub async fn list_datasets(State(state): State<AppState>, _viewer: Authorized<Viewer>) -> Result<Json<Vec<DatasetView>>, ApiError> {
+pub async fn list_datasets(
+    State(state): State<AppState>,
+    _viewer: Authorized<Viewer>,
+) -> Result<Json<Vec<DatasetView>>, ApiError> {
     Ok(Json(state.store.list_datasets().await?.into_iter().map(view).collect()))
 }
 
@@ -347,7 +359,12 @@ pub fn validate_upload(files: &[UploadFile]) -> Result<ValidationReport, ApiErro
                 .iter()
                 .map(|f| FileReport {
                     name: f.name.clone(),
-                    action: if embedded_file(&f.name).is_some() { "replaces" } else { "adds" }.to_owned(),
+                    action: if embedded_file(&f.name).is_some() {
+                        "replaces"
+                    } else {
+                        "adds"
+                    }
+                    .to_owned(),
                     rows: f.content.lines().count().saturating_sub(1),
                 })
                 .collect(),
@@ -359,7 +376,10 @@ pub fn validate_upload(files: &[UploadFile]) -> Result<ValidationReport, ApiErro
             Err(ApiError::new(
                 StatusCode::UNPROCESSABLE_ENTITY,
                 "invalid_data",
-                format!("the files have {} problem(s); nothing was stored", problems.len().max(1)),
+                format!(
+                    "the files have {} problem(s); nothing was stored",
+                    problems.len().max(1)
+                ),
             )
             .with_problems(problems))
         }
@@ -379,12 +399,20 @@ pub async fn create_dataset(
 ) -> Result<(StatusCode, Json<DatasetView>), ApiError> {
     let name = upload.name.trim().to_owned();
     if name.is_empty() || name.chars().count() > 200 {
-        return Err(ApiError::new(StatusCode::BAD_REQUEST, "invalid_body", "name: expected 1–200 characters").with_field("name"));
+        return Err(ApiError::new(
+            StatusCode::BAD_REQUEST,
+            "invalid_body",
+            "name: expected 1–200 characters",
+        )
+        .with_field("name"));
     }
     if upload.files.is_empty() {
-        return Err(
-            ApiError::new(StatusCode::BAD_REQUEST, "invalid_body", "files: expected at least one file").with_field("files"),
-        );
+        return Err(ApiError::new(
+            StatusCode::BAD_REQUEST,
+            "invalid_body",
+            "files: expected at least one file",
+        )
+        .with_field("files"));
     }
     let files = upload.files;
     let (files, report) = tokio::task::spawn_blocking(move || validate_upload(&files).map(|r| (files, r)))

@@ -26,7 +26,10 @@ impl Caller {
             Some(key) if key.role < role => Err(ApiError::new(
                 StatusCode::FORBIDDEN,
                 "forbidden",
-                format!("this request needs the role {role} or higher; the key has the role {}", key.role),
+                format!(
+                    "this request needs the role {role} or higher; the key has the role {}",
+                    key.role
+                ),
             )),
             Some(key) => Ok(key),
         }

@@ -26,7 +26,11 @@ impl<T: DeserializeOwned> FromRequest<AppState> for JsonBody<T> {
             .headers()
             .get(header::CONTENT_TYPE)
             .and_then(|v| v.to_str().ok())
-            .is_some_and(|v| v.split(';').next().is_some_and(|m| m.trim().eq_ignore_ascii_case("application/json")));
+            .is_some_and(|v| {
+                v.split(';')
+                    .next()
+                    .is_some_and(|m| m.trim().eq_ignore_ascii_case("application/json"))
+            });
         if !is_json {
             return Err(ApiError::new(
                 StatusCode::UNSUPPORTED_MEDIA_TYPE,
@@ -77,7 +81,12 @@ pub(crate) fn parse<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, ApiError> {
         if path == "." || !matches!(inner.classify(), serde_json::error::Category::Data) {
             return malformed(&inner);
         }
-        ApiError::new(StatusCode::BAD_REQUEST, "invalid_body", format!("field `{path}`: {inner}")).with_field(path)
+        ApiError::new(
+            StatusCode::BAD_REQUEST,
+            "invalid_body",
+            format!("field `{path}`: {inner}"),
+        )
+        .with_field(path)
     })?;
     // Trailing garbage after the value is an error too.
     de.end().map_err(|e| malformed(&e))?;
@@ -121,7 +130,10 @@ mod tests {
             Some("files[0].content")
         );
         assert_eq!(field_of(r#"{"name": 1, "files": []}"#).as_deref(), Some("name"));
-        assert_eq!(field_of(r#"{"name": "x", "files": [{"name": "a"}]}"#).as_deref(), Some("files[0]"));
+        assert_eq!(
+            field_of(r#"{"name": "x", "files": [{"name": "a"}]}"#).as_deref(),
+            Some("files[0]")
+        );
         // Syntax errors have no field.
         assert_eq!(field_of(r#"{"name": "x", "#), None);
         assert_eq!(field_of(r#"{"name": "x", "files": []} trailing"#), None);

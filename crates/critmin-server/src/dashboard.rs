@@ -6,9 +6,6 @@
 //! carries the raw value in a `data-*` attribute, so the browser test can check the page
 //! against the API. Every chart states its unit, has a legend and names its source.
 
-use std::fmt::Write;
-use std::sync::Arc;
-
 use axum::Router;
 use axum::body::Bytes;
 use axum::extract::{Path, Query, State};
@@ -19,6 +16,7 @@ use critmin_metrics::SupplyShares;
 use critmin_model::{ChainStage, CountryCode, Dataset, Group, Mineral, Series};
 use critmin_report::{Report, ReportOptions, build_report, worldmap};
 use serde::Deserialize;
+use std::fmt::Write;
 
 use crate::AppState;
 use crate::error::ApiError;
@@ -70,21 +68,11 @@ fn html(bytes: Bytes) -> Response {
     ([(header::CONTENT_TYPE, "text/html; charset=utf-8")], bytes).into_response()
 }
 
-/// The report (heat table, per-series maps, sources), built once per process.
-fn report(state: &AppState) -> Arc<Report> {
-    static REPORT: std::sync::OnceLock<std::sync::Mutex<Option<(usize, Arc<Report>)>>> = std::sync::OnceLock::new();
-    // Keyed by the dataset's address: tests run several servers in one process.
-    let key = Arc::as_ptr(&state.dataset) as usize;
-    let slot = REPORT.get_or_init(Default::default);
-    let mut guard = slot.lock().unwrap_or_else(|p| p.into_inner());
-    match guard.as_ref() {
-        Some((k, r)) if *k == key => r.clone(),
-        _ => {
-            let r = Arc::new(build_report(&state.dataset, &ReportOptions::default()));
-            *guard = Some((key, r.clone()));
-            r
-        }
-    }
+/// The report (heat table and sources), built on first use.
+fn report(state: &AppState) -> &Report {
+    state
+        .report
+        .get_or_init(|| build_report(&state.dataset, &ReportOptions::default()))
 }
 
 /// Escapes text for HTML content and attribute values.
@@ -154,7 +142,9 @@ async fn overview(State(state): State<AppState>, Query(q): Query<OverviewQuery>)
     let st = state.clone();
     state
         .pages
-        .get_or_try(&key, move || render_overview(&st, q.mineral.as_deref(), q.stage.as_deref()).map(Bytes::from))
+        .get_or_try(&key, move || {
+            render_overview(&st, q.mineral.as_deref(), q.stage.as_deref()).map(Bytes::from)
+        })
         .map(html)
 }
 
@@ -203,7 +193,7 @@ fn render_overview(state: &AppState, mineral: Option<&str>, stage: Option<&str>)
         esc(&doc.stage),
         doc.year,
         esc(&doc.source),
-        esc(&basis_label(&doc.total_basis))
+        esc(basis_label(&doc.total_basis))
     );
     b.push_str(&map_svg(ds, series));
     b.push_str("<div class=\"legend\"><span>Share of total (%):</span>");
@@ -212,7 +202,11 @@ fn render_overview(state: &AppState, mineral: Option<&str>, stage: Option<&str>)
             Some(next) => format!("{}–{}%", edge * 100.0, next * 100.0),
             None => format!("≥{}%", edge * 100.0),
         };
-        let _ = write!(b, "<span><i class=\"sw\" style=\"background:{}\"></i>{label}</span>", SHARE_COLOURS[i]);
+        let _ = write!(
+            b,
+            "<span><i class=\"sw\" style=\"background:{}\"></i>{label}</span>",
+            SHARE_COLOURS[i]
+        );
     }
     let _ = write!(
         b,
@@ -250,13 +244,13 @@ fn render_overview(state: &AppState, mineral: Option<&str>, stage: Option<&str>)
         b,
         "</tbody></table><p class=\"src\">Value in {}; share of the {}. Same figures: <a href=\"/api/v1/supply?mineral={}&amp;stage={}&amp;year={}&amp;source={}\">API</a>.</p></div></div></section>",
         esc(&doc.unit),
-        esc(&basis_label(&doc.total_basis)),
+        esc(basis_label(&doc.total_basis)),
         esc(&doc.mineral),
         esc(&doc.stage),
         doc.year,
         esc(&doc.source)
     );
-    b.push_str(&heat_table(&report(state)));
+    b.push_str(&heat_table(report(state)));
     Ok(page(&format!("{} supply", mineral.name), &b))
 }
 
@@ -271,7 +265,11 @@ fn basis_label(id: &str) -> &str {
 
 /// A country name short enough for a chart label.
 fn short_name(name: &str, code: &str) -> String {
-    if name.chars().count() > 18 { code.to_owned() } else { name.to_owned() }
+    if name.chars().count() > 18 {
+        code.to_owned()
+    } else {
+        name.to_owned()
+    }
 }
 
 fn thousands(v: f64) -> String {
@@ -283,7 +281,9 @@ fn thousands(v: f64) -> String {
         3
     };
     let text = format!("{v:.decimals$}");
-    let (int, frac) = text.split_once('.').map_or((text.as_str(), None), |(i, f)| (i, Some(f)));
+    let (int, frac) = text
+        .split_once('.')
+        .map_or((text.as_str(), None), |(i, f)| (i, Some(f)));
     let (sign, digits) = int.strip_prefix('-').map_or(("", int), |d| ("-", d));
     let mut grouped = String::new();
     for (i, c) in digits.chars().enumerate() {
@@ -309,7 +309,11 @@ fn map_svg(ds: &Dataset, series: &Series) -> String {
     for shape in worldmap::shapes().filter(|sh| sh.code.starts_with('_')) {
         let _ = match shape.code {
             "_SPHERE" => write!(s, "<path d=\"{}\" fill=\"#f4f8fb\" stroke=\"#ccc\"/>", shape.path),
-            _ => write!(s, "<path d=\"{}\" fill=\"none\" stroke=\"#e3e3e3\" stroke-width=\"0.5\"/>", shape.path),
+            _ => write!(
+                s,
+                "<path d=\"{}\" fill=\"none\" stroke=\"#e3e3e3\" stroke-width=\"0.5\"/>",
+                shape.path
+            ),
         };
     }
     for shape in worldmap::shapes().filter(|sh| !sh.code.starts_with('_')) {
@@ -321,9 +325,7 @@ fn map_svg(ds: &Dataset, series: &Series) -> String {
             (None, true) => (WITHHELD, "withheld".to_owned()),
             (None, false) => (NO_DATA, "not listed".to_owned()),
         };
-        let name = code
-            .and_then(|c| ds.country(c))
-            .map_or(shape.name, |c| c.name.as_str());
+        let name = code.and_then(|c| ds.country(c)).map_or(shape.name, |c| c.name.as_str());
         let _ = write!(
             s,
             "<path d=\"{}\" fill=\"{fill}\" stroke=\"#fff\" stroke-width=\"0.4\" data-code=\"{}\"><title>{}: {label}</title></path>",
@@ -342,7 +344,12 @@ fn heat_table(report: &Report) -> String {
          <th>Reserves</th><th>Mining</th><th>Processing</th></tr></thead><tbody>",
     );
     for row in &report.heat {
-        let _ = write!(b, "<tr><td><a href=\"/minerals/{}\">{}</a></td>", esc(&row.mineral), esc(&row.name));
+        let _ = write!(
+            b,
+            "<tr><td><a href=\"/minerals/{}\">{}</a></td>",
+            esc(&row.mineral),
+            esc(&row.name)
+        );
         for cell in &row.cells {
             match cell {
                 None => b.push_str("<td class=\"c\">–</td>"),
@@ -378,7 +385,11 @@ fn heat_table(report: &Report) -> String {
             Some(next) => format!("{edge:.0}–{next:.0}"),
             None => format!("≥{edge:.0}"),
         };
-        let _ = write!(b, "<span><i class=\"sw\" style=\"background:{}\"></i>{label}</span>", HHI_COLOURS[i]);
+        let _ = write!(
+            b,
+            "<span><i class=\"sw\" style=\"background:{}\"></i>{label}</span>",
+            HHI_COLOURS[i]
+        );
     }
     b.push_str(
         "</div><p class=\"src\">HHI = Σ share² × 10,000 over named suppliers (residual left out: a lower bound). \
@@ -451,7 +462,7 @@ fn stage_bars(ds: &Dataset, doc: &records::SupplyDocument) -> String {
         doc.year,
         esc(&doc.source),
         esc(&doc.unit),
-        esc(&basis_label(&doc.total_basis))
+        esc(basis_label(&doc.total_basis))
     );
     let scale = 420.0;
     let mut y = 4;
@@ -489,7 +500,7 @@ fn stage_bars(ds: &Dataset, doc: &records::SupplyDocument) -> String {
         y + 14,
         156.0 + scale,
         y + 14,
-        esc(&basis_label(&doc.total_basis)),
+        esc(basis_label(&doc.total_basis)),
         esc(&doc.source_detail),
         esc(&doc.files.join(", "))
     );
@@ -534,7 +545,13 @@ fn sankey_section(ds: &Dataset, mineral: &Mineral, series: &[&Series]) -> String
             .iter()
             .filter(|r| r.rank.is_some())
             .take(5)
-            .map(|r| (r.country.clone(), short_name(&r.country_name, &r.country), r.share.unwrap_or(0.0)))
+            .map(|r| {
+                (
+                    r.country.clone(),
+                    short_name(&r.country_name, &r.country),
+                    r.share.unwrap_or(0.0),
+                )
+            })
             .collect();
         let shown: f64 = v.iter().map(|n| n.2).sum();
         v.push(("REST".into(), "rest of world".into(), (1.0 - shown).max(0.0)));
@@ -559,7 +576,11 @@ fn sankey_section(ds: &Dataset, mineral: &Mineral, series: &[&Series]) -> String
         let mut y = 20.0;
         for (code, name, share) in side {
             let hgt = share * usable;
-            let (x0, x1) = if anchor_left { (x + 14.0, mid_x) } else { (mid_x + 20.0, x) };
+            let (x0, x1) = if anchor_left {
+                (x + 14.0, mid_x)
+            } else {
+                (mid_x + 20.0, x)
+            };
             let (ya, yb) = if anchor_left { (y, mid_y) } else { (mid_y, y) };
             let _ = write!(
                 s,
@@ -702,9 +723,21 @@ fn render_exposure(state: &AppState, country: &str, partners_text: &str) -> Resu
             (Some(d), Some(p), Some(f)) => {
                 let other = (1.0 - d - p - f).max(0.0);
                 let mut x = 0.0;
-                let mut svg = String::from("<svg viewBox=\"0 0 200 12\" width=\"200\" height=\"12\" xmlns=\"http://www.w3.org/2000/svg\">");
-                for (v, c) in [(d, DOMESTIC_COLOUR), (p, PARTNER_COLOUR), (f, FEOC_COLOUR), (other, REST_COLOUR)] {
-                    let _ = write!(svg, "<rect x=\"{:.1}\" y=\"0\" width=\"{:.1}\" height=\"12\" fill=\"{c}\"/>", x * 200.0, v * 200.0);
+                let mut svg = String::from(
+                    "<svg viewBox=\"0 0 200 12\" width=\"200\" height=\"12\" xmlns=\"http://www.w3.org/2000/svg\">",
+                );
+                for (v, c) in [
+                    (d, DOMESTIC_COLOUR),
+                    (p, PARTNER_COLOUR),
+                    (f, FEOC_COLOUR),
+                    (other, REST_COLOUR),
+                ] {
+                    let _ = write!(
+                        svg,
+                        "<rect x=\"{:.1}\" y=\"0\" width=\"{:.1}\" height=\"12\" fill=\"{c}\"/>",
+                        x * 200.0,
+                        v * 200.0
+                    );
                     x += v;
                 }
                 svg.push_str("</svg>");

@@ -122,7 +122,12 @@ async fn dataset_for(state: &AppState, id: Option<&str>) -> Result<Arc<Dataset>,
         return Ok(state.dataset.clone());
     };
     let record = state.store.get_dataset(id).await?.ok_or_else(|| {
-        ApiError::new(StatusCode::BAD_REQUEST, "invalid_body", format!("no stored dataset {id}")).with_field("dataset")
+        ApiError::new(
+            StatusCode::BAD_REQUEST,
+            "invalid_body",
+            format!("no stored dataset {id}"),
+        )
+        .with_field("dataset")
     })?;
     let files: Vec<UploadFile> = serde_json::from_value(record.files).map_err(|e| ApiError::internal(&e))?;
     tokio::task::spawn_blocking(move || {

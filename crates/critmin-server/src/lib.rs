@@ -82,6 +82,8 @@ pub struct AppState {
     pub cache: Arc<ResponseCache>,
     /// Server-rendered dashboard pages, by URL.
     pub pages: Arc<ResponseCache>,
+    /// The report's heat table and sources, for the dashboard; built on first use.
+    pub report: Arc<std::sync::OnceLock<critmin_report::Report>>,
 }
 
 impl AppState {
@@ -93,6 +95,7 @@ impl AppState {
             config: Arc::new(config),
             cache: Arc::new(ResponseCache::new(4096)),
             pages: Arc::new(ResponseCache::new(512)),
+            report: Arc::new(std::sync::OnceLock::new()),
         }
     }
 }

@@ -250,19 +250,24 @@ impl From<&critmin_data::Problem> for ProblemRecord {
 pub fn mineral<'a>(ds: &'a Dataset, param: &str, name: &str) -> Result<&'a Mineral, ApiError> {
     ds.mineral(name).ok_or_else(|| {
         let ids: Vec<&str> = ds.minerals.iter().map(|m| m.id.as_str()).collect();
-        ApiError::bad_param(param, format!("unknown mineral `{name}`; expected one of: {}", ids.join(", ")))
+        ApiError::bad_param(
+            param,
+            format!("unknown mineral `{name}`; expected one of: {}", ids.join(", ")),
+        )
     })
 }
 
 /// Resolves an ISO3 country code (case-insensitive); 400 naming the parameter otherwise.
 pub fn country(ds: &Dataset, param: &str, code: &str) -> Result<CountryCode, ApiError> {
     let parsed: Option<CountryCode> = code.to_ascii_uppercase().parse().ok();
-    parsed.filter(|c| ds.country(*c).is_some() && !c.is_pseudo()).ok_or_else(|| {
-        ApiError::bad_param(
-            param,
-            format!("unknown country `{code}`; expected an ISO 3166-1 alpha-3 code such as IND or USA"),
-        )
-    })
+    parsed
+        .filter(|c| ds.country(*c).is_some() && !c.is_pseudo())
+        .ok_or_else(|| {
+            ApiError::bad_param(
+                param,
+                format!("unknown country `{code}`; expected an ISO 3166-1 alpha-3 code such as IND or USA"),
+            )
+        })
 }
 
 /// Parses `quad+msp+CHL` into a partner set; 400 naming the parameter otherwise.
@@ -274,12 +279,20 @@ pub fn partners(ds: &Dataset, text: &str) -> Result<PartnerSet, ApiError> {
             Ok(g) => groups.push(g),
             Err(group_err) => match country(ds, "partners", part) {
                 Ok(c) if part.len() == 3 => countries.push(c),
-                _ => return Err(ApiError::bad_param("partners", format!("{group_err}, or an ISO3 country code"))),
+                _ => {
+                    return Err(ApiError::bad_param(
+                        "partners",
+                        format!("{group_err}, or an ISO3 country code"),
+                    ));
+                }
             },
         }
     }
     if groups.is_empty() && countries.is_empty() {
-        return Err(ApiError::bad_param("partners", "needs at least one group or country code, e.g. msp"));
+        return Err(ApiError::bad_param(
+            "partners",
+            "needs at least one group or country code, e.g. msp",
+        ));
     }
     Ok(PartnerSet::from_groups(groups).with_countries(countries))
 }
@@ -339,7 +352,13 @@ pub fn concentration(ds: &Dataset, filter: &SeriesFilter) -> ConcentrationDocume
                 total: c.shares.total,
                 total_basis: c.shares.basis.id().to_owned(),
                 method_version: METHODS_VERSION.to_owned(),
-                notes: c.shares.notes.iter().map(ToString::to_string).collect::<Vec<_>>().join("; "),
+                notes: c
+                    .shares
+                    .notes
+                    .iter()
+                    .map(ToString::to_string)
+                    .collect::<Vec<_>>()
+                    .join("; "),
             }
         })
         .collect();
@@ -362,7 +381,13 @@ pub fn select_series<'a>(
     let mine = StageId("mine".into());
     let stage = match stage {
         Some(s) => Some(StageId(s.to_owned())),
-        None if ds.find_series(Some(&mineral.id), Some(&mine), year, source).next().is_some() => Some(mine),
+        None if ds
+            .find_series(Some(&mineral.id), Some(&mine), year, source)
+            .next()
+            .is_some() =>
+        {
+            Some(mine)
+        }
         None => None,
     };
     // `preferred_series` ties its result to every argument; find the same series by key.
@@ -377,15 +402,24 @@ pub fn select_series<'a>(
         ApiError::new(
             axum::http::StatusCode::NOT_FOUND,
             "no_series",
-            format!("no series for {} with those filters; available: {}", mineral.id, available.join("; ")),
+            format!(
+                "no series for {} with those filters; available: {}",
+                mineral.id,
+                available.join("; ")
+            ),
         )
     })
 }
 
 /// Country shares of one series.
 pub fn supply(ds: &Dataset, series: &Series) -> Result<SupplyDocument, ApiError> {
-    let shares = SupplyShares::from_series(series)
-        .map_err(|e| ApiError::new(axum::http::StatusCode::UNPROCESSABLE_ENTITY, "not_computable", e.to_string()))?;
+    let shares = SupplyShares::from_series(series).map_err(|e| {
+        ApiError::new(
+            axum::http::StatusCode::UNPROCESSABLE_ENTITY,
+            "not_computable",
+            e.to_string(),
+        )
+    })?;
     let conc = shares.concentration();
     let name = |c: CountryCode| ds.country(c).map_or_else(String::new, |c| c.name.clone());
     let row_note = |code| {
@@ -501,7 +535,9 @@ pub fn exposure(ds: &Dataset, country: CountryCode, partners: &PartnerSet, partn
     }
     ExposureDocument {
         country: country.to_string(),
-        country_name: ds.country(country).map_or_else(|| country.to_string(), |c| c.name.clone()),
+        country_name: ds
+            .country(country)
+            .map_or_else(|| country.to_string(), |c| c.name.clone()),
         partners: partners_label.to_owned(),
         records,
     }

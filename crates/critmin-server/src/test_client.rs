@@ -54,7 +54,10 @@ impl Client {
     }
 
     fn send(&self, method: &str, path: &str, key: Option<&str>, body: Option<&str>) -> std::io::Result<Answer> {
-        let mut head = format!("{method} {path} HTTP/1.1\r\nHost: {}\r\nConnection: close\r\n", self.addr);
+        let mut head = format!(
+            "{method} {path} HTTP/1.1\r\nHost: {}\r\nConnection: close\r\n",
+            self.addr
+        );
         if let Some(k) = key {
             head.push_str(&format!("Authorization: Bearer {k}\r\n"));
         }
@@ -109,7 +112,10 @@ fn parse(buf: &[u8]) -> std::io::Result<Answer> {
         .map(|(n, v)| (n.trim().to_ascii_lowercase(), v.trim().to_owned()))
         .collect();
     let mut body = buf[split + 4..].to_vec();
-    if headers.iter().any(|(n, v)| n == "transfer-encoding" && v.contains("chunked")) {
+    if headers
+        .iter()
+        .any(|(n, v)| n == "transfer-encoding" && v.contains("chunked"))
+    {
         body = dechunk(&body).ok_or_else(|| bad("bad chunked body"))?;
     }
     Ok(Answer {
@@ -142,7 +148,8 @@ mod tests {
     fn parses_plain_and_chunked_answers() {
         let a = parse(b"HTTP/1.1 201 Created\r\nContent-Length: 2\r\n\r\nhi").unwrap();
         assert_eq!((a.status, a.body.as_str()), (201, "hi"));
-        let a = parse(b"HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n3\r\nabc\r\n2\r\nde\r\n0\r\n\r\n").unwrap();
+        let a =
+            parse(b"HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n3\r\nabc\r\n2\r\nde\r\n0\r\n\r\n").unwrap();
         assert_eq!(a.body, "abcde");
         assert_eq!(a.header("transfer-encoding"), Some("chunked"));
         assert!(parse(b"HTTP/1.1 200").is_err());

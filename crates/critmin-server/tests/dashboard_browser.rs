@@ -74,7 +74,9 @@ fn browse(chromium: &Path, extra: &[String], url: &str) -> String {
             break status;
         }
         if Instant::now() > deadline {
-            let _ = Command::new("kill").args(["-KILL", "--", &format!("-{}", child.id())]).status();
+            let _ = Command::new("kill")
+                .args(["-KILL", "--", &format!("-{}", child.id())])
+                .status();
             let _ = child.wait();
             panic!("Chromium hung on {url}");
         }
@@ -97,11 +99,17 @@ fn screenshot(chromium: &Path, base: &str, path: &str, name: &str) {
     let _ = std::fs::remove_file(&png);
     browse(
         chromium,
-        &[format!("--screenshot={}", png.display()), "--window-size=1300,1600".into()],
+        &[
+            format!("--screenshot={}", png.display()),
+            "--window-size=1300,1600".into(),
+        ],
         &format!("{base}{path}"),
     );
     let bytes = std::fs::read(&png).unwrap_or_else(|e| panic!("no screenshot {}: {e}", png.display()));
-    assert!(bytes.starts_with(b"\x89PNG") && bytes.len() > 20 * 1024, "blank screenshot of {path}?");
+    assert!(
+        bytes.starts_with(b"\x89PNG") && bytes.len() > 20 * 1024,
+        "blank screenshot of {path}?"
+    );
 }
 
 /// The value of attribute `name` in the tag text `tag`.
@@ -124,7 +132,10 @@ fn tags_with<'a>(dom: &'a str, marker: &str, end: &str) -> Vec<&'a str> {
 /// The page's exact value against the API's (serde_json may parse the last digit one unit off).
 fn assert_close(shown: &str, api: f64) {
     let shown: f64 = shown.parse().unwrap();
-    assert!((shown - api).abs() <= 1e-12 * api.abs().max(1.0), "page {shown} vs API {api}");
+    assert!(
+        (shown - api).abs() <= 1e-12 * api.abs().max(1.0),
+        "page {shown} vs API {api}"
+    );
 }
 
 fn pct(f: f64) -> String {
@@ -133,7 +144,9 @@ fn pct(f: f64) -> String {
 
 /// Text content of the element starting at `tag` whose class contains `class`.
 fn cell_text<'a>(row: &'a str, class: &str) -> &'a str {
-    let at = row.find(&format!("class=\"{class}")).unwrap_or_else(|| panic!("no .{class} in {row}"));
+    let at = row
+        .find(&format!("class=\"{class}"))
+        .unwrap_or_else(|| panic!("no .{class} in {row}"));
     let open = at + row[at..].find('>').unwrap() + 1;
     let close = open + row[open..].find('<').unwrap_or(row.len() - open);
     row[open..close].trim()
@@ -142,7 +155,11 @@ fn cell_text<'a>(row: &'a str, class: &str) -> &'a str {
 fn start() -> (tokio::runtime::Runtime, SocketAddr, tempfile::TempDir) {
     let dir = tempfile::tempdir().unwrap();
     let url = format!("sqlite:{}", dir.path().join("critmin.db").display());
-    let runtime = tokio::runtime::Builder::new_multi_thread().worker_threads(2).enable_all().build().unwrap();
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+        .unwrap();
     let addr = runtime.block_on(async {
         let store = Store::connect(&url).await.unwrap();
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
@@ -167,14 +184,27 @@ fn every_page_opens_clean_and_shows_the_apis_numbers() {
     };
 
     // Overview, cobalt picked at the refined stage: the supplier table equals /api/v1/supply.
-    let dom = browse(chromium, &["--dump-dom".into()], &format!("{base}/?mineral=cobalt&stage=refined"));
+    let dom = browse(
+        chromium,
+        &["--dump-dom".into()],
+        &format!("{base}/?mineral=cobalt&stage=refined"),
+    );
     let supply = get("/api/v1/supply?mineral=cobalt&stage=refined");
     assert!(dom.contains("<option value=\"cobalt\" selected"), "cobalt not picked");
     let title = tags_with(&dom, "id=\"map-title\"", "</h2>");
-    let series_id = format!("cobalt/refined/{}/{}", supply["year"], supply["source"].as_str().unwrap());
+    let series_id = format!(
+        "cobalt/refined/{}/{}",
+        supply["year"],
+        supply["source"].as_str().unwrap()
+    );
     assert_eq!(attr(title[0], "data-series"), Some(series_id.as_str()));
     let rows = tags_with(&dom, "<tr data-country=", "</tr>");
-    let named: Vec<&Value> = supply["shares"].as_array().unwrap().iter().filter(|s| !s["rank"].is_null()).collect();
+    let named: Vec<&Value> = supply["shares"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|s| !s["rank"].is_null())
+        .collect();
     assert_eq!(rows.len(), named.len().min(12));
     for (row, s) in rows.iter().zip(&named) {
         assert_eq!(attr(row, "data-country"), s["country"].as_str());
@@ -193,7 +223,13 @@ fn every_page_opens_clean_and_shows_the_apis_numbers() {
         .iter()
         .map(|r| {
             (
-                format!("{}/{}/{}/{}", r["mineral"].as_str().unwrap(), r["stage"].as_str().unwrap(), r["year"], r["source"].as_str().unwrap()),
+                format!(
+                    "{}/{}/{}/{}",
+                    r["mineral"].as_str().unwrap(),
+                    r["stage"].as_str().unwrap(),
+                    r["year"],
+                    r["source"].as_str().unwrap()
+                ),
                 r["hhi"].as_f64().unwrap(),
             )
         })
@@ -215,7 +251,10 @@ fn every_page_opens_clean_and_shows_the_apis_numbers() {
     let bars = tags_with(&dom, "class=\"bar-share\"", "</text>");
     let first_id = attr(charts[0], "data-series").unwrap().to_owned();
     let parts: Vec<&str> = first_id.split('/').collect();
-    let supply = get(&format!("/api/v1/supply?mineral=lithium&stage={}&year={}&source={}", parts[1], parts[2], parts[3]));
+    let supply = get(&format!(
+        "/api/v1/supply?mineral=lithium&stage={}&year={}&source={}",
+        parts[1], parts[2], parts[3]
+    ));
     let first = &supply["shares"][0];
     assert_eq!(attr(bars[0], "data-country"), first["country"].as_str());
     assert!(bars[0].ends_with(&pct(first["share"].as_f64().unwrap())), "{}", bars[0]);
@@ -239,6 +278,11 @@ fn every_page_opens_clean_and_shows_the_apis_numbers() {
                 assert_eq!(cell_text(row, "n partner"), pct(r["partner_share"].as_f64().unwrap()));
             }
         }
-        screenshot(chromium, &base, &format!("/exposure/{country}"), &format!("exposure-{country}"));
+        screenshot(
+            chromium,
+            &base,
+            &format!("/exposure/{country}"),
+            &format!("exposure-{country}"),
+        );
     }
 }

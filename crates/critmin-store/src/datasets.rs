@@ -85,7 +85,9 @@ impl Store {
 
     /// How many datasets are stored.
     pub async fn count_datasets(&self) -> Result<i64, StoreError> {
-        let (n,): (i64,) = sqlx::query_as("SELECT COUNT(*) FROM datasets").fetch_one(&self.pool).await?;
+        let (n,): (i64,) = sqlx::query_as("SELECT COUNT(*) FROM datasets")
+            .fetch_one(&self.pool)
+            .await?;
         Ok(n)
     }
 

@@ -37,7 +37,12 @@ impl JobStatus {
             "running" => JobStatus::Running,
             "succeeded" => JobStatus::Succeeded,
             "failed" => JobStatus::Failed,
-            _ => return Err(StoreError::Corrupt { what: "jobs.status", value: s }),
+            _ => {
+                return Err(StoreError::Corrupt {
+                    what: "jobs.status",
+                    value: s,
+                });
+            }
         })
     }
 }
@@ -199,7 +204,12 @@ mod tests {
 
     #[test]
     fn statuses_round_trip_through_their_names() {
-        for s in [JobStatus::Queued, JobStatus::Running, JobStatus::Succeeded, JobStatus::Failed] {
+        for s in [
+            JobStatus::Queued,
+            JobStatus::Running,
+            JobStatus::Succeeded,
+            JobStatus::Failed,
+        ] {
             assert_eq!(JobStatus::parse(s.as_str().to_owned()).unwrap(), s);
         }
         assert!(JobStatus::parse("done".into()).is_err());

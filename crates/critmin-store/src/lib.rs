@@ -213,7 +213,10 @@ mod tests {
     fn urls_name_their_engine() {
         assert_eq!(Backend::of_url("sqlite:critmin.db").unwrap(), Backend::Sqlite);
         assert_eq!(Backend::of_url("postgres://u@h:5432/db").unwrap(), Backend::Postgres);
-        assert!(matches!(Backend::of_url("mysql://x"), Err(StoreError::UnsupportedUrl(_))));
+        assert!(matches!(
+            Backend::of_url("mysql://x"),
+            Err(StoreError::UnsupportedUrl(_))
+        ));
     }
 
     #[test]

@@ -39,10 +39,10 @@ pub fn find_bindir() -> Option<PathBuf> {
             return Some(dir);
         }
     }
-    if let Some(path) = std::env::var_os("PATH") {
-        if let Some(dir) = std::env::split_paths(&path).find(|d| d.join("initdb").is_file()) {
-            return Some(dir);
-        }
+    if let Some(path) = std::env::var_os("PATH")
+        && let Some(dir) = std::env::split_paths(&path).find(|d| d.join("initdb").is_file())
+    {
+        return Some(dir);
     }
     let mut versions: Vec<(u32, PathBuf)> = std::fs::read_dir("/usr/lib/postgresql")
         .ok()?
@@ -62,7 +62,10 @@ fn running_as_root() -> bool {
 }
 
 fn id_of_nobody(flag: &str) -> Result<u32, String> {
-    let out = Command::new("id").args([flag, "nobody"]).output().map_err(|e| format!("id: {e}"))?;
+    let out = Command::new("id")
+        .args([flag, "nobody"])
+        .output()
+        .map_err(|e| format!("id: {e}"))?;
     String::from_utf8_lossy(&out.stdout)
         .trim()
         .parse()
@@ -89,9 +92,11 @@ impl ThrowawayPostgres {
     pub fn start() -> Result<Option<ThrowawayPostgres>, String> {
         let Some(bindir) = find_bindir() else {
             if std::env::var_os("CI").is_some() {
-                return Err("PostgreSQL is not installed but CI is set: .ci/run must install the postgresql \
+                return Err(
+                    "PostgreSQL is not installed but CI is set: .ci/run must install the postgresql \
                             package; the PostgreSQL tests cannot be skipped on CI"
-                    .into());
+                        .into(),
+                );
             }
             eprintln!(
                 "\n!!! SKIPPED: PostgreSQL not found (no initdb via CRITMIN_PG_BINDIR, pg_config, PATH or \
@@ -140,7 +145,12 @@ impl ThrowawayPostgres {
                 .args(["-D", &data, "-l", &log, "-w", "-t", "60", "-o", &options, "start"])
                 .output(),
         )
-        .map_err(|e| format!("{e}\nserver log:\n{}", std::fs::read_to_string(&log).unwrap_or_default()))?;
+        .map_err(|e| {
+            format!(
+                "{e}\nserver log:\n{}",
+                std::fs::read_to_string(&log).unwrap_or_default()
+            )
+        })?;
         Ok(Some(server))
     }
 

@@ -17,7 +17,10 @@ async fn scenario(url: &str) {
     let admin = store.create_key(Role::Admin, "ops").await.unwrap();
     let viewer = store.create_key(Role::Viewer, "").await.unwrap();
     assert_ne!(admin.secret, viewer.secret);
-    assert_eq!(again.authenticate(&admin.secret).await.unwrap(), Some(admin.key.clone()));
+    assert_eq!(
+        again.authenticate(&admin.secret).await.unwrap(),
+        Some(admin.key.clone())
+    );
     assert_eq!(store.authenticate("cmk_not-a-key").await.unwrap(), None);
     assert_eq!(store.authenticate("no prefix").await.unwrap(), None);
     assert!(store.revoke_key(&viewer.key.id).await.unwrap());
@@ -68,7 +71,10 @@ async fn scenario(url: &str) {
     assert_eq!((j.status, j.progress_done, j.progress_total), (JobStatus::Queued, 0, 0));
     store.set_job_progress(&job, 1, 2).await.unwrap();
     let j = store.get_job(&job).await.unwrap().unwrap();
-    assert_eq!((j.status, j.progress_done, j.progress_total), (JobStatus::Running, 1, 2));
+    assert_eq!(
+        (j.status, j.progress_done, j.progress_total),
+        (JobStatus::Running, 1, 2)
+    );
     store.finish_job(&job, &json!({"answer": 42})).await.unwrap();
     let j = store.get_job(&job).await.unwrap().unwrap();
     assert_eq!(j.status, JobStatus::Succeeded);
@@ -84,7 +90,10 @@ async fn scenario(url: &str) {
     let j = restarted.get_job(&orphan).await.unwrap().unwrap();
     assert_eq!(j.status, JobStatus::Failed);
     assert!(j.error.unwrap().contains("interrupted"));
-    assert_eq!(restarted.get_job(&job).await.unwrap().unwrap().status, JobStatus::Succeeded);
+    assert_eq!(
+        restarted.get_job(&job).await.unwrap().unwrap().status,
+        JobStatus::Succeeded
+    );
     store.close().await;
     restarted.close().await;
 }

@@ -41,7 +41,9 @@ pub(crate) fn run(cmd: &KeysCommand) -> Result<()> {
     runtime.block_on(async {
         match cmd {
             KeysCommand::Create { role, label, db } => {
-                let store = Store::connect(db).await.with_context(|| format!("opening the database {db}"))?;
+                let store = Store::connect(db)
+                    .await
+                    .with_context(|| format!("opening the database {db}"))?;
                 let created = store.create_key(*role, label).await.context("creating the key")?;
                 println!("{}", created.secret);
                 eprintln!(
@@ -51,7 +53,9 @@ pub(crate) fn run(cmd: &KeysCommand) -> Result<()> {
                 store.close().await;
             }
             KeysCommand::Revoke { id, db } => {
-                let store = Store::connect(db).await.with_context(|| format!("opening the database {db}"))?;
+                let store = Store::connect(db)
+                    .await
+                    .with_context(|| format!("opening the database {db}"))?;
                 let revoked = store.revoke_key(id).await.context("revoking the key")?;
                 store.close().await;
                 anyhow::ensure!(revoked, "no live key with id {id}");
