@@ -66,7 +66,20 @@ fn upload(name: &str) -> String {
     .to_string()
 }
 
+/// How the server is stopped during the burst.
+#[derive(Clone, Copy, PartialEq)]
+enum Stop {
+    /// SIGKILL: no chance to finish anything.
+    Kill,
+    /// SIGTERM: graceful shutdown; in-flight writes finish and the process exits 0.
+    Term,
+}
+
 fn kill_during_burst(db: &str) {
+    stop_during_burst(db, Stop::Kill);
+}
+
+fn stop_during_burst(db: &str, how: Stop) {
     let dir = support::tmp();
     let key = create_key(dir.path(), db, "analyst");
     let viewer = create_key(dir.path(), db, "viewer");
@@ -101,8 +114,21 @@ fn kill_during_burst(db: &str) {
         while acked.lock().unwrap().len() < 40 && Instant::now() < deadline {
             std::thread::sleep(Duration::from_millis(10));
         }
-        server.child.kill().expect("SIGKILL");
-        server.child.wait().unwrap();
+        match how {
+            Stop::Kill => {
+                server.child.kill().expect("SIGKILL");
+                server.child.wait().unwrap();
+            }
+            Stop::Term => {
+                let sent = Command::new("kill")
+                    .args(["-TERM", &server.child.id().to_string()])
+                    .status()
+                    .unwrap();
+                assert!(sent.success());
+                let status = server.child.wait().unwrap();
+                assert!(status.success(), "critmin serve exited with {status:?} after SIGTERM");
+            }
+        }
         stop.store(true, Ordering::Relaxed);
     });
     let acked = acked.into_inner().unwrap();
@@ -157,6 +183,13 @@ fn kill_9_loses_no_acknowledged_write_on_postgres() {
         return;
     };
     kill_during_burst(pg.url());
+}
+
+#[cfg(unix)]
+#[test]
+fn sigterm_finishes_in_flight_writes_and_exits_cleanly() {
+    let dir = support::tmp();
+    stop_during_burst(&format!("sqlite:{}", dir.path().join("critmin.db").display()), Stop::Term);
 }
 
 #[test]
