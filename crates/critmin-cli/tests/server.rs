@@ -189,7 +189,10 @@ fn kill_9_loses_no_acknowledged_write_on_postgres() {
 #[test]
 fn sigterm_finishes_in_flight_writes_and_exits_cleanly() {
     let dir = support::tmp();
-    stop_during_burst(&format!("sqlite:{}", dir.path().join("critmin.db").display()), Stop::Term);
+    stop_during_burst(
+        &format!("sqlite:{}", dir.path().join("critmin.db").display()),
+        Stop::Term,
+    );
 }
 
 #[test]

@@ -56,6 +56,10 @@ pub struct ServerConfig {
     pub body_timeout: Duration,
     /// Time after which any request is answered 408.
     pub request_timeout: Duration,
+    /// Time a client has to send its request line and headers; the connection is closed after.
+    pub header_timeout: Duration,
+    /// How long a graceful shutdown waits for in-flight requests before dropping them.
+    pub shutdown_grace: Duration,
 }
 
 impl Default for ServerConfig {
@@ -64,6 +68,8 @@ impl Default for ServerConfig {
             body_limit: 4 * 1024 * 1024,
             body_timeout: Duration::from_secs(10),
             request_timeout: Duration::from_secs(60),
+            header_timeout: Duration::from_secs(10),
+            shutdown_grace: Duration::from_secs(30),
         }
     }
 }
@@ -115,17 +121,58 @@ pub fn router(state: AppState) -> Router {
         .with_state(state)
 }
 
-/// Serves `router(state)` on `listener` until `shutdown` resolves, then lets in-flight
-/// requests (and the writes they started) finish, marks this process's unfinished jobs
-/// failed, and closes the store.
+/// Serves `router(state)` on `listener` until `shutdown` resolves, then stops accepting, lets
+/// in-flight requests (and the writes they started) finish within
+/// [`ServerConfig::shutdown_grace`], marks this process's unfinished jobs failed, and closes the
+/// store.
+///
+/// The accept loop is hyper's own (not `axum::serve`) so that connections get a timer: a
+/// client that does not finish its headers within [`ServerConfig::header_timeout`] is
+/// disconnected, and an idle keep-alive connection cannot hold a shutdown open.
 pub async fn serve(
     listener: tokio::net::TcpListener,
     state: AppState,
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
     let store = state.store.clone();
+    let config = state.config.clone();
     let app = router(state);
-    axum::serve(listener, app).with_graceful_shutdown(shutdown).await?;
+    let graceful = hyper_util::server::graceful::GracefulShutdown::new();
+    let mut shutdown = std::pin::pin!(shutdown);
+    loop {
+        let accepted = tokio::select! {
+            accepted = listener.accept() => accepted,
+            () = &mut shutdown => break,
+        };
+        let stream = match accepted {
+            Ok((stream, _peer)) => stream,
+            Err(e) => {
+                // Out of file descriptors and the like: wait instead of spinning.
+                tracing::warn!(error = %e, "accepting a connection");
+                tokio::time::sleep(Duration::from_millis(50)).await;
+                continue;
+            }
+        };
+        let _ = stream.set_nodelay(true);
+        let service = hyper_util::service::TowerToHyperService::new(app.clone());
+        let connection = hyper::server::conn::http1::Builder::new()
+            .timer(hyper_util::rt::TokioTimer::new())
+            .header_read_timeout(config.header_timeout)
+            .serve_connection(hyper_util::rt::TokioIo::new(stream), service);
+        let connection = graceful.watch(connection);
+        tokio::spawn(async move {
+            if let Err(e) = connection.await {
+                tracing::debug!(error = %e, "connection ended with an error");
+            }
+        });
+    }
+    drop(listener);
+    tokio::select! {
+        () = graceful.shutdown() => {}
+        () = tokio::time::sleep(config.shutdown_grace) => {
+            tracing::warn!("in-flight requests did not finish within the shutdown grace period; dropping them");
+        }
+    }
     match store.fail_interrupted_jobs().await {
         Ok(0) => {}
         Ok(n) => tracing::warn!(jobs = n, "jobs still running at shutdown were marked failed"),

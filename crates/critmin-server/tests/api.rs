@@ -37,6 +37,7 @@ impl Running {
             let config = ServerConfig {
                 body_limit: BODY_LIMIT,
                 body_timeout: Duration::from_secs(1),
+                header_timeout: Duration::from_secs(1),
                 ..ServerConfig::default()
             };
             let state = AppState::new(critmin_data::load_embedded().unwrap(), store.clone(), config);
@@ -251,6 +252,16 @@ fn scenario(url: &str) {
         .unwrap();
     expect(&answer, 408);
     assert_eq!(server.datasets(), 0);
+    // A client that stalls inside its headers is disconnected without an answer (or a 408).
+    let answer = client.raw(
+        b"GET /api/v1/minerals HTTP/1.1\r\nHost: x\r\n",
+        &[(Duration::from_millis(2500), b"Connection: close\r\n\r\n".to_vec())],
+    );
+    assert!(
+        answer.as_ref().map_or(true, |a| a.status == 408),
+        "a stalled client got an answer: {:?}",
+        answer.map(|a| a.status)
+    );
 
     // An accepted write is readable with its report.
     let created = expect(
