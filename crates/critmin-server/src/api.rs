@@ -3,7 +3,7 @@
 use axum::Json;
 use axum::Router;
 use axum::body::Bytes;
-use axum::extract::{Path, Query, State};
+use axum::extract::{Path, State};
 use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
@@ -17,7 +17,7 @@ use utoipa::{IntoParams, Modify, OpenApi, ToSchema};
 
 use crate::AppState;
 use crate::auth::{Admin, Analyst, Authorized, Viewer};
-use crate::body::JsonBody;
+use crate::body::{ApiQuery, JsonBody};
 use crate::error::{ApiError, ErrorBody};
 use crate::jobs;
 use crate::records::{self, ConcentrationDocument, ExposureDocument, MineralRecord, ProblemRecord, SupplyDocument};
@@ -125,7 +125,10 @@ pub struct SupplyQuery {
 /// Country shares of one series (the series `critmin supply` picks for the same filters).
 #[utoipa::path(get, path = "/api/v1/supply", tag = "public data", params(SupplyQuery),
     responses((status = 200, body = SupplyDocument), (status = 400, body = ErrorBody), (status = 404, body = ErrorBody)))]
-pub async fn get_supply(State(state): State<AppState>, Query(q): Query<SupplyQuery>) -> Result<Response, ApiError> {
+pub async fn get_supply(
+    State(state): State<AppState>,
+    ApiQuery(q): ApiQuery<SupplyQuery>,
+) -> Result<Response, ApiError> {
     let key = format!("supply|{}|{:?}|{:?}|{:?}", q.mineral, q.stage, q.year, q.source);
     state
         .cache
@@ -156,7 +159,7 @@ pub struct ConcentrationQuery {
     responses((status = 200, body = ConcentrationDocument), (status = 400, body = ErrorBody)))]
 pub async fn get_concentration(
     State(state): State<AppState>,
-    Query(q): Query<ConcentrationQuery>,
+    ApiQuery(q): ApiQuery<ConcentrationQuery>,
 ) -> Result<Response, ApiError> {
     let key = format!(
         "concentration|{:?}|{:?}|{:?}|{:?}",
@@ -198,7 +201,7 @@ pub struct ExposureQuery {
 pub async fn get_exposure(
     State(state): State<AppState>,
     Path(country): Path<String>,
-    Query(q): Query<ExposureQuery>,
+    ApiQuery(q): ApiQuery<ExposureQuery>,
 ) -> Result<Response, ApiError> {
     let partners_text = q.partners.unwrap_or_else(|| "msp".to_owned());
     let key = format!("exposure|{}|{partners_text}", country.to_ascii_uppercase());

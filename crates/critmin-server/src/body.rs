@@ -139,3 +139,22 @@ mod tests {
         assert_eq!(field_of(r#"{"name": "x", "files": []} trailing"#), None);
     }
 }
+
+/// Query parameters of type `T`; a malformed query gets a JSON 400 naming the parameter.
+#[derive(Debug)]
+pub struct ApiQuery<T>(pub T);
+
+impl<T: DeserializeOwned, S: Send + Sync> axum::extract::FromRequestParts<S> for ApiQuery<T> {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut axum::http::request::Parts, _state: &S) -> Result<Self, ApiError> {
+        let query = parts.uri.query().unwrap_or("");
+        let de = serde_urlencoded::Deserializer::new(form_urlencoded::parse(query.as_bytes()));
+        serde_path_to_error::deserialize(de).map(ApiQuery).map_err(|e| {
+            let path = e.path().to_string();
+            let message = format!("query parameter `{path}`: {}", e.into_inner());
+            let err = ApiError::new(StatusCode::BAD_REQUEST, "invalid_parameter", message);
+            if path == "." { err } else { err.with_field(path) }
+        })
+    }
+}
