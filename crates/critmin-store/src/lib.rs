@@ -169,6 +169,23 @@ impl Store {
         Ok(rows.into_iter().map(|r| r.0).collect())
     }
 
+    /// Every (table, column) pair of the schema, sorted (for tests that compare engines).
+    pub async fn column_names(&self) -> Result<Vec<(String, String)>, StoreError> {
+        let sql = match self.backend {
+            Backend::Sqlite => {
+                "SELECT m.name, p.name FROM sqlite_master m JOIN pragma_table_info(m.name) p \
+                 WHERE m.type = 'table' AND m.name NOT LIKE 'sqlite_%'"
+            }
+            Backend::Postgres => {
+                "SELECT CAST(table_name AS TEXT), CAST(column_name AS TEXT) FROM information_schema.columns \
+                 WHERE table_schema = 'public'"
+            }
+        };
+        let mut rows: Vec<(String, String)> = sqlx::query_as(sql).fetch_all(&self.pool).await?;
+        rows.sort();
+        Ok(rows)
+    }
+
     /// Waits for the pool's connections to close (after a graceful shutdown).
     pub async fn close(&self) {
         self.pool.close().await;
