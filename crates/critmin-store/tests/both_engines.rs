@@ -120,9 +120,14 @@ async fn the_migrations_give_the_same_columns_on_both_engines() {
         return;
     };
     let dir = tempfile::tempdir().unwrap();
-    let sqlite = Store::connect(&format!("sqlite:{}", dir.path().join("c.db").display())).await.unwrap();
+    let sqlite = Store::connect(&format!("sqlite:{}", dir.path().join("c.db").display()))
+        .await
+        .unwrap();
     let postgres = Store::connect(pg.url()).await.unwrap();
-    let (a, b) = (sqlite.column_names().await.unwrap(), postgres.column_names().await.unwrap());
+    let (a, b) = (
+        sqlite.column_names().await.unwrap(),
+        postgres.column_names().await.unwrap(),
+    );
     assert!(a.iter().any(|(t, c)| t == "jobs" && c == "progress_total"), "{a:?}");
     assert_eq!(a, b);
 }
