@@ -42,7 +42,6 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use critmin_model::Dataset;
 use critmin_store::Store;
-use tower_http::timeout::TimeoutLayer;
 use tower_http::trace::TraceLayer;
 
 pub use cache::ResponseCache;
@@ -108,7 +107,6 @@ impl AppState {
 
 /// The whole application: API, probes and dashboard.
 pub fn router(state: AppState) -> Router {
-    let timeout = state.config.request_timeout;
     Router::new()
         .merge(api::routes())
         .merge(dashboard::routes())
@@ -116,7 +114,7 @@ pub fn router(state: AppState) -> Router {
         .route("/readyz", get(readyz))
         .fallback(not_found)
         .layer(middleware::from_fn_with_state(state.clone(), reject_large_bodies))
-        .layer(TimeoutLayer::with_status_code(StatusCode::REQUEST_TIMEOUT, timeout))
+        .layer(middleware::from_fn_with_state(state.clone(), request_deadline))
         .layer(TraceLayer::new_for_http())
         .with_state(state)
 }
@@ -198,6 +196,21 @@ async fn reject_large_bodies(State(state): State<AppState>, req: Request, next: 
         return response;
     }
     next.run(req).await
+}
+
+/// Answers 408 (as JSON) when a request takes longer than [`ServerConfig::request_timeout`].
+/// Writes run in their own task, so a request cut here cannot leave half a write behind.
+async fn request_deadline(State(state): State<AppState>, req: Request, next: Next) -> Response {
+    let limit = state.config.request_timeout;
+    match tokio::time::timeout(limit, next.run(req)).await {
+        Ok(response) => response,
+        Err(_) => error::ApiError::new(
+            StatusCode::REQUEST_TIMEOUT,
+            "timeout",
+            format!("the request took longer than {} s", limit.as_secs()),
+        )
+        .into_response(),
+    }
 }
 
 /// Liveness: the process answers.

@@ -191,6 +191,13 @@ fn every_page_opens_clean_and_shows_the_apis_numbers() {
     );
     let supply = get("/api/v1/supply?mineral=cobalt&stage=refined");
     assert!(dom.contains("<option value=\"cobalt\" selected"), "cobalt not picked");
+    // The picker is the GET form whose submission is the URL loaded above.
+    assert!(
+        dom.contains("<form method=\"get\" action=\"/\">"),
+        "the picker form changed"
+    );
+    assert!(dom.contains("<select name=\"mineral\"") && dom.contains("<select name=\"stage\""));
+    assert!(dom.contains("<option value=\"refined\" selected"), "stage not picked");
     let title = tags_with(&dom, "id=\"map-title\"", "</h2>");
     let series_id = format!(
         "cobalt/refined/{}/{}",
