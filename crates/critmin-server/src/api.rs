@@ -16,7 +16,7 @@ use utoipa::openapi::security::{ApiKey as ApiKeyScheme, ApiKeyValue, HttpAuthSch
 use utoipa::{IntoParams, Modify, OpenApi, ToSchema};
 
 use crate::AppState;
-use crate::auth::{Admin, Analyst, Authorized, Viewer};
+use crate::auth::{Admin, Analyst, Authorized, Caller, Viewer};
 use crate::body::{ApiQuery, JsonBody};
 use crate::error::{ApiError, ErrorBody};
 use crate::jobs;
@@ -87,6 +87,19 @@ fn to_bytes<T: Serialize>(value: &T) -> Result<Bytes, ApiError> {
         .map_err(|e| ApiError::internal(&e))
 }
 
+/// The dataset a read runs on: the public one, or a stored one for a key with role viewer or
+/// higher.
+async fn read_dataset(
+    state: &AppState,
+    caller: &Caller,
+    id: Option<&str>,
+) -> Result<std::sync::Arc<critmin_model::Dataset>, ApiError> {
+    if id.is_some() {
+        caller.require(Role::Viewer)?;
+    }
+    jobs::dataset_for(state, id).await
+}
+
 async fn openapi_json(State(state): State<AppState>) -> Result<Response, ApiError> {
     state
         .cache
@@ -120,6 +133,8 @@ pub struct SupplyQuery {
     pub year: Option<u16>,
     /// Source edition code. Default: the source naming the most countries.
     pub source: Option<String>,
+    /// Id of a stored dataset (needs a key, role viewer or higher); the public dataset when absent.
+    pub dataset: Option<String>,
 }
 
 /// Country shares of one series (the series `critmin supply` picks for the same filters).
@@ -127,13 +142,18 @@ pub struct SupplyQuery {
     responses((status = 200, body = SupplyDocument), (status = 400, body = ErrorBody), (status = 404, body = ErrorBody)))]
 pub async fn get_supply(
     State(state): State<AppState>,
+    caller: Caller,
     ApiQuery(q): ApiQuery<SupplyQuery>,
 ) -> Result<Response, ApiError> {
-    let key = format!("supply|{}|{:?}|{:?}|{:?}", q.mineral, q.stage, q.year, q.source);
+    let ds = read_dataset(&state, &caller, q.dataset.as_deref()).await?;
+    let key = format!(
+        "supply|{:?}|{}|{:?}|{:?}|{:?}",
+        q.dataset, q.mineral, q.stage, q.year, q.source
+    );
     state
         .cache
         .get_or_try(&key, || {
-            let ds = &state.dataset;
+            let ds = &ds;
             let mineral = records::mineral(ds, "mineral", &q.mineral)?;
             let series = records::select_series(ds, mineral, q.stage.as_deref(), q.year, q.source.as_deref())?;
             to_bytes(&records::supply(ds, series)?)
@@ -152,6 +172,8 @@ pub struct ConcentrationQuery {
     pub year: Option<u16>,
     /// Source edition code.
     pub source: Option<String>,
+    /// Id of a stored dataset (needs a key, role viewer or higher); the public dataset when absent.
+    pub dataset: Option<String>,
 }
 
 /// Concentration (HHI bounds, top-3, FEOC share, governance HHI) of every matching series.
@@ -191,6 +213,8 @@ pub struct ExposureQuery {
     /// Partner groups and/or ISO3 codes joined with `+` (msp, quad, g7, eu27, oecd, ipef,
     /// us-fta, us-cma, ira-fta, feoc). Default: msp.
     pub partners: Option<String>,
+    /// Id of a stored dataset (needs a key, role viewer or higher); the public dataset when absent.
+    pub dataset: Option<String>,
 }
 
 /// A country's exposure: import reliance, stage concentration, domestic, partner and FEOC
@@ -200,15 +224,21 @@ pub struct ExposureQuery {
     responses((status = 200, body = ExposureDocument), (status = 400, body = ErrorBody)))]
 pub async fn get_exposure(
     State(state): State<AppState>,
+    caller: Caller,
     Path(country): Path<String>,
     ApiQuery(q): ApiQuery<ExposureQuery>,
 ) -> Result<Response, ApiError> {
+    let ds = read_dataset(&state, &caller, q.dataset.as_deref()).await?;
     let partners_text = q.partners.unwrap_or_else(|| "msp".to_owned());
-    let key = format!("exposure|{}|{partners_text}", country.to_ascii_uppercase());
+    let key = format!(
+        "exposure|{:?}|{}|{partners_text}",
+        q.dataset,
+        country.to_ascii_uppercase()
+    );
     state
         .cache
         .get_or_try(&key, || {
-            let ds = &state.dataset;
+            let ds = &ds;
             let code = records::country(ds, "country", &country)?;
             let partners = records::partners(ds, &partners_text)?;
             to_bytes(&records::exposure(ds, code, &partners, &partners_text))

@@ -116,11 +116,15 @@ impl From<JobRecord> for JobView {
     }
 }
 
-/// The dataset a job runs on: the public one, or a stored one rebuilt from its files.
-async fn dataset_for(state: &AppState, id: Option<&str>) -> Result<Arc<Dataset>, ApiError> {
+/// The public dataset, or a stored one rebuilt from its files (kept in memory afterwards:
+/// stored datasets never change). An unknown id is a 400 naming the field `dataset`.
+pub(crate) async fn dataset_for(state: &AppState, id: Option<&str>) -> Result<Arc<Dataset>, ApiError> {
     let Some(id) = id else {
         return Ok(state.dataset.clone());
     };
+    if let Some(ds) = state.stored.lock().unwrap_or_else(|p| p.into_inner()).get(id) {
+        return Ok(ds.clone());
+    }
     let record = state.store.get_dataset(id).await?.ok_or_else(|| {
         ApiError::new(
             StatusCode::BAD_REQUEST,
@@ -130,7 +134,7 @@ async fn dataset_for(state: &AppState, id: Option<&str>) -> Result<Arc<Dataset>,
         .with_field("dataset")
     })?;
     let files: Vec<UploadFile> = serde_json::from_value(record.files).map_err(|e| ApiError::internal(&e))?;
-    tokio::task::spawn_blocking(move || {
+    let dataset = tokio::task::spawn_blocking(move || {
         let inputs = files
             .into_iter()
             .map(|f| InputFile {
@@ -142,7 +146,12 @@ async fn dataset_for(state: &AppState, id: Option<&str>) -> Result<Arc<Dataset>,
     })
     .await
     .map_err(|e| ApiError::internal(&e))?
-    .map_err(|e| ApiError::internal(&e))
+    .map_err(|e| ApiError::internal(&e))?;
+    let mut stored = state.stored.lock().unwrap_or_else(|p| p.into_inner());
+    if stored.len() < 16 {
+        stored.insert(id.to_owned(), dataset.clone());
+    }
+    Ok(dataset)
 }
 
 /// Computes a job on the blocking pool; `progress(done, total)` is called as it goes.

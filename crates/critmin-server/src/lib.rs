@@ -87,6 +87,8 @@ pub struct AppState {
     pub cache: Arc<ResponseCache>,
     /// Server-rendered dashboard pages, by URL.
     pub pages: Arc<ResponseCache>,
+    /// Stored datasets already rebuilt from their files, by id (at most 16).
+    pub stored: Arc<std::sync::Mutex<std::collections::HashMap<String, Arc<Dataset>>>>,
     /// The report's heat table and sources, for the dashboard; built on first use.
     pub report: Arc<std::sync::OnceLock<critmin_report::Report>>,
 }
@@ -101,6 +103,7 @@ impl AppState {
             cache: Arc::new(ResponseCache::new(4096)),
             pages: Arc::new(ResponseCache::new(512)),
             report: Arc::new(std::sync::OnceLock::new()),
+            stored: Arc::default(),
         }
     }
 }
