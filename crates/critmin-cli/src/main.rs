@@ -70,6 +70,11 @@ enum Command {
     /// Recycling: the dynamic stock model by cohort and the secondary supply it gives.
     #[command(subcommand)]
     Recycle(commands::recycle::RecycleCommand),
+    /// Serve the HTTP JSON API (/api/v1, OpenAPI at /api/v1/openapi.json) and the dashboard (/).
+    Serve(commands::serve::Args),
+    /// Create or revoke API keys for the server.
+    #[command(subcommand)]
+    Keys(commands::keys::KeysCommand),
 }
 
 fn main() -> ExitCode {
@@ -84,36 +89,26 @@ fn main() -> ExitCode {
 }
 
 fn run(cli: Cli) -> Result<ExitCode> {
-    if let Command::Data(cmd) = &cli.command {
-        return commands::data::run(cmd, cli.data.as_deref());
-    }
-    if let Command::Ledger(args) = &cli.command {
-        return commands::ledger::run(args);
-    }
-    if let Command::Trade(cmd) = &cli.command {
-        commands::trade::run(cmd, cli.data.as_deref())?;
-        return Ok(ExitCode::SUCCESS);
-    }
-    if let Command::Recycle(cmd) = &cli.command {
-        commands::recycle::run(cmd)?;
-        return Ok(ExitCode::SUCCESS);
-    }
-    let dataset = load_dataset(cli.data.as_deref())?;
-    if let Command::Projects(cmd) = &cli.command {
-        return commands::projects::run(&dataset, cmd, cli.data.as_deref());
-    }
+    let data_dir = cli.data.as_deref();
+    // Commands that work on files of their own (trade, ledger, stock model, keys) never pay for
+    // loading and validating the dataset.
+    let dataset = || load_dataset(data_dir);
     match cli.command {
-        Command::Minerals { format } => commands::minerals::run(&dataset, format)?,
-        Command::Supply(args) => commands::supply::run(&dataset, &args)?,
-        Command::Concentration(args) => commands::concentration::run(&dataset, &args)?,
-        Command::Exposure(args) => commands::exposure::run(&dataset, &args)?,
-        Command::Report(args) => commands::report::run(&dataset, &args)?,
-        Command::Shock(args) => commands::shock::run(&dataset, &args)?,
-        Command::Risk(args) => commands::risk::run(&dataset, &args)?,
-        Command::Plan(cmd) => commands::plan::run(&dataset, &cmd, cli.data.as_deref())?,
-        Command::Data(_) | Command::Ledger(_) | Command::Trade(_) | Command::Recycle(_) | Command::Projects(_) => {
-            unreachable!("handled above")
-        }
+        Command::Minerals { format } => commands::minerals::run(&dataset()?, format)?,
+        Command::Supply(args) => commands::supply::run(&dataset()?, &args)?,
+        Command::Concentration(args) => commands::concentration::run(&dataset()?, &args)?,
+        Command::Exposure(args) => commands::exposure::run(&dataset()?, &args)?,
+        Command::Report(args) => commands::report::run(&dataset()?, &args)?,
+        Command::Shock(args) => commands::shock::run(&dataset()?, &args)?,
+        Command::Risk(args) => commands::risk::run(&dataset()?, &args)?,
+        Command::Plan(cmd) => commands::plan::run(&dataset()?, &cmd, data_dir)?,
+        Command::Projects(cmd) => return commands::projects::run(&dataset()?, &cmd, data_dir),
+        Command::Serve(args) => commands::serve::run(dataset()?, &args)?,
+        Command::Data(cmd) => return commands::data::run(&cmd, data_dir),
+        Command::Ledger(args) => return commands::ledger::run(&args),
+        Command::Trade(cmd) => commands::trade::run(&cmd, data_dir)?,
+        Command::Recycle(cmd) => commands::recycle::run(&cmd)?,
+        Command::Keys(cmd) => commands::keys::run(&cmd)?,
     }
     Ok(ExitCode::SUCCESS)
 }

@@ -3,6 +3,7 @@
 pub(crate) mod concentration;
 pub(crate) mod data;
 pub(crate) mod exposure;
+pub(crate) mod keys;
 pub(crate) mod ledger;
 pub(crate) mod minerals;
 pub(crate) mod plan;
@@ -10,6 +11,7 @@ pub(crate) mod projects;
 pub(crate) mod recycle;
 pub(crate) mod report;
 pub(crate) mod risk;
+pub(crate) mod serve;
 pub(crate) mod shock;
 pub(crate) mod supply;
 pub(crate) mod trade;

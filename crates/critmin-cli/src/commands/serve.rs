@@ -1,0 +1,83 @@
+//! `critmin serve`: the HTTP API and the dashboard.
+
+use std::time::Duration;
+
+use anyhow::{Context, Result};
+use critmin_model::Dataset;
+use critmin_server::{AppState, ServerConfig};
+use critmin_store::{DEFAULT_DB_URL, Store};
+
+#[derive(Debug, clap::Args)]
+pub(crate) struct Args {
+    /// Address to listen on (`127.0.0.1:0` picks a free port, printed at start).
+    #[arg(long, default_value = "127.0.0.1:8080", value_name = "ADDR")]
+    bind: String,
+    /// Database: `sqlite:PATH` (created if missing) or `postgres://USER@HOST:PORT/DB`.
+    #[arg(long, default_value = DEFAULT_DB_URL, env = "CRITMIN_DB", value_name = "URL")]
+    db: String,
+    /// Largest request body accepted, in bytes (larger ones get 413).
+    #[arg(long, default_value_t = 4 * 1024 * 1024, value_name = "BYTES")]
+    body_limit: usize,
+    /// Seconds a client has to send its request body (slower ones get 408).
+    #[arg(long, default_value_t = 10, value_name = "SECONDS")]
+    body_timeout: u64,
+}
+
+pub(crate) fn run(dataset: Dataset, args: &Args) -> Result<()> {
+    tracing_subscriber::fmt()
+        .with_env_filter(
+            tracing_subscriber::EnvFilter::try_from_default_env().unwrap_or_else(|_| "info,sqlx=warn".into()),
+        )
+        .with_writer(std::io::stderr)
+        .with_ansi(std::io::IsTerminal::is_terminal(&std::io::stderr()))
+        .init();
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .context("starting the async runtime")?;
+    runtime.block_on(async {
+        let store = Store::connect(&args.db)
+            .await
+            .with_context(|| format!("opening the database {}", args.db))?;
+        let listener = tokio::net::TcpListener::bind(&args.bind)
+            .await
+            .with_context(|| format!("listening on {}", args.bind))?;
+        let addr = listener.local_addr()?;
+        let config = ServerConfig {
+            body_limit: args.body_limit,
+            body_timeout: Duration::from_secs(args.body_timeout),
+            ..ServerConfig::default()
+        };
+        // The first stdout line says where to connect (tests and scripts read it).
+        println!("listening on http://{addr}");
+        tracing::info!(%addr, db = %args.db, "serving the API at /api/v1 and the dashboard at /");
+        critmin_server::serve(listener, AppState::new(dataset, store, config), shutdown_signal())
+            .await
+            .context("serving")?;
+        tracing::info!("stopped after finishing in-flight requests");
+        Ok(())
+    })
+}
+
+/// Resolves on Ctrl-C or SIGTERM.
+async fn shutdown_signal() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let term = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut s) => {
+                s.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    #[cfg(not(unix))]
+    let term = std::future::pending::<()>();
+    tokio::select! {
+        () = ctrl_c => {},
+        () = term => {},
+    }
+    tracing::info!("shutdown requested; finishing in-flight requests");
+}

@@ -1,0 +1,273 @@
+//! Jobs: long computations run in the background. `POST /api/v1/jobs` validates the request,
+//! stores a queued job and answers 202 with its status URL; a task computes it on the
+//! blocking pool, reporting progress to the store; `GET /api/v1/jobs/{id}` shows status and
+//! progress, and the result URL once it succeeded.
+//!
+//! A new kind of job (shocks, Monte Carlo, optimizer runs) is a new [`JobRequest`] variant
+//! and an arm in [`compute`]; the table, the runner and the routes stay as they are.
+
+use std::sync::Arc;
+
+use axum::Json;
+use axum::extract::{Path, State};
+use axum::http::{StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use critmin_data::{InputFile, embedded_inputs, load, overlay};
+use critmin_metrics::SeriesFilter;
+use critmin_model::Dataset;
+use critmin_store::{JobRecord, JobStatus, Store};
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+
+use crate::AppState;
+use crate::api::UploadFile;
+use crate::auth::{Analyst, Authorized, Viewer};
+use crate::body::JsonBody;
+use crate::error::{ApiError, ErrorBody};
+use crate::records;
+
+/// What to compute.
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+#[serde(tag = "kind", rename_all = "kebab-case", deny_unknown_fields)]
+pub enum JobRequest {
+    /// The concentration of every series (optionally of one source or year), on the public
+    /// dataset or on a stored dataset; progress counts minerals.
+    ConcentrationOverview {
+        /// Id of a stored dataset; the public dataset when absent.
+        #[serde(default)]
+        dataset: Option<String>,
+        /// Only this source edition.
+        #[serde(default)]
+        source: Option<String>,
+        /// Only this year.
+        #[serde(default)]
+        year: Option<u16>,
+    },
+}
+
+impl JobRequest {
+    /// The stored name of the kind.
+    pub fn kind(&self) -> &'static str {
+        match self {
+            JobRequest::ConcentrationOverview { .. } => "concentration-overview",
+        }
+    }
+}
+
+/// Progress of a job.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct Progress {
+    /// Units done.
+    pub done: i64,
+    /// Units in all (0 while unknown).
+    pub total: i64,
+    /// done / total, 0 while unknown.
+    pub fraction: f64,
+}
+
+/// A job as the API shows it.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct JobView {
+    /// Id.
+    pub id: String,
+    /// Kind (`concentration-overview`).
+    pub kind: String,
+    /// `queued`, `running`, `succeeded` or `failed`.
+    pub status: String,
+    /// Progress.
+    pub progress: Progress,
+    /// The request as given.
+    pub params: serde_json::Value,
+    /// This job's URL.
+    pub status_url: String,
+    /// Where the result is, once succeeded.
+    pub result_url: Option<String>,
+    /// Why it failed.
+    pub error: Option<String>,
+    /// Unix milliseconds.
+    pub created_at_ms: i64,
+    /// Unix milliseconds of the last change.
+    pub updated_at_ms: i64,
+}
+
+impl From<JobRecord> for JobView {
+    fn from(j: JobRecord) -> JobView {
+        let status_url = format!("/api/v1/jobs/{}", j.id);
+        JobView {
+            result_url: (j.status == JobStatus::Succeeded).then(|| format!("{status_url}/result")),
+            status_url,
+            id: j.id,
+            kind: j.kind,
+            status: j.status.as_str().to_owned(),
+            progress: Progress {
+                done: j.progress_done,
+                total: j.progress_total,
+                fraction: if j.progress_total > 0 {
+                    j.progress_done as f64 / j.progress_total as f64
+                } else {
+                    0.0
+                },
+            },
+            params: j.params,
+            error: j.error,
+            created_at_ms: j.created_at_ms,
+            updated_at_ms: j.updated_at_ms,
+        }
+    }
+}
+
+/// The public dataset, or a stored one rebuilt from its files (kept in memory afterwards:
+/// stored datasets never change). An unknown id is a 400 naming the field `dataset`.
+pub(crate) async fn dataset_for(state: &AppState, id: Option<&str>) -> Result<Arc<Dataset>, ApiError> {
+    let Some(id) = id else {
+        return Ok(state.dataset.clone());
+    };
+    if let Some(ds) = state.stored.lock().unwrap_or_else(|p| p.into_inner()).get(id) {
+        return Ok(ds.clone());
+    }
+    let record = state.store.get_dataset(id).await?.ok_or_else(|| {
+        ApiError::new(
+            StatusCode::BAD_REQUEST,
+            "invalid_body",
+            format!("no stored dataset {id}"),
+        )
+        .with_field("dataset")
+    })?;
+    let files: Vec<UploadFile> = serde_json::from_value(record.files).map_err(|e| ApiError::internal(&e))?;
+    let dataset = tokio::task::spawn_blocking(move || {
+        let inputs = files
+            .into_iter()
+            .map(|f| InputFile {
+                name: f.name,
+                text: f.content,
+            })
+            .collect();
+        load(&overlay(embedded_inputs(), inputs)).map(Arc::new)
+    })
+    .await
+    .map_err(|e| ApiError::internal(&e))?
+    .map_err(|e| ApiError::internal(&e))?;
+    let mut stored = state.stored.lock().unwrap_or_else(|p| p.into_inner());
+    if stored.len() < 16 {
+        stored.insert(id.to_owned(), dataset.clone());
+    }
+    Ok(dataset)
+}
+
+/// Computes a job on the blocking pool; `progress(done, total)` is called as it goes.
+pub fn compute(
+    request: &JobRequest,
+    dataset: &Dataset,
+    mut progress: impl FnMut(i64, i64),
+) -> Result<serde_json::Value, String> {
+    match request {
+        JobRequest::ConcentrationOverview { source, year, .. } => {
+            let total = dataset.minerals.len() as i64;
+            let mut series = Vec::new();
+            let mut left_out = Vec::new();
+            progress(0, total);
+            for (i, mineral) in dataset.minerals.iter().enumerate() {
+                let filter = SeriesFilter {
+                    mineral: Some(mineral.id.clone()),
+                    stage: None,
+                    year: *year,
+                    source: source.clone(),
+                };
+                let doc = records::concentration(dataset, &filter);
+                series.extend(doc.series);
+                left_out.extend(doc.left_out);
+                progress(i as i64 + 1, total);
+            }
+            serde_json::to_value(records::ConcentrationDocument { series, left_out }).map_err(|e| e.to_string())
+        }
+    }
+}
+
+/// Runs a stored job to its end, recording progress, result or failure.
+async fn run(store: Store, id: String, request: JobRequest, dataset: Arc<Dataset>) {
+    let (tx, mut rx) = tokio::sync::mpsc::unbounded_channel::<(i64, i64)>();
+    let work = tokio::task::spawn_blocking(move || {
+        compute(&request, &dataset, |done, total| {
+            let _ = tx.send((done, total));
+        })
+    });
+    while let Some((done, total)) = rx.recv().await {
+        if let Err(e) = store.set_job_progress(&id, done, total).await {
+            tracing::warn!(job = %id, error = %e, "recording progress");
+        }
+    }
+    let outcome = match work.await {
+        Ok(Ok(result)) => store.finish_job(&id, &result).await,
+        Ok(Err(message)) => store.fail_job(&id, &message).await,
+        Err(panic) => store.fail_job(&id, &format!("the computation panicked: {panic}")).await,
+    };
+    match outcome {
+        Ok(()) => tracing::info!(job = %id, "job finished"),
+        Err(e) => tracing::error!(job = %id, error = %e, "recording the end of a job"),
+    }
+}
+
+/// Starts a job (role analyst or higher); answers 202 with its status URL.
+#[utoipa::path(post, path = "/api/v1/jobs", tag = "jobs", security(("bearer" = [])), request_body = JobRequest,
+    responses((status = 202, body = JobView), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody),
+        (status = 403, body = ErrorBody)))]
+pub async fn create_job(
+    State(state): State<AppState>,
+    Authorized(key, _): Authorized<Analyst>,
+    JsonBody(request): JsonBody<JobRequest>,
+) -> Result<Response, ApiError> {
+    let JobRequest::ConcentrationOverview { dataset, .. } = &request;
+    let dataset = dataset_for(&state, dataset.as_deref()).await?;
+    let params = serde_json::to_value(&request).map_err(|e| ApiError::internal(&e))?;
+    let id = state.store.create_job(request.kind(), &params, &key.id).await?;
+    tokio::spawn(run(state.store.clone(), id.clone(), request, dataset));
+    let job = state
+        .store
+        .get_job(&id)
+        .await?
+        .ok_or_else(|| ApiError::internal(&"job vanished"))?;
+    let view = JobView::from(job);
+    let location = view.status_url.clone();
+    Ok((StatusCode::ACCEPTED, [(header::LOCATION, location)], Json(view)).into_response())
+}
+
+/// Status and progress of a job (role viewer or higher).
+#[utoipa::path(get, path = "/api/v1/jobs/{id}", tag = "jobs", security(("bearer" = [])), params(("id" = String, Path)),
+    responses((status = 200, body = JobView), (status = 401, body = ErrorBody), (status = 404, body = ErrorBody)))]
+pub async fn get_job(
+    State(state): State<AppState>,
+    _viewer: Authorized<Viewer>,
+    Path(id): Path<String>,
+) -> Result<Json<JobView>, ApiError> {
+    let job = state
+        .store
+        .get_job(&id)
+        .await?
+        .ok_or_else(|| ApiError::not_found(format!("no job {id}")))?;
+    Ok(Json(job.into()))
+}
+
+/// The result of a succeeded job (role viewer or higher); 409 while it is not done.
+#[utoipa::path(get, path = "/api/v1/jobs/{id}/result", tag = "jobs", security(("bearer" = [])),
+    params(("id" = String, Path)),
+    responses((status = 200, description = "The result; its shape depends on the kind"), (status = 404, body = ErrorBody),
+        (status = 409, body = ErrorBody)))]
+pub async fn get_job_result(
+    State(state): State<AppState>,
+    _viewer: Authorized<Viewer>,
+    Path(id): Path<String>,
+) -> Result<Json<serde_json::Value>, ApiError> {
+    let job = state
+        .store
+        .get_job(&id)
+        .await?
+        .ok_or_else(|| ApiError::not_found(format!("no job {id}")))?;
+    match (job.status, job.result) {
+        (JobStatus::Succeeded, Some(result)) => Ok(Json(result)),
+        (status, _) => Err(ApiError::new(
+            StatusCode::CONFLICT,
+            "not_ready",
+            format!("job {id} is {}; the result exists once it succeeded", status.as_str()),
+        )),
+    }
+}
