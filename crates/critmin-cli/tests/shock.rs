@@ -2,7 +2,7 @@
 
 mod support;
 
-use support::{as_f64, as_str, critmin, records, tmp};
+use support::{as_f64, as_str, critmin, critmin_with, records, tmp};
 
 /// Every named scenario, on every mineral it covers that the embedded data can build, runs
 /// through the CLI with an exact mass balance and a stated consumption basis for India and
@@ -230,4 +230,76 @@ fn risk_is_reproducible_and_independent_of_threads() {
     let table = critmin(dir.path(), &["risk", "--mineral", "nickel", "--scenarios", "500"]).success();
     assert!(table.stdout.contains("1000-bin histogram"), "{}", table.stdout);
     assert!(table.stderr.is_empty(), "{}", table.stderr);
+}
+
+/// `--trade` builds the network from a BACI file through the trade cache: DRC ore to China,
+/// Chinese cobalt oxides to India and the US. Cutting all DRC mining takes all of China's
+/// refining input and, proportionally, all of India's and the US's consumption.
+#[test]
+fn shock_on_a_baci_file_goes_through_the_trade_cache() {
+    let dir = tmp();
+    std::fs::write(
+        dir.path().join("small.csv"),
+        "t,i,j,k,v,q\n2023,180,156,260500,5000,1000\n2023,156,842,282200,800,50\n2023,156,699,282200,800,50\n",
+    )
+    .unwrap();
+    let cache = dir.path().join("xdg-cache");
+    let cache_env = cache.to_str().unwrap();
+    let args = [
+        "shock",
+        "--mineral",
+        "cobalt",
+        "--trade",
+        "small.csv",
+        "--cut",
+        "COD:mining:1",
+        "--format",
+        "json",
+    ];
+    let first = critmin_with(dir.path(), &args, &[("XDG_CACHE_HOME", cache_env)]).success();
+    assert!(first.stderr.contains("cache written"), "{}", first.stderr);
+    let second = critmin_with(dir.path(), &args, &[("XDG_CACHE_HOME", cache_env)]).success();
+    assert!(second.stderr.contains("read from cache"), "{}", second.stderr);
+    assert_eq!(first.stdout, second.stdout);
+
+    let doc = first.json();
+    assert!(as_f64(&doc["mass_balance_error"], "mass_balance_error") <= 1e-9);
+    let nodes = records(&doc["nodes"]);
+    let node = |country: &str, stage: &str| {
+        nodes
+            .iter()
+            .find(|n| n["country"] == country && n["stage"] == stage)
+            .unwrap_or_else(|| panic!("no {country}/{stage} row in {doc}"))
+    };
+    let china = node("CHN", "processing");
+    assert!((as_f64(&china["shortfall_pct"], "pct") - 100.0).abs() < 1e-9);
+    for country in ["IND", "USA"] {
+        let consumer = node(country, "consumption");
+        assert!(
+            (as_f64(&consumer["shortfall_pct"], "pct") - 100.0).abs() < 1e-9,
+            "{country}"
+        );
+        // 50 t of oxide at the HS map's cobalt factor is the same contained tonnage for both.
+        assert!(
+            (as_f64(&consumer["shortfall_t"], "t") - as_f64(&node("USA", "consumption")["shortfall_t"], "t")).abs()
+                < 1e-9
+        );
+    }
+
+    let both = critmin(
+        dir.path(),
+        &[
+            "shock",
+            "--mineral",
+            "cobalt",
+            "--trade",
+            "small.csv",
+            "--flows",
+            "f.csv",
+            "--cut",
+            "COD:mining:1",
+        ],
+    )
+    .fails_with(2);
+    assert!(both.stderr.contains("cannot be used with"), "{}", both.stderr);
 }

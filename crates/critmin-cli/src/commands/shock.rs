@@ -28,17 +28,27 @@ pub(crate) struct NetworkArgs {
     year: Option<u16>,
     /// Build the network from trade flows in this CSV instead of the pooled-market estimate
     /// (header: year,exporter,importer,mineral,stage,contained_tonnes,value_kusd,lumped).
-    #[arg(long, value_name = "FILE")]
+    #[arg(long, value_name = "FILE", conflicts_with = "trade")]
     flows: Option<PathBuf>,
+    /// Build the network from a CEPII BACI or UN Comtrade file (plain or zipped): imported and
+    /// cached as by `critmin trade`, mapped to contained tonnes by the shipped HS map.
+    #[arg(long, value_name = "FILE")]
+    trade: Option<PathBuf>,
 }
 
 impl NetworkArgs {
     /// Builds the network of `mineral`; `focus` countries are added as consumers when they
     /// have no consumption figure (nominal demand, percent only).
     pub(crate) fn network(&self, ds: &Dataset, mineral: &MineralId, focus: &[CountryCode]) -> Result<Network> {
-        if let Some(path) = &self.flows {
-            let text = std::fs::read_to_string(path).with_context(|| format!("reading {}", path.display()))?;
-            let flows = parse_flows(&path.display().to_string(), &text)?;
+        let from_file = match (&self.flows, &self.trade) {
+            (Some(path), _) => {
+                let text = std::fs::read_to_string(path).with_context(|| format!("reading {}", path.display()))?;
+                Some((path, parse_flows(&path.display().to_string(), &text)?))
+            }
+            (None, Some(path)) => Some((path, super::trade::flows_of_file(path, ds)?)),
+            (None, None) => None,
+        };
+        if let Some((path, flows)) = from_file {
             let year = match self.year {
                 Some(y) => y,
                 None => flows

@@ -666,6 +666,38 @@ struct FlowRecord {
     lumped: bool,
 }
 
+/// The contained-tonne flows of a BACI or UN Comtrade file under the shipped HS map (HS 2022),
+/// through the same cache as `critmin trade`: what `critmin shock --trade` and `critmin risk
+/// --trade` build their network from. The counts of rows left out go to stderr.
+pub(crate) fn flows_of_file(file: &Path, ds: &Dataset) -> Result<Vec<critmin_model::MineralFlow>> {
+    let input = InputArgs {
+        file: file.to_owned(),
+        codes: None,
+        cache: None,
+        no_cache: false,
+        years: None,
+        comtrade_flow: FlowArg::Import,
+    };
+    let map = HsMap::embedded();
+    let unknown = map.unknown_minerals(critmin_trade::EMBEDDED_HS_MAP_NAME, ds);
+    if !unknown.is_empty() {
+        bail!(
+            "the HS map names minerals the dataset does not know:\n{}",
+            unknown.iter().map(|p| format!("  {p}")).collect::<Vec<_>>().join("\n")
+        );
+    }
+    let (imported, _) = load(&input, Columns::ALL)?;
+    let extraction = mineral_flows(&imported.table, &map, HsRevision::Hs2022);
+    eprintln!(
+        "trade: {} flows from {} rows; left out: {} rows without quantity, {} rows with a country lacking ISO3",
+        extraction.flows.len(),
+        extraction.rows_used,
+        extraction.rows_missing_quantity,
+        extraction.rows_without_iso3
+    );
+    Ok(extraction.flows)
+}
+
 fn flows(args: &FlowsArgs, data_dir: Option<&Path>) -> Result<()> {
     let (ds, map, revision) = dataset_and_map(data_dir, &args.map)?;
     let mineral = args.mineral.as_deref().map(|m| super::mineral(&ds, m)).transpose()?;
