@@ -315,3 +315,61 @@ fn plan_optimize_explains_infeasibility() {
     );
     assert!(run.stderr.contains("floor_quad"), "{}", run.stderr);
 }
+
+/// With Monte Carlo scenarios the optimizer minimises the CVaR of the shortfall: one column
+/// and one row per scenario (plus η), the same answer for the same seed, and a refused level
+/// outside (0, 1).
+#[test]
+fn plan_optimize_minimises_cvar_over_monte_carlo_scenarios() {
+    let dir = tempfile::tempdir().unwrap();
+    let base = [
+        "plan",
+        "optimize",
+        "--buyer",
+        "USA+IND",
+        "--budget",
+        "2e9",
+        "--requirement-t",
+        "20000",
+        "--cap",
+        "0.5",
+        "--examples",
+        "--format",
+        "json",
+    ];
+    let with = |extra: &[&str]| {
+        let mut args = base.to_vec();
+        args.extend_from_slice(extra);
+        critmin(dir.path(), &args).success().json()
+    };
+    let expected = with(&[]);
+    let cvar = with(&["--risk-scenarios", "500", "--seed", "3"]);
+    let again = with(&["--risk-scenarios", "500", "--seed", "3"]);
+    assert_eq!(expected["risk_measure"], "expected shortfall");
+    assert!(
+        cvar["risk_measure"].as_str().unwrap().starts_with("CVaR 95%"),
+        "{}",
+        cvar["risk_measure"]
+    );
+    assert_eq!(cvar["status"], "optimal");
+    assert_eq!(cvar["chosen"], again["chosen"]);
+    assert_eq!(cvar["risk_t"], again["risk_t"]);
+    let columns = |d: &serde_json::Value| d["model_columns"].as_u64().unwrap();
+    assert_eq!(columns(&cvar), columns(&expected) + 501);
+    assert!(cvar["risk_t"].as_f64().unwrap() > 0.0);
+    let note = cvar["notes"].as_array().unwrap().last().unwrap().as_str().unwrap();
+    assert!(note.contains("500 disruption scenarios (seed 3"), "{note}");
+    for s in cvar["shares"].as_array().unwrap() {
+        assert!(s["value"].as_f64().unwrap() <= 0.5 + 1e-6, "{s}");
+    }
+
+    let mut args = base.to_vec();
+    args.extend_from_slice(&["--risk-scenarios", "10", "--cvar-alpha", "1"]);
+    let bad = critmin(dir.path(), &args).fails_with(1);
+    assert!(
+        bad.stderr
+            .contains("--cvar-alpha 1: expected a level strictly between 0 and 1"),
+        "{}",
+        bad.stderr
+    );
+}

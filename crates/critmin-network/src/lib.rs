@@ -30,7 +30,7 @@ pub mod scenario;
 pub mod shock;
 
 pub use flows::parse_flows;
-pub use montecarlo::{ConsumerRisk, Draws, MonteCarlo, RiskParams, RiskResult, SourceRisk};
+pub use montecarlo::{ConsumerRisk, DisruptionSampler, Draws, MonteCarlo, RiskParams, RiskResult, SourceRisk};
 pub use network::{ConsumptionBasis, Edge, Layer, LayerKind, Network, Node};
 pub use pooled::{PooledOptions, pooled_market};
 pub use propagate::{Convergence, Outcome, Workspace, propagate};

@@ -145,6 +145,157 @@ fn unit(rng: &mut Xoshiro256PlusPlus) -> f64 {
     (rng.next_u64() >> 11) as f64 * (1.0 / (1u64 << 53) as f64)
 }
 
+fn validate(params: &RiskParams) -> Result<(), NetworkError> {
+    let fractions = [
+        ("p_cut_base", params.p_cut_base),
+        ("p_cut_governance", params.p_cut_governance),
+        ("p_ban_base", params.p_ban_base),
+        ("p_ban_governance", params.p_ban_governance),
+        ("p_ban_history", params.p_ban_history),
+        ("severity_min", params.severity_min),
+        ("severity_max", params.severity_max),
+        ("threshold", params.threshold),
+    ];
+    for (name, v) in fractions {
+        if !(0.0..=1.0).contains(&v) {
+            return Err(NetworkError::Shock(format!(
+                "{name} = {v}: expected a fraction between 0 and 1"
+            )));
+        }
+    }
+    if params.severity_min > params.severity_max {
+        return Err(NetworkError::Shock("severity_min is above severity_max".into()));
+    }
+    if !(0.0..=10.0).contains(&params.default_governance_risk) {
+        return Err(NetworkError::Shock("default governance risk: expected 0–10".into()));
+    }
+    if !(params.spare_capacity.is_finite() && params.spare_capacity >= 0.0) {
+        return Err(NetworkError::Shock("spare capacity: expected a fraction ≥ 0".into()));
+    }
+    if !(params.stockpile_days.is_finite() && params.stockpile_days >= 0.0) {
+        return Err(NetworkError::Shock("stockpile days: expected a number ≥ 0".into()));
+    }
+    Ok(())
+}
+
+impl SourceRisk {
+    /// The probabilities of `country` under `params`: governance risk from `governance` (the
+    /// default when it has none), restriction history from `history`.
+    pub fn new(
+        country: CountryCode,
+        params: &RiskParams,
+        governance: &dyn Fn(CountryCode) -> Option<f64>,
+        history: &BTreeSet<CountryCode>,
+    ) -> SourceRisk {
+        let g = governance(country);
+        let gr = g.unwrap_or(params.default_governance_risk) / 10.0;
+        let h = history.contains(&country);
+        SourceRisk {
+            country,
+            governance_risk: g,
+            history: h,
+            p_cut: (params.p_cut_base + params.p_cut_governance * gr).min(1.0),
+            p_ban: (params.p_ban_base + params.p_ban_governance * gr + if h { params.p_ban_history } else { 0.0 })
+                .min(1.0),
+        }
+    }
+}
+
+/// Scenario `index`'s draws over `sources`, in their order: four uniform numbers per source
+/// from a generator seeded by (seed, index) alone.
+fn draw_into(params: &RiskParams, sources: &[SourceRisk], index: u64, draws: &mut Draws) {
+    let mut rng = Xoshiro256PlusPlus::seed_from_u64(splitmix64(params.seed ^ splitmix64(index)));
+    draws.cut.resize(sources.len(), 0.0);
+    draws.ban.resize(sources.len(), 0.0);
+    let span = params.severity_max - params.severity_min;
+    for (i, s) in sources.iter().enumerate() {
+        let (u_cut, s_cut, u_ban, s_ban) = (unit(&mut rng), unit(&mut rng), unit(&mut rng), unit(&mut rng));
+        draws.cut[i] = if u_cut < s.p_cut {
+            params.severity_min + span * s_cut
+        } else {
+            0.0
+        };
+        draws.ban[i] = if u_ban < s.p_ban {
+            params.severity_min + span * s_ban
+        } else {
+            0.0
+        };
+    }
+}
+
+/// The disruption model of the Monte Carlo without a network: scenarios of the share of
+/// supply a buyer loses from each of a list of countries. This is what the diversification
+/// optimizer of `critmin-planner` takes as CVaR scenarios.
+///
+/// The draws are those of [`MonteCarlo::draw`]: with the same parameters and the same
+/// countries in the same order, scenario i disrupts the same countries with the same
+/// severities. Countries appended after a network's supplying countries do not change the
+/// draws of the ones before (each source consumes four numbers in order).
+///
+/// A buyer loses `cut` of a member country's supply (an export restriction does not apply at
+/// home) and `1 − (1 − cut)(1 − restriction)` of a foreign country's. This is the direct loss,
+/// before any re-sourcing: the optimizer decides the sourcing itself.
+#[derive(Debug, Clone)]
+pub struct DisruptionSampler {
+    params: RiskParams,
+    sources: Vec<SourceRisk>,
+}
+
+impl DisruptionSampler {
+    /// Probabilities for `countries` (kept in the order given; duplicates are an error).
+    pub fn new(
+        params: RiskParams,
+        countries: &[CountryCode],
+        governance: &dyn Fn(CountryCode) -> Option<f64>,
+        history: &BTreeSet<CountryCode>,
+    ) -> Result<DisruptionSampler, NetworkError> {
+        validate(&params)?;
+        let mut seen = BTreeSet::new();
+        if let Some(dup) = countries.iter().find(|c| !seen.insert(**c)) {
+            return Err(NetworkError::Shock(format!(
+                "country {dup} listed twice for the disruption draws"
+            )));
+        }
+        let sources = countries
+            .iter()
+            .map(|&c| SourceRisk::new(c, &params, governance, history))
+            .collect();
+        Ok(DisruptionSampler { params, sources })
+    }
+
+    /// The countries and their probabilities, in draw order.
+    pub fn sources(&self) -> &[SourceRisk] {
+        &self.sources
+    }
+
+    /// The draws of scenario `index`.
+    pub fn draw(&self, index: u64, draws: &mut Draws) {
+        draw_into(&self.params, &self.sources, index, draws);
+    }
+
+    /// Share of each source's supply (0–1, in [`Self::sources`] order) that a buyer made of
+    /// `members` loses in each of the first `params.scenarios` scenarios.
+    pub fn supply_lost(&self, members: &[CountryCode]) -> Vec<Vec<f64>> {
+        let mut draws = Draws::default();
+        (0..self.params.scenarios)
+            .map(|index| {
+                self.draw(index, &mut draws);
+                self.sources
+                    .iter()
+                    .enumerate()
+                    .map(|(i, s)| {
+                        if members.contains(&s.country) {
+                            draws.cut[i]
+                        } else {
+                            1.0 - (1.0 - draws.cut[i]) * (1.0 - draws.ban[i])
+                        }
+                    })
+                    .collect()
+            })
+            .collect()
+    }
+}
+
 impl<'a> MonteCarlo<'a> {
     /// Prepares a run: probabilities per supplying country from `governance` (WGI risk 0–10
     /// by country) and `history` (countries with past restrictions).
@@ -154,54 +305,12 @@ impl<'a> MonteCarlo<'a> {
         governance: &dyn Fn(CountryCode) -> Option<f64>,
         history: &BTreeSet<CountryCode>,
     ) -> Result<MonteCarlo<'a>, NetworkError> {
-        let fractions = [
-            ("p_cut_base", params.p_cut_base),
-            ("p_cut_governance", params.p_cut_governance),
-            ("p_ban_base", params.p_ban_base),
-            ("p_ban_governance", params.p_ban_governance),
-            ("p_ban_history", params.p_ban_history),
-            ("severity_min", params.severity_min),
-            ("severity_max", params.severity_max),
-            ("threshold", params.threshold),
-        ];
-        for (name, v) in fractions {
-            if !(0.0..=1.0).contains(&v) {
-                return Err(NetworkError::Shock(format!(
-                    "{name} = {v}: expected a fraction between 0 and 1"
-                )));
-            }
-        }
-        if params.severity_min > params.severity_max {
-            return Err(NetworkError::Shock("severity_min is above severity_max".into()));
-        }
-        if !(0.0..=10.0).contains(&params.default_governance_risk) {
-            return Err(NetworkError::Shock("default governance risk: expected 0–10".into()));
-        }
-        if !(params.spare_capacity.is_finite() && params.spare_capacity >= 0.0) {
-            return Err(NetworkError::Shock("spare capacity: expected a fraction ≥ 0".into()));
-        }
-        if !(params.stockpile_days.is_finite() && params.stockpile_days >= 0.0) {
-            return Err(NetworkError::Shock("stockpile days: expected a number ≥ 0".into()));
-        }
+        validate(&params)?;
         let cl = net.consumption_layer();
         let supplying: BTreeSet<CountryCode> = net.nodes.iter().filter(|n| n.layer < cl).map(|n| n.country).collect();
         let sources: Vec<SourceRisk> = supplying
             .iter()
-            .map(|&c| {
-                let g = governance(c);
-                let gr = g.unwrap_or(params.default_governance_risk) / 10.0;
-                let h = history.contains(&c);
-                SourceRisk {
-                    country: c,
-                    governance_risk: g,
-                    history: h,
-                    p_cut: (params.p_cut_base + params.p_cut_governance * gr).min(1.0),
-                    p_ban: (params.p_ban_base
-                        + params.p_ban_governance * gr
-                        + if h { params.p_ban_history } else { 0.0 })
-                    .min(1.0),
-                }
-            })
+            .map(|&c| SourceRisk::new(c, &params, governance, history))
             .collect();
         let node_source = net
             .nodes
@@ -241,23 +350,7 @@ impl<'a> MonteCarlo<'a> {
 
     /// The draws of scenario `index` (depends only on the seed and the index).
     pub fn draw(&self, index: u64, draws: &mut Draws) {
-        let mut rng = Xoshiro256PlusPlus::seed_from_u64(splitmix64(self.params.seed ^ splitmix64(index)));
-        draws.cut.resize(self.sources.len(), 0.0);
-        draws.ban.resize(self.sources.len(), 0.0);
-        let span = self.params.severity_max - self.params.severity_min;
-        for (i, s) in self.sources.iter().enumerate() {
-            let (u_cut, s_cut, u_ban, s_ban) = (unit(&mut rng), unit(&mut rng), unit(&mut rng), unit(&mut rng));
-            draws.cut[i] = if u_cut < s.p_cut {
-                self.params.severity_min + span * s_cut
-            } else {
-                0.0
-            };
-            draws.ban[i] = if u_ban < s.p_ban {
-                self.params.severity_min + span * s_ban
-            } else {
-                0.0
-            };
-        }
+        draw_into(&self.params, &self.sources, index, draws);
     }
 
     /// Writes `draws` into the workspace: cuts per node, and allowed fractions on the foreign

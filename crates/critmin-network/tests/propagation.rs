@@ -6,8 +6,8 @@ use std::collections::BTreeSet;
 use approx::assert_relative_eq;
 use critmin_model::{ChainStage, CountryCode, MineralFlow, MineralId};
 use critmin_network::{
-    Convergence, Cut, Destination, Edge, Layer, LayerKind, MonteCarlo, Network, Node, PooledOptions, Restriction,
-    RiskParams, Scenarios, Shock, Workspace, pooled_market, propagate, run_shock,
+    Convergence, Cut, Destination, DisruptionSampler, Draws, Edge, Layer, LayerKind, MonteCarlo, Network, Node,
+    PooledOptions, Restriction, RiskParams, Scenarios, Shock, Workspace, pooled_market, propagate, run_shock,
 };
 use proptest::prelude::*;
 
@@ -407,6 +407,56 @@ fn monte_carlo_is_identical_with_one_and_two_threads() {
     let mc = MonteCarlo::new(&net, params, &|c| ds.governance_risk(c, 2024).map(|(_, r)| r), &history).unwrap();
     let other = pool.install(|| mc.run(&|_| {}));
     assert_ne!(one.consumers, other.consumers);
+}
+
+/// The sampler without a network draws exactly the Monte Carlo's disruptions for the same
+/// countries in the same order, countries appended after them change nothing before, and the
+/// buyer's losses follow the stated rule (restrictions do not apply at home).
+#[test]
+fn disruption_sampler_draws_the_monte_carlo_disruptions() {
+    let ds = critmin_data::load_embedded().unwrap();
+    let history = Scenarios::embedded().unwrap().restricting_countries();
+    let net = pooled_market(&ds, &MineralId("cobalt".into()), &PooledOptions::default()).unwrap();
+    let params = RiskParams {
+        scenarios: 500,
+        seed: 7,
+        ..RiskParams::default()
+    };
+    let governance = |c: CountryCode| ds.governance_risk(c, 2024).map(|(_, r)| r);
+    let mc = MonteCarlo::new(&net, params.clone(), &governance, &history).unwrap();
+    let mut countries: Vec<CountryCode> = mc.sources().iter().map(|s| s.country).collect();
+    let extra = CountryCode::INDIA;
+    assert!(!countries.contains(&extra), "India mines no cobalt in the data");
+    countries.push(extra);
+    let sampler = DisruptionSampler::new(params, &countries, &governance, &history).unwrap();
+    assert_eq!(&sampler.sources()[..mc.sources().len()], mc.sources());
+    let (mut a, mut b) = (Draws::default(), Draws::default());
+    let n = mc.sources().len();
+    let mut disrupted = 0;
+    for index in 0..500 {
+        mc.draw(index, &mut a);
+        sampler.draw(index, &mut b);
+        assert_eq!(a.cut[..], b.cut[..n]);
+        assert_eq!(a.ban[..], b.ban[..n]);
+        disrupted += a.cut.iter().chain(&a.ban).filter(|v| **v > 0.0).count();
+    }
+    assert!(disrupted > 0);
+    let china = countries.iter().position(|c| *c == CountryCode::CHINA).unwrap();
+    let lost = sampler.supply_lost(&[CountryCode::CHINA]);
+    assert_eq!(lost.len(), 500);
+    let mut foreign_restricted = 0;
+    for (index, row) in lost.iter().enumerate() {
+        sampler.draw(index as u64, &mut b);
+        assert_relative_eq!(row[china], b.cut[china]);
+        for (i, loss) in row.iter().enumerate().filter(|(i, _)| *i != china) {
+            assert_relative_eq!(*loss, 1.0 - (1.0 - b.cut[i]) * (1.0 - b.ban[i]));
+            assert!((0.0..=1.0).contains(loss));
+            foreign_restricted += usize::from(b.ban[i] > 0.0);
+        }
+    }
+    assert!(foreign_restricted > 0);
+    let twice = DisruptionSampler::new(RiskParams::default(), &[extra, extra], &governance, &history).unwrap_err();
+    assert!(twice.to_string().contains("listed twice"), "{twice}");
 }
 
 /// A dense, edge-by-edge restatement of the rule in `propagate`'s documentation, written

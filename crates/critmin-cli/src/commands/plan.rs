@@ -7,11 +7,14 @@ use anyhow::{Context, Result, bail};
 use clap::Subcommand;
 use critmin_data::read_text;
 use critmin_model::{CountryCode, Dataset, Group, MineralId, StageId};
+use critmin_network::{DisruptionSampler, MonteCarlo, PooledOptions, RiskParams, Scenarios, pooled_market};
 use critmin_planner::demand::{iea_demand, parse_user_demand};
 use critmin_planner::mps::to_mps;
 use critmin_planner::optimize::{OptimizeError, SolveOptions, optimize};
 use critmin_planner::outlook::{OutlookRequest, outlook};
-use critmin_planner::portfolio::{BuyerRequest, Cap, Floor, PROBLEM_ASSUMPTIONS, build_model, problem_from_data};
+use critmin_planner::portfolio::{
+    BuyerRequest, Cap, Floor, PROBLEM_ASSUMPTIONS, ScenarioShortfalls, build_model, problem_from_data,
+};
 use serde::Serialize;
 
 use super::exposure::parse_partners;
@@ -228,6 +231,17 @@ pub(crate) struct OptimizeArgs {
     /// Solver time limit in seconds.
     #[arg(long, value_name = "SECONDS")]
     time_limit: Option<f64>,
+    /// Minimise the CVaR of the shortfall over this many Monte Carlo scenarios of supplier
+    /// disruption (the disruption model of `critmin risk`, same seed scheme) instead of the
+    /// expected shortfall; 0 = expected shortfall. Each scenario adds a column and a row.
+    #[arg(long, default_value_t = 0, value_name = "N")]
+    risk_scenarios: u64,
+    /// Seed of the disruption scenarios.
+    #[arg(long, default_value_t = 1)]
+    seed: u64,
+    /// CVaR level α: the mean of the worst (1 − α) share of scenarios is minimised.
+    #[arg(long, default_value_t = 0.95, value_name = "ALPHA")]
+    cvar_alpha: f64,
     /// Relative MIP gap at which to stop (0.01 = 1 %).
     #[arg(long, default_value_t = 1e-4)]
     gap: f64,
@@ -317,6 +331,90 @@ fn share(text: &str, what: &str) -> Result<f64> {
     }
 }
 
+/// Scenarios of the share of supply the buyer loses from each supplier country of `problem`,
+/// drawn with the Monte Carlo's disruption model. The countries are drawn in the order of the
+/// mineral's pooled-market network (as `critmin risk` draws them, so scenario i disrupts the
+/// same countries with the same severities for the same seed), then the problem's other
+/// countries; governance scores of the network's year.
+fn disruption_scenarios(
+    ds: &Dataset,
+    mineral: &MineralId,
+    members: &[CountryCode],
+    problem: &critmin_planner::portfolio::PortfolioProblem,
+    args: &OptimizeArgs,
+) -> Result<(ScenarioShortfalls, String)> {
+    if !(args.cvar_alpha > 0.0 && args.cvar_alpha < 1.0) {
+        bail!(
+            "--cvar-alpha {}: expected a level strictly between 0 and 1, e.g. 0.95",
+            args.cvar_alpha
+        );
+    }
+    const MAX_SCENARIOS: u64 = 20_000;
+    if args.risk_scenarios > MAX_SCENARIOS {
+        bail!(
+            "--risk-scenarios {}: at most {MAX_SCENARIOS} (each scenario is a column and a row of the MILP)",
+            args.risk_scenarios
+        );
+    }
+    let history = Scenarios::embedded()?.restricting_countries();
+    let params = RiskParams {
+        scenarios: args.risk_scenarios,
+        seed: args.seed,
+        ..RiskParams::default()
+    };
+    let opts = PooledOptions {
+        usgs_us_consumption: true,
+        nominal: vec![CountryCode::INDIA, CountryCode::USA],
+        ..PooledOptions::default()
+    };
+    let (mut countries, year, basis) = match pooled_market(ds, mineral, &opts) {
+        Ok(net) => {
+            let governance = |c: CountryCode| ds.governance_risk(c, net.year).map(|(_, r)| r);
+            let mc = MonteCarlo::new(&net, params.clone(), &governance, &history)?;
+            let order: Vec<CountryCode> = mc.sources().iter().map(|s| s.country).collect();
+            (
+                order,
+                net.year,
+                "in the order of the pooled-market network, as `critmin risk` draws them",
+            )
+        }
+        Err(_) => (
+            Vec::new(),
+            args.year,
+            "in code order (no pooled-market network for this mineral)",
+        ),
+    };
+    let mut others: Vec<CountryCode> = problem
+        .market
+        .iter()
+        .map(|m| m.country)
+        .chain(problem.candidates.iter().map(|c| c.country))
+        .filter(|c| !countries.contains(c))
+        .collect();
+    others.sort();
+    others.dedup();
+    countries.extend(others);
+    let governance = |c: CountryCode| ds.governance_risk(c, year).map(|(_, r)| r);
+    let sampler = DisruptionSampler::new(params, &countries, &governance, &history)?;
+    let loss = sampler.supply_lost(members);
+    let note = format!(
+        "risk measure: CVaR{:.0} over {} disruption scenarios (seed {}, `critmin risk` default probabilities, \
+         WGI {year}), countries drawn {basis}; a buyer loses cut × its members' supply and \
+         1 − (1 − cut)(1 − restriction) of foreign supply, before re-sourcing",
+        args.cvar_alpha * 100.0,
+        args.risk_scenarios,
+        args.seed
+    );
+    Ok((
+        ScenarioShortfalls {
+            countries,
+            loss,
+            alpha: args.cvar_alpha,
+        },
+        note,
+    ))
+}
+
 fn run_optimize(ds: &Dataset, args: &OptimizeArgs, data_dir: Option<&Path>) -> Result<()> {
     let mineral: MineralId = super::mineral(ds, &args.mineral)?.id.clone();
     let members = buyer_members(ds, &args.buyer)?;
@@ -366,7 +464,12 @@ fn run_optimize(ds: &Dataset, args: &OptimizeArgs, data_dir: Option<&Path>) -> R
         projects: &projects,
         scenarios: None,
     };
-    let (problem, notes) = problem_from_data(ds, &request)?;
+    let (mut problem, mut notes) = problem_from_data(ds, &request)?;
+    if args.risk_scenarios > 0 {
+        let (scenarios, note) = disruption_scenarios(ds, &mineral, &members, &problem, args)?;
+        problem.scenarios = Some(scenarios);
+        notes.push(note);
+    }
     if let Some(path) = &args.write_mps {
         std::fs::write(path, to_mps(&build_model(&problem))).with_context(|| format!("writing {}", path.display()))?;
     }
