@@ -560,14 +560,34 @@ struct DependenceRecord {
 fn dataset_and_map(data_dir: Option<&Path>, map: &MapArgs) -> Result<(Dataset, HsMap, HsRevision)> {
     let ds = crate::load_dataset(data_dir)?;
     let (map, name, revision) = hs_map(map)?;
-    let unknown = map.unknown_minerals(&name, &ds);
+    check_map_minerals(&map, &name, &ds)?;
+    Ok((ds, map, revision))
+}
+
+/// Refuses a map that names minerals the dataset does not know.
+fn check_map_minerals(map: &HsMap, name: &str, ds: &Dataset) -> Result<()> {
+    let unknown = map.unknown_minerals(name, ds);
     if !unknown.is_empty() {
         bail!(
             "the HS map names minerals the dataset does not know:\n{}",
             unknown.iter().map(|p| format!("  {p}")).collect::<Vec<_>>().join("\n")
         );
     }
-    Ok((ds, map, revision))
+    Ok(())
+}
+
+/// The contained-tonne flows of an imported file; the counts of rows left out go to stderr.
+fn extract_flows(input: &InputArgs, map: &HsMap, revision: HsRevision) -> Result<critmin_trade::FlowExtraction> {
+    let (imported, _) = load(input, Columns::ALL)?;
+    let extraction = mineral_flows(&imported.table, map, revision);
+    eprintln!(
+        "trade: {} flows from {} rows; left out: {} rows without quantity, {} rows with a country lacking ISO3",
+        extraction.flows.len(),
+        extraction.rows_used,
+        extraction.rows_missing_quantity,
+        extraction.rows_without_iso3
+    );
+    Ok(extraction)
 }
 
 fn dependence(args: &DependenceArgs, data_dir: Option<&Path>) -> Result<()> {
@@ -679,37 +699,14 @@ pub(crate) fn flows_of_file(file: &Path, ds: &Dataset) -> Result<Vec<critmin_mod
         comtrade_flow: FlowArg::Import,
     };
     let map = HsMap::embedded();
-    let unknown = map.unknown_minerals(critmin_trade::EMBEDDED_HS_MAP_NAME, ds);
-    if !unknown.is_empty() {
-        bail!(
-            "the HS map names minerals the dataset does not know:\n{}",
-            unknown.iter().map(|p| format!("  {p}")).collect::<Vec<_>>().join("\n")
-        );
-    }
-    let (imported, _) = load(&input, Columns::ALL)?;
-    let extraction = mineral_flows(&imported.table, &map, HsRevision::Hs2022);
-    eprintln!(
-        "trade: {} flows from {} rows; left out: {} rows without quantity, {} rows with a country lacking ISO3",
-        extraction.flows.len(),
-        extraction.rows_used,
-        extraction.rows_missing_quantity,
-        extraction.rows_without_iso3
-    );
-    Ok(extraction.flows)
+    check_map_minerals(&map, critmin_trade::EMBEDDED_HS_MAP_NAME, ds)?;
+    Ok(extract_flows(&input, &map, HsRevision::Hs2022)?.flows)
 }
 
 fn flows(args: &FlowsArgs, data_dir: Option<&Path>) -> Result<()> {
     let (ds, map, revision) = dataset_and_map(data_dir, &args.map)?;
     let mineral = args.mineral.as_deref().map(|m| super::mineral(&ds, m)).transpose()?;
-    let (imported, _) = load(&args.input, Columns::ALL)?;
-    let extraction = mineral_flows(&imported.table, &map, revision);
-    eprintln!(
-        "trade: {} flows from {} rows; left out: {} rows without quantity, {} rows with a country lacking ISO3",
-        extraction.flows.len(),
-        extraction.rows_used,
-        extraction.rows_missing_quantity,
-        extraction.rows_without_iso3
-    );
+    let extraction = extract_flows(&args.input, &map, revision)?;
     let records: Vec<FlowRecord> = extraction
         .flows
         .into_iter()
