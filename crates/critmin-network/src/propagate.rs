@@ -118,7 +118,6 @@ pub struct Workspace {
     spare: Vec<f64>,
     deficit: Vec<f64>,
     weight: Vec<f64>,
-    request: Vec<f64>,
     asked: Vec<f64>,
 }
 
@@ -145,7 +144,6 @@ impl Workspace {
             spare: vec![0.0; n],
             deficit: vec![0.0; n],
             weight: vec![0.0; n],
-            request: vec![0.0; e],
             asked: vec![0.0; n],
         }
     }
@@ -213,7 +211,6 @@ pub fn propagate(net: &Network, ws: &mut Workspace, conv: Convergence) -> Outcom
         spare,
         deficit,
         weight,
-        request,
         asked,
     } = ws;
     deficit.fill(0.0);
@@ -300,49 +297,50 @@ pub fn propagate(net: &Network, ws: &mut Workspace, conv: Convergence) -> Outcom
                 for d in buyers.clone() {
                     weight[d] = if weight[d] > 0.0 { deficit[d] / weight[d] } else { 0.0 };
                 }
+                // Requests and grants in one pass per supplier: a buyer's request depends only
+                // on its `weight`, fixed above, so granting supplier s before computing the
+                // requests to the next one changes nothing (each deficit receives the same
+                // subtractions in the same supplier order) and s's edges are walked while hot.
                 let mut any = false;
+                let mut moved = 0.0;
+                let mut saturated = false;
                 for s in suppliers.clone() {
+                    asked[s] = 0.0;
+                    if spare[s] <= threshold {
+                        continue;
+                    }
                     let mut total = 0.0;
-                    if spare[s] > threshold {
-                        for k in net.out_edges(s) {
-                            let d = edges[k].to as usize;
-                            if allowed[k] >= 1.0 && deficit[d] > threshold {
-                                let q = edges[k].tonnes * weight[d];
-                                request[k] = q;
-                                total += q;
-                            }
+                    for k in net.out_edges(s) {
+                        let d = edges[k].to as usize;
+                        if allowed[k] >= 1.0 && weight[d] > 0.0 {
+                            total += edges[k].tonnes * weight[d];
                         }
                     }
                     asked[s] = total;
-                    any |= total > 0.0;
+                    if total <= 0.0 {
+                        continue;
+                    }
+                    any = true;
+                    let grant = if total > spare[s] {
+                        saturated = true;
+                        spare[s] / total
+                    } else {
+                        1.0
+                    };
+                    for k in net.out_edges(s) {
+                        let d = edges[k].to as usize;
+                        if allowed[k] >= 1.0 && weight[d] > 0.0 {
+                            let add = edges[k].tonnes * weight[d] * grant;
+                            deficit[d] -= add;
+                            moved += add;
+                        }
+                    }
+                    spare[s] = (spare[s] - total.min(spare[s])).max(0.0);
                 }
                 if !any {
                     break;
                 }
                 iterations += 1;
-                let mut moved = 0.0;
-                let mut saturated = false;
-                for s in suppliers.clone() {
-                    if asked[s] <= 0.0 {
-                        continue;
-                    }
-                    let grant = if asked[s] > spare[s] {
-                        saturated = true;
-                        spare[s] / asked[s]
-                    } else {
-                        1.0
-                    };
-                    for k in net.out_edges(s) {
-                        let q = request[k];
-                        if q > 0.0 {
-                            request[k] = 0.0;
-                            let add = q * grant;
-                            deficit[edges[k].to as usize] -= add;
-                            moved += add;
-                        }
-                    }
-                    spare[s] = (spare[s] - asked[s].min(spare[s])).max(0.0);
-                }
                 // When no supplier ran out, every buyer that asked got its whole gap and the
                 // others still have nobody to ask: the next pass would find no request.
                 if moved <= threshold || !saturated {
