@@ -35,8 +35,9 @@ pub const POSTGRES_LOCK_KEY: i64 = 0x434d_4c45_4447_4552;
 enum WriterLock {
     /// An exclusive `flock` on the lock file beside the SQLite database.
     File(#[allow(dead_code)] File),
-    /// The connection that holds the PostgreSQL session advisory lock.
-    Postgres(#[allow(dead_code)] AnyConnection),
+    /// The connection that holds the PostgreSQL session advisory lock (in a mutex only so that
+    /// the store is `Sync`; nothing uses it).
+    Postgres(#[allow(dead_code)] std::sync::Mutex<AnyConnection>),
 }
 
 /// The ledger's two streams in SQL tables (see the module documentation).
@@ -148,7 +149,7 @@ impl SqlLogStore {
                         "PostgreSQL advisory lock {POSTGRES_LOCK_KEY}"
                     ))));
                 }
-                WriterLock::Postgres(conn)
+                WriterLock::Postgres(std::sync::Mutex::new(conn))
             }
         };
         let mut next = [0i64; 2];
