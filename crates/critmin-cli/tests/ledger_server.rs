@@ -101,11 +101,23 @@ fn kill_during_appends(db: &str) {
         ledger(
             dir,
             db,
-            &["org", "add", org.as_str(), "--role", "member", "--name", org.as_str(), "--country", "AUS"],
+            &[
+                "org",
+                "add",
+                org.as_str(),
+                "--role",
+                "member",
+                "--name",
+                org.as_str(),
+                "--country",
+                "AUS",
+            ],
         )
         .success();
     }
-    let keys: Vec<String> = (0..MEMBERS).map(|m| api_key(dir, db, "analyst", &format!("m{m}"))).collect();
+    let keys: Vec<String> = (0..MEMBERS)
+        .map(|m| api_key(dir, db, "analyst", &format!("m{m}")))
+        .collect();
     let operator_reader = api_key(dir, db, "viewer", "operator");
     let origin = "crash-log";
 
@@ -149,7 +161,10 @@ fn kill_during_appends(db: &str) {
                         match client.post_json("/api/v1/ledger/entries", Some(key), &body) {
                             Ok(a) if a.status == 201 => {
                                 let v = a.json();
-                                acked.lock().unwrap().push((v["indices"][0].as_u64().unwrap(), hex.clone()));
+                                acked
+                                    .lock()
+                                    .unwrap()
+                                    .push((v["indices"][0].as_u64().unwrap(), hex.clone()));
                                 if let Some(c) = v["checkpoint"].as_object() {
                                     seen.lock()
                                         .unwrap()
@@ -177,7 +192,11 @@ fn kill_during_appends(db: &str) {
             std::thread::sleep(Duration::from_micros(rng.below(5_000)));
             server.child.kill().expect("SIGKILL");
             server.child.wait().unwrap();
-            eprintln!("kill {}: {} acknowledged so far", round + 1, acked.lock().unwrap().len());
+            eprintln!(
+                "kill {}: {} acknowledged so far",
+                round + 1,
+                acked.lock().unwrap().len()
+            );
             server = Server::start(dir, db);
             *addr.write().unwrap() = server.addr;
         }
@@ -269,7 +288,11 @@ fn kill_during_appends(db: &str) {
     // An altered bundle does not.
     let tampered = b.body.replacen("m0-lot1", "m0-lot2", 1);
     std::fs::write(dir.join("tampered.json"), tampered).unwrap();
-    support::critmin(dir, &["ledger", "verify", "tampered.json", "--log-key", log_key.as_str()]).fails_with(1);
+    support::critmin(
+        dir,
+        &["ledger", "verify", "tampered.json", "--log-key", log_key.as_str()],
+    )
+    .fails_with(1);
     drop(server);
     // With the server gone, the CLI reads the same log from the database.
     let shown = ledger(dir, db, &["show", "--format", "json"]).success().json();

@@ -369,9 +369,10 @@ impl Payload {
                 .map(|u| &u.lot)
                 .chain(outputs.iter().map(|o| &o.id))
                 .collect(),
-            Payload::RegisterOrg { .. } | Payload::AddKey { .. } | Payload::RevokeKey { .. } | Payload::Attest { .. } => {
-                Vec::new()
-            }
+            Payload::RegisterOrg { .. }
+            | Payload::AddKey { .. }
+            | Payload::RevokeKey { .. }
+            | Payload::Attest { .. } => Vec::new(),
         }
     }
 

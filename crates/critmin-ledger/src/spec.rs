@@ -26,7 +26,10 @@ pub fn decode_entries(field: &str, entries: &[String]) -> Result<Vec<SignedEntry
     if entries.is_empty() || entries.len() > MAX_ENTRIES_PER_REQUEST {
         return Err(SpecError {
             field: field.to_owned(),
-            message: format!("expected 1 to {MAX_ENTRIES_PER_REQUEST} entries, found {}", entries.len()),
+            message: format!(
+                "expected 1 to {MAX_ENTRIES_PER_REQUEST} entries, found {}",
+                entries.len()
+            ),
         });
     }
     entries

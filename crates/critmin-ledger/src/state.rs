@@ -258,14 +258,10 @@ impl State {
     /// reads its own entries; anyone reads an entry about a lot they may read
     /// ([`State::may_read_lot`]). The public thus sees the entries about public lots only.
     pub fn may_read_entry(&self, viewer: &Viewer, body: &EntryBody) -> bool {
-        if let Viewer::Org(org) = viewer {
-            if matches!(
-                self.orgs.get(org).map(|o| o.role),
-                Some(Role::Operator | Role::Auditor)
-            ) || *org == body.org
-            {
-                return true;
-            }
+        if let Viewer::Org(org) = viewer
+            && (matches!(self.orgs.get(org).map(|o| o.role), Some(Role::Operator | Role::Auditor)) || *org == body.org)
+        {
+            return true;
         }
         body.payload.lots().into_iter().any(|l| self.may_read_lot(viewer, l))
     }

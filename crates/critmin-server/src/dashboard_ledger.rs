@@ -12,8 +12,8 @@ use axum::body::Bytes;
 use axum::extract::{Query, State};
 use axum::response::Response;
 use axum::routing::get;
-use critmin_ledger::spec::{ShareRow, View};
 use critmin_ledger::Viewer;
+use critmin_ledger::spec::{ShareRow, View};
 use critmin_model::Group;
 use serde::Deserialize;
 
@@ -184,10 +184,10 @@ fn provenance_chart(lot: &str, rows: &[ShareRow], log_size: u64) -> String {
     // Countries in order of first appearance (each element lists them largest first).
     let mut countries: Vec<String> = Vec::new();
     for r in rows {
-        if let Some(c) = r.measure.strip_prefix("origin ") {
-            if !countries.iter().any(|x| x == c) {
-                countries.push(c.to_owned());
-            }
+        if let Some(c) = r.measure.strip_prefix("origin ")
+            && !countries.iter().any(|x| x == c)
+        {
+            countries.push(c.to_owned());
         }
     }
     let colour = |c: &str| {
@@ -291,7 +291,11 @@ mod tests {
             share: s,
             exact: String::new(),
         };
-        let svg = provenance_chart("c-1", &[row("origin COD", 0.75), row("origin AUS", 0.25), row("recycled", 0.0)], 9);
+        let svg = provenance_chart(
+            "c-1",
+            &[row("origin COD", 0.75), row("origin AUS", 0.25), row("recycled", 0.0)],
+            9,
+        );
         assert_eq!(svg.matches("<rect").count(), 2);
         assert!(svg.contains("data-country=\"AUS\""));
         assert!(svg.contains("provenance-legend"));

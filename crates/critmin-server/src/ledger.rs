@@ -82,10 +82,10 @@ impl LedgerService {
         let ledger = tokio::task::spawn_blocking(move || Ledger::open(log))
             .await
             .map_err(|e| critmin_ledger::store::StoreError::Backend(e.to_string()))??;
-        if let (Some(key), Some((_, op))) = (&key, ledger.state().operator()) {
-            if !op.keys.contains_key(&key.verifying_key().to_bytes()) {
-                return Err(LedgerOpenError::NotOperator);
-            }
+        if let (Some(key), Some((_, op))) = (&key, ledger.state().operator())
+            && !op.keys.contains_key(&key.verifying_key().to_bytes())
+        {
+            return Err(LedgerOpenError::NotOperator);
         }
         Ok(LedgerService {
             ledger: RwLock::new(ledger),
@@ -404,7 +404,16 @@ pub async fn list_entries(
     if limit == 0 || limit > 1000 {
         return Err(ApiError::bad_param("limit", "expected 1 to 1000"));
     }
-    service.with(|l| entries_for(l, &viewer, q.from.unwrap_or(0), limit, q.lot.as_deref(), q.newest_first.unwrap_or(false)))?
+    service.with(|l| {
+        entries_for(
+            l,
+            &viewer,
+            q.from.unwrap_or(0),
+            limit,
+            q.lot.as_deref(),
+            q.newest_first.unwrap_or(false),
+        )
+    })?
 }
 
 /// The entries `viewer` may read, from leaf `from`, at most `limit`.
@@ -756,8 +765,8 @@ pub async fn get_bundle(
         if !l.state().may_read_lot(&viewer, &id) {
             return Err(unknown_lot(&q.lot));
         }
-        let b = bundle::export(l, &id)
-            .map_err(|e| ApiError::new(StatusCode::CONFLICT, "no_checkpoint", e.to_string()))?;
+        let b =
+            bundle::export(l, &id).map_err(|e| ApiError::new(StatusCode::CONFLICT, "no_checkpoint", e.to_string()))?;
         Ok(Json(b).into_response())
     })?
 }
@@ -793,11 +802,7 @@ fn latest_size(l: &Ledger<SqlLogStore>, size: Option<u64>) -> Result<u64, ApiErr
 }
 
 fn proof_json(case: &ProofCase) -> Response {
-    (
-        [(axum::http::header::CONTENT_TYPE, "application/json")],
-        case.to_json(),
-    )
-        .into_response()
+    ([(axum::http::header::CONTENT_TYPE, "application/json")], case.to_json()).into_response()
 }
 
 fn proof_error(e: critmin_ledger::LedgerError) -> ApiError {

@@ -13,8 +13,8 @@ use std::path::Path;
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
-use critmin_ledger::entry::{Payload, Signer, to_hex};
 use critmin_ledger::Ledger;
+use critmin_ledger::entry::{Payload, Signer, to_hex};
 use critmin_server::ledger::LedgerService;
 use critmin_server::test_client::Client;
 use critmin_server::{AppState, ServerConfig};
@@ -139,8 +139,10 @@ fn write_log(log: SqlLogStore, operator: &SigningKey) {
     let mut op = Signer::new(origin, "operator", operator.clone(), 0);
     let register = |op: &mut Signer, org: &str, role: &str, country: &str, key: &SigningKey| {
         op.sign(
-            payload(json!({"type": "register_org", "org": org, "role": role, "name": org, "country": country,
-                "key": to_hex(&key.verifying_key().to_bytes())})),
+            payload(
+                json!({"type": "register_org", "org": org, "role": role, "name": org, "country": country,
+                "key": to_hex(&key.verifying_key().to_bytes())}),
+            ),
             1_700_000_000,
         )
     };
@@ -152,14 +154,29 @@ fn write_log(log: SqlLogStore, operator: &SigningKey) {
     let mut cod = Signer::new(origin, "kolwezi", keys[0].clone(), 0);
     let mut aus = Signer::new(origin, "murrin", keys[1].clone(), 0);
     let mut refiner = Signer::new(origin, "refiner", keys[2].clone(), 0);
-    let lot = |id: &str, mass: u64, ppm: u32, country: &str| {
-        json!({"id": id, "form": "ore", "mass_g": mass, "grades": [{"element": "cobalt", "ppm": ppm}], "country": country})
-    };
-    entries.push(cod.sign(payload(json!({"type": "extract", "lot": lot("ore-cod", 3_000_000, 20_000, "COD"), "site": "Kolwezi"})), 1_700_000_100));
-    entries.push(aus.sign(payload(json!({"type": "extract", "lot": lot("ore-aus", 1_000_000, 20_000, "AUS"), "site": "Murrin Murrin"})), 1_700_000_100));
-    entries.push(aus.sign(payload(json!({"type": "extract", "lot": lot("ore-secret", 1_000_000, 20_000, "AUS"), "site": "Murrin Murrin"})), 1_700_000_100));
-    entries.push(cod.sign(payload(json!({"type": "transfer", "lot": "ore-cod", "to": "refiner"})), 1_700_000_200));
-    entries.push(aus.sign(payload(json!({"type": "transfer", "lot": "ore-aus", "to": "refiner"})), 1_700_000_200));
+    let lot = |id: &str, mass: u64, ppm: u32, country: &str| json!({"id": id, "form": "ore", "mass_g": mass, "grades": [{"element": "cobalt", "ppm": ppm}], "country": country});
+    entries.push(cod.sign(
+        payload(json!({"type": "extract", "lot": lot("ore-cod", 3_000_000, 20_000, "COD"), "site": "Kolwezi"})),
+        1_700_000_100,
+    ));
+    entries.push(aus.sign(
+        payload(json!({"type": "extract", "lot": lot("ore-aus", 1_000_000, 20_000, "AUS"), "site": "Murrin Murrin"})),
+        1_700_000_100,
+    ));
+    entries.push(aus.sign(
+        payload(
+            json!({"type": "extract", "lot": lot("ore-secret", 1_000_000, 20_000, "AUS"), "site": "Murrin Murrin"}),
+        ),
+        1_700_000_100,
+    ));
+    entries.push(cod.sign(
+        payload(json!({"type": "transfer", "lot": "ore-cod", "to": "refiner"})),
+        1_700_000_200,
+    ));
+    entries.push(aus.sign(
+        payload(json!({"type": "transfer", "lot": "ore-aus", "to": "refiner"})),
+        1_700_000_200,
+    ));
     entries.push(refiner.sign(
         payload(json!({"type": "transform",
             "inputs": [{"lot": "ore-cod", "mass_g": 3_000_000}, {"lot": "ore-aus", "mass_g": 1_000_000}],
@@ -190,7 +207,8 @@ fn start(dir: &Path) -> (tokio::runtime::Runtime, SocketAddr) {
         let ledger = LedgerService::open(&store, Some(operator)).await.unwrap();
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
         let addr = listener.local_addr().unwrap();
-        let state = AppState::new(critmin_data::load_embedded().unwrap(), store, ServerConfig::default()).with_ledger(ledger);
+        let state =
+            AppState::new(critmin_data::load_embedded().unwrap(), store, ServerConfig::default()).with_ledger(ledger);
         tokio::spawn(critmin_server::serve(listener, state, std::future::pending()));
         addr
     });
@@ -205,10 +223,20 @@ fn the_ledger_page_opens_clean_and_shows_the_apis_shares() {
     let base = format!("http://{addr}");
     let api = Client::new(addr);
 
-    let dom = browse(chromium, &["--dump-dom".into()], &format!("{base}/ledger?lot=cathode-1"));
+    let dom = browse(
+        chromium,
+        &["--dump-dom".into()],
+        &format!("{base}/ledger?lot=cathode-1"),
+    );
     let latest = api.get("/api/v1/ledger/checkpoints/latest", None).unwrap().json();
-    assert!(dom.contains(&format!("data-size=\"{}\"", latest["size"])), "checkpoint size not shown");
-    assert!(dom.contains(latest["root"].as_str().unwrap()), "checkpoint root not shown");
+    assert!(
+        dom.contains(&format!("data-size=\"{}\"", latest["size"])),
+        "checkpoint size not shown"
+    );
+    assert!(
+        dom.contains(latest["root"].as_str().unwrap()),
+        "checkpoint root not shown"
+    );
     assert!(dom.contains("href=\"/ledger\""), "no nav link to the ledger");
     assert!(!dom.contains("ore-secret"), "an unpublished lot is shown to the public");
 
@@ -227,10 +255,16 @@ fn the_ledger_page_opens_clean_and_shows_the_apis_shares() {
             .unwrap()["share"]
             .as_f64()
             .unwrap();
-        assert!((shown - api_share).abs() < 1e-12, "{country}: page {shown}, API {api_share}");
+        assert!(
+            (shown - api_share).abs() < 1e-12,
+            "{country}: page {shown}, API {api_share}"
+        );
         let expected = if country == "COD" { 0.75 } else { 0.25 };
         assert!((shown - expected).abs() < 1e-12, "{country}: {shown}");
     }
-    assert!(dom.contains("provenance-legend") && dom.contains("% of mass"), "legend or unit missing");
+    assert!(
+        dom.contains("provenance-legend") && dom.contains("% of mass"),
+        "legend or unit missing"
+    );
     screenshot(chromium, &base, "/ledger?lot=cathode-1", "ledger");
 }

@@ -41,14 +41,17 @@ impl Running {
             .unwrap();
         let (addr, store, stop, done) = runtime.block_on(async {
             let store = Store::connect(url).await.expect("store");
-            let ledger = LedgerService::open(&store, Some(operator.clone())).await.expect("ledger");
+            let ledger = LedgerService::open(&store, Some(operator.clone()))
+                .await
+                .expect("ledger");
             let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
             let addr = listener.local_addr().unwrap();
             let config = ServerConfig {
                 body_timeout: Duration::from_secs(2),
                 ..ServerConfig::default()
             };
-            let state = AppState::new(critmin_data::load_embedded().unwrap(), store.clone(), config).with_ledger(ledger);
+            let state =
+                AppState::new(critmin_data::load_embedded().unwrap(), store.clone(), config).with_ledger(ledger);
             let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
             let done = tokio::spawn(critmin_server::serve(listener, state, async {
                 let _ = stopped.await;
@@ -127,18 +130,25 @@ struct Kind {
 }
 
 fn kinds(fresh: &SigningKey) -> Vec<Kind> {
-    let auditor_transfer = ("auditor", payload(json!({"type": "transfer", "lot": "ore-2", "to": "refiner"})));
+    let auditor_transfer = (
+        "auditor",
+        payload(json!({"type": "transfer", "lot": "ore-2", "to": "refiner"})),
+    );
     vec![
         Kind {
             name: "register_org",
             writer: "operator",
             wrong_role: (
                 "mine",
-                payload(json!({"type": "register_org", "org": "late", "role": "member", "name": "Late",
-                    "country": "AUS", "key": to_hex(&SigningKey::from_bytes(&[77; 32]).verifying_key().to_bytes())})),
+                payload(
+                    json!({"type": "register_org", "org": "late", "role": "member", "name": "Late",
+                    "country": "AUS", "key": to_hex(&SigningKey::from_bytes(&[77; 32]).verifying_key().to_bytes())}),
+                ),
             ),
-            valid: payload(json!({"type": "register_org", "org": "smelter", "role": "member", "name": "Smelter",
-                "country": "FIN", "key": to_hex(&SigningKey::from_bytes(&[66; 32]).verifying_key().to_bytes())})),
+            valid: payload(
+                json!({"type": "register_org", "org": "smelter", "role": "member", "name": "Smelter",
+                "country": "FIN", "key": to_hex(&SigningKey::from_bytes(&[66; 32]).verifying_key().to_bytes())}),
+            ),
         },
         Kind {
             name: "add_key",
@@ -159,7 +169,9 @@ fn kinds(fresh: &SigningKey) -> Vec<Kind> {
                 "auditor",
                 payload(json!({"type": "extract", "lot": lot("ore-x", 1000, 20_000, "COD", "ore"), "site": "x"})),
             ),
-            valid: payload(json!({"type": "extract", "lot": lot("ore-3", 2_000_000, 10_000, "AUS", "ore"), "site": "Murrin Murrin"})),
+            valid: payload(
+                json!({"type": "extract", "lot": lot("ore-3", 2_000_000, 10_000, "AUS", "ore"), "site": "Murrin Murrin"}),
+            ),
         },
         Kind {
             name: "transfer",
@@ -172,26 +184,34 @@ fn kinds(fresh: &SigningKey) -> Vec<Kind> {
             writer: "refiner",
             wrong_role: (
                 "auditor",
-                payload(json!({"type": "transform", "inputs": [{"lot": "ore-1", "mass_g": 1_000_000}],
+                payload(
+                    json!({"type": "transform", "inputs": [{"lot": "ore-1", "mass_g": 1_000_000}],
                     "outputs": [lot("conc-x", 100_000, 200_000, "FIN", "concentrate")],
-                    "tolerance_ppm": 0, "model": "identity_preserved"})),
+                    "tolerance_ppm": 0, "model": "identity_preserved"}),
+                ),
             ),
-            valid: payload(json!({"type": "transform", "inputs": [{"lot": "ore-1", "mass_g": 1_000_000}],
+            valid: payload(
+                json!({"type": "transform", "inputs": [{"lot": "ore-1", "mass_g": 1_000_000}],
                 "outputs": [lot("conc-1", 100_000, 200_000, "FIN", "concentrate")],
-                "tolerance_ppm": 0, "model": "identity_preserved"})),
+                "tolerance_ppm": 0, "model": "identity_preserved"}),
+            ),
         },
         Kind {
             name: "recycle",
             writer: "refiner",
             wrong_role: (
                 "auditor",
-                payload(json!({"type": "recycle", "feed": [{"description": "scrap", "mass_g": 1000,
+                payload(
+                    json!({"type": "recycle", "feed": [{"description": "scrap", "mass_g": 1000,
                     "grades": [{"element": "cobalt", "ppm": 100_000}]}],
-                    "outputs": [lot("rec-x", 1000, 100_000, "USA", "black-mass")], "tolerance_ppm": 0, "post_consumer": true})),
+                    "outputs": [lot("rec-x", 1000, 100_000, "USA", "black-mass")], "tolerance_ppm": 0, "post_consumer": true}),
+                ),
             ),
-            valid: payload(json!({"type": "recycle", "feed": [{"description": "batteries", "mass_g": 1000,
+            valid: payload(
+                json!({"type": "recycle", "feed": [{"description": "batteries", "mass_g": 1000,
                 "grades": [{"element": "cobalt", "ppm": 100_000}]}],
-                "outputs": [lot("rec-1", 1000, 100_000, "USA", "black-mass")], "tolerance_ppm": 0, "post_consumer": true})),
+                "outputs": [lot("rec-1", 1000, 100_000, "USA", "black-mass")], "tolerance_ppm": 0, "post_consumer": true}),
+            ),
         },
         Kind {
             name: "attest",
@@ -223,20 +243,32 @@ fn bootstrap(server: &Running, c: &Client, operator: &SigningKey) -> World {
     let mut op = Signer::new(ORIGIN, "operator", operator.clone(), 0);
     keys.insert("operator", server.key(Role::Analyst, Some("operator")));
     let first = op.sign(
-        payload(json!({"type": "register_org", "org": "operator", "role": "operator", "name": "Log operator",
-            "country": "USA", "key": to_hex(&operator.verifying_key().to_bytes())})),
+        payload(
+            json!({"type": "register_org", "org": "operator", "role": "operator", "name": "Log operator",
+            "country": "USA", "key": to_hex(&operator.verifying_key().to_bytes())}),
+        ),
         1_700_000_000,
     );
-    expect(&post(c, Some(&keys["operator"]), &[&first]), 201, "the operator registers itself");
+    expect(
+        &post(c, Some(&keys["operator"]), &[&first]),
+        201,
+        "the operator registers itself",
+    );
     let mut registrations = Vec::new();
-    for (i, (org, role, country)) in [("mine", "member", "COD"), ("refiner", "member", "FIN"), ("auditor", "auditor", "CHE")]
-        .into_iter()
-        .enumerate()
+    for (i, (org, role, country)) in [
+        ("mine", "member", "COD"),
+        ("refiner", "member", "FIN"),
+        ("auditor", "auditor", "CHE"),
+    ]
+    .into_iter()
+    .enumerate()
     {
         let key = SigningKey::from_bytes(&[10 + i as u8; 32]);
         registrations.push(op.sign(
-            payload(json!({"type": "register_org", "org": org, "role": role, "name": org, "country": country,
-                "key": to_hex(&key.verifying_key().to_bytes())})),
+            payload(
+                json!({"type": "register_org", "org": org, "role": role, "name": org, "country": country,
+                "key": to_hex(&key.verifying_key().to_bytes())}),
+            ),
             1_700_000_000,
         ));
         signers.insert(org, Signer::new(ORIGIN, org, key, 0));
@@ -252,15 +284,23 @@ fn bootstrap(server: &Running, c: &Client, operator: &SigningKey) -> World {
     let mine = signers.get_mut("mine").unwrap();
     let ores = [
         mine.sign(
-            payload(json!({"type": "extract", "lot": lot("ore-1", 1_000_000, 20_000, "COD", "ore"), "site": "Kolwezi"})),
+            payload(
+                json!({"type": "extract", "lot": lot("ore-1", 1_000_000, 20_000, "COD", "ore"), "site": "Kolwezi"}),
+            ),
             1_700_000_100,
         ),
         mine.sign(
-            payload(json!({"type": "extract", "lot": lot("ore-2", 1_000_000, 20_000, "COD", "ore"), "site": "Kolwezi"})),
+            payload(
+                json!({"type": "extract", "lot": lot("ore-2", 1_000_000, 20_000, "COD", "ore"), "site": "Kolwezi"}),
+            ),
             1_700_000_100,
         ),
     ];
-    expect(&post(c, Some(&keys["mine"]), &[&ores[0], &ores[1]]), 201, "two ore lots");
+    expect(
+        &post(c, Some(&keys["mine"]), &[&ores[0], &ores[1]]),
+        201,
+        "two ore lots",
+    );
     World {
         signers,
         keys,
@@ -298,7 +338,12 @@ fn scenario(url: &str) {
             let before = server.stored();
             let a = post(&c, key, &[entry]);
             expect(&a, status, &format!("{} / {case}", kind.name));
-            assert_eq!(server.stored(), before, "{} / {case}: a rejected write stored something", kind.name);
+            assert_eq!(
+                server.stored(),
+                before,
+                "{} / {case}: a rejected write stored something",
+                kind.name
+            );
             cells += 1;
         }
         let before = server.stored();
@@ -348,8 +393,14 @@ fn scenario(url: &str) {
     expect(&a, 403, "a key bound to no organisation");
     // A batch whose second entry is rejected stores neither.
     let mut refiner = world.signer("refiner");
-    let good = refiner.sign(payload(json!({"type": "transfer", "lot": "conc-1", "to": "mine"})), 1_700_000_300);
-    let bad = refiner.sign(payload(json!({"type": "transfer", "lot": "ore-2", "to": "mine"})), 1_700_000_300);
+    let good = refiner.sign(
+        payload(json!({"type": "transfer", "lot": "conc-1", "to": "mine"})),
+        1_700_000_300,
+    );
+    let bad = refiner.sign(
+        payload(json!({"type": "transfer", "lot": "ore-2", "to": "mine"})),
+        1_700_000_300,
+    );
     let a = post(&c, Some(&world.keys["refiner"]), &[&good, &bad]);
     expect(&a, 403, "a batch with an entry about a lot not in custody");
     assert_eq!(a.json()["error"]["field"], "entries[1]");
@@ -360,14 +411,20 @@ fn scenario(url: &str) {
     expect(&public_lot, 200, "the published lot, publicly");
     assert_eq!(public_lot.json()["owner"], "refiner");
     assert_eq!(public_lot.json()["public"], true);
-    expect(&c.get("/api/v1/ledger/lots/ore-2", None).unwrap(), 404, "an unpublished lot, publicly");
     expect(
-        &c.get("/api/v1/ledger/lots/ore-2", Some(&world.viewer_keys["refiner"])).unwrap(),
+        &c.get("/api/v1/ledger/lots/ore-2", None).unwrap(),
+        404,
+        "an unpublished lot, publicly",
+    );
+    expect(
+        &c.get("/api/v1/ledger/lots/ore-2", Some(&world.viewer_keys["refiner"]))
+            .unwrap(),
         404,
         "another member's lot",
     );
     expect(
-        &c.get("/api/v1/ledger/lots/ore-2", Some(&world.viewer_keys["mine"])).unwrap(),
+        &c.get("/api/v1/ledger/lots/ore-2", Some(&world.viewer_keys["mine"]))
+            .unwrap(),
         200,
         "the mine's own lot",
     );
@@ -378,15 +435,24 @@ fn scenario(url: &str) {
     assert!(!public_list.is_empty());
     for e in public_list {
         let lots = e["body"]["payload"].to_string();
-        assert!(lots.contains("conc-1") || lots.contains("ore-1"), "a public entry not about conc-1's chain: {e}");
+        assert!(
+            lots.contains("conc-1") || lots.contains("ore-1"),
+            "a public entry not about conc-1's chain: {e}"
+        );
     }
     let auditor_list = c
         .get("/api/v1/ledger/entries?limit=1000", Some(&world.viewer_keys["auditor"]))
         .unwrap()
         .json();
     assert_eq!(auditor_list["entries"].as_array().unwrap().len() as u64, size);
-    expect(&c.get("/api/v1/ledger/entries/5", None).unwrap(), 404, "an entry hidden from the public");
-    let e = c.get("/api/v1/ledger/entries/5", Some(&world.viewer_keys["mine"])).unwrap();
+    expect(
+        &c.get("/api/v1/ledger/entries/5", None).unwrap(),
+        404,
+        "an entry hidden from the public",
+    );
+    let e = c
+        .get("/api/v1/ledger/entries/5", Some(&world.viewer_keys["mine"]))
+        .unwrap();
     expect(&e, 200, "the mine's own entry");
     assert_eq!(e.json()["kind"], "extract");
     expect(
@@ -407,12 +473,16 @@ fn scenario(url: &str) {
         .expect("a COD share");
     assert_eq!(cod["exact"], "1");
     expect(
-        &c.get("/api/v1/ledger/provenance?lot=conc-1&view=sideways", None).unwrap(),
+        &c.get("/api/v1/ledger/provenance?lot=conc-1&view=sideways", None)
+            .unwrap(),
         400,
         "an unknown view",
     );
     let claim = c
-        .get("/api/v1/ledger/claims?lot=conc-1&rule=us-30d-critical-minerals&date=2025-06-01", None)
+        .get(
+            "/api/v1/ledger/claims?lot=conc-1&rule=us-30d-critical-minerals&date=2025-06-01",
+            None,
+        )
         .unwrap();
     expect(&claim, 200, "a claim");
     assert!(["pass", "fail", "not_applicable"].contains(&claim.json()["verdict"].as_str().unwrap()));
@@ -460,11 +530,18 @@ fn scenario(url: &str) {
     let parsed = bundle::parse(b.body.as_bytes()).expect("a bundle");
     let report = bundle::verify(&parsed, Some(&operator.verifying_key().to_bytes())).expect("a valid bundle");
     assert_eq!(report.lot.as_str(), "conc-1");
-    expect(&c.get("/api/v1/ledger/bundle?lot=ore-2", None).unwrap(), 404, "a hidden lot's bundle");
+    expect(
+        &c.get("/api/v1/ledger/bundle?lot=ore-2", None).unwrap(),
+        404,
+        "a hidden lot's bundle",
+    );
     let inc = c.get("/api/v1/ledger/proofs/inclusion?index=0", None).unwrap();
     expect(&inc, 404, "the operator's registration is not public");
     let inc = c
-        .get("/api/v1/ledger/proofs/inclusion?index=0", Some(&world.viewer_keys["auditor"]))
+        .get(
+            "/api/v1/ledger/proofs/inclusion?index=0",
+            Some(&world.viewer_keys["auditor"]),
+        )
         .unwrap();
     expect(&inc, 200, "an auditor's inclusion proof");
     let case = ProofCase::parse(inc.body.as_bytes()).unwrap();
@@ -485,7 +562,10 @@ fn scenario(url: &str) {
         "/api/v1/ledger/proofs/inclusion",
         "/api/v1/ledger/proofs/consistency",
     ] {
-        assert!(doc["paths"][path].is_object(), "{path} missing from the OpenAPI document");
+        assert!(
+            doc["paths"][path].is_object(),
+            "{path} missing from the OpenAPI document"
+        );
     }
 
     // The dashboard page shows the latest checkpoint and the published lot's provenance.
@@ -503,9 +583,12 @@ fn scenario(url: &str) {
     let again = c.get("/api/v1/ledger/checkpoints/latest", None).unwrap().json();
     assert_eq!(again["root"], root);
     assert_eq!(
-        c.get("/api/v1/ledger/entries?limit=1000", Some(&world.viewer_keys["operator"]))
-            .unwrap()
-            .json()["entries"]
+        c.get(
+            "/api/v1/ledger/entries?limit=1000",
+            Some(&world.viewer_keys["operator"])
+        )
+        .unwrap()
+        .json()["entries"]
             .as_array()
             .unwrap()
             .len() as u64,

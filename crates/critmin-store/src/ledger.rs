@@ -155,10 +155,7 @@ impl SqlLogStore {
         let mut next = [0i64; 2];
         for stream in [Stream::Entries, Stream::Checkpoints] {
             let t = table(stream);
-            let row = sqlx::query(t.count)
-                .fetch_one(&store.pool)
-                .await
-                .map_err(backend_err)?;
+            let row = sqlx::query(t.count).fetch_one(&store.pool).await.map_err(backend_err)?;
             next[t.slot] = row.try_get::<i64, _>(0).map_err(backend_err)?;
         }
         Ok(SqlLogStore {
@@ -222,7 +219,10 @@ impl LogStore for SqlLogStore {
         if records.is_empty() {
             return Ok(());
         }
-        if let Some(r) = records.iter().find(|r| r.len() > critmin_ledger::store::MAX_RECORD_BYTES) {
+        if let Some(r) = records
+            .iter()
+            .find(|r| r.len() > critmin_ledger::store::MAX_RECORD_BYTES)
+        {
             return Err(LogError::TooLarge(r.len()));
         }
         let i = table(stream).slot;

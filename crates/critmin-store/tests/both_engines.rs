@@ -196,7 +196,10 @@ async fn ledger_scenario(url: &str) {
     drop(ledger);
 
     // API keys bound to ledger organisations.
-    let bound = store.create_ledger_key(Role::Analyst, "mine writer", "mine").await.unwrap();
+    let bound = store
+        .create_ledger_key(Role::Analyst, "mine writer", "mine")
+        .await
+        .unwrap();
     let unbound = store.create_key(Role::Analyst, "").await.unwrap();
     assert_eq!(
         store.authenticate(&bound.secret).await.unwrap(),

@@ -296,10 +296,7 @@ fn open_log(dir: &Path) -> Result<AnyLog> {
                     .await
                     .with_context(|| format!("opening the ledger in {url}"))
             })?;
-            Ok(Box::new(DbLog {
-                log,
-                _runtime: runtime,
-            }))
+            Ok(Box::new(DbLog { log, _runtime: runtime }))
         }
     }
 }

@@ -61,15 +61,18 @@ pub(crate) fn run(dataset: Dataset, args: &Args) -> Result<()> {
             let deadline = tokio::time::Instant::now() + Duration::from_secs(15);
             let ledger = loop {
                 match critmin_server::ledger::LedgerService::open(&store, Some(key.clone())).await {
-                    Err(critmin_server::ledger::LedgerOpenError::Store(
-                        critmin_ledger::store::StoreError::Locked(_),
-                    )) if tokio::time::Instant::now() < deadline => {
+                    Err(critmin_server::ledger::LedgerOpenError::Store(critmin_ledger::store::StoreError::Locked(
+                        _,
+                    ))) if tokio::time::Instant::now() < deadline => {
                         tokio::time::sleep(Duration::from_millis(100)).await;
                     }
                     other => break other.with_context(|| format!("opening the ledger in {}", args.db))?,
                 }
             };
-            tracing::info!(entries = ledger.size(), "serving the ledger at /api/v1/ledger and /ledger");
+            tracing::info!(
+                entries = ledger.size(),
+                "serving the ledger at /api/v1/ledger and /ledger"
+            );
             state = state.with_ledger(ledger);
         }
         let listener = tokio::net::TcpListener::bind(&args.bind)
