@@ -1,10 +1,11 @@
 //! The ledger over HTTP on SQLite and on a throwaway PostgreSQL: a generated access matrix over
 //! every kind of write (each kind of entry, through `POST /api/v1/ledger/entries`) × {no key,
-//! wrong signature, replay, foreign organisation, viewer key, wrong role (an auditor writing a
-//! transfer, a member registering an organisation, …), valid}, checking the status and that the
-//! log size does not change on a rejection; malformed bodies naming the field; a batch with one
-//! bad entry storing nothing; the read rules for the public, members and auditors; checkpoints
-//! consistent with each other; and an offline bundle that verifies.
+//! wrong signature, replay, foreign organisation, foreign signing key, viewer key, wrong role
+//! (an auditor writing a transfer, a member registering an organisation, …), valid}, checking
+//! the status and that the log size does not change on a rejection; malformed bodies naming
+//! the field; a batch with one bad entry storing nothing; the read rules for the public,
+//! members and auditors; checkpoints consistent with each other; and an offline bundle that
+//! verifies.
 
 use std::collections::HashMap;
 use std::net::SocketAddr;
@@ -327,10 +328,15 @@ fn scenario(url: &str) {
         forged.signature[7] ^= 1;
         let mut w = world.signer(kind.wrong_role.0);
         let wrong_role = w.sign(kind.wrong_role.1.clone(), 1_700_000_200);
+        // Signed as the writer, with another organisation's registered key.
+        let other_key = world.signer(other).key;
+        let mut impostor = Signer::new(ORIGIN, writer, other_key, s.next_seq - 1);
+        let foreign_key = impostor.sign(kind.valid.clone(), 1_700_000_200);
         let cases: Vec<(&str, Option<&str>, &SignedEntry, u16)> = vec![
             ("no key", None, &valid, 401),
             ("wrong signature", Some(&world.keys[writer]), &forged, 401),
             ("foreign organisation", Some(&world.keys[other]), &valid, 403),
+            ("foreign key", Some(&world.keys[writer]), &foreign_key, 403),
             ("viewer key", Some(&world.viewer_keys[writer]), &valid, 403),
             ("wrong role", Some(&world.keys[kind.wrong_role.0]), &wrong_role, 403),
         ];
@@ -359,7 +365,7 @@ fn scenario(url: &str) {
         assert_eq!(server.stored(), before + 1, "{} / replay stored something", kind.name);
         cells += 2;
     }
-    assert_eq!(cells, 9 * 7);
+    assert_eq!(cells, 9 * 8);
 
     // Invalid content: 422 (mass balance), 400 naming the field (malformed), 401 for a key
     // that is not bound to any organisation but 403 for its writes.

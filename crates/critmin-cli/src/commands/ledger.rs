@@ -633,20 +633,6 @@ fn summary(p: &Payload) -> String {
     }
 }
 
-/// The lots an entry creates, moves or consumes.
-fn lots_of(p: &Payload) -> Vec<&LotId> {
-    match p {
-        Payload::Extract { lot, .. } => vec![&lot.id],
-        Payload::Transfer { lot, .. } | Payload::Publish { lot } => vec![lot],
-        Payload::Transform { inputs, outputs, .. } | Payload::Recycle { inputs, outputs, .. } => inputs
-            .iter()
-            .map(|u| &u.lot)
-            .chain(outputs.iter().map(|o| &o.id))
-            .collect(),
-        _ => Vec::new(),
-    }
-}
-
 /// Refuses a lot the viewer may not read, with the same message as for an unknown lot, so a
 /// refusal does not reveal that the lot exists.
 fn readable(ledger: &Ledger<AnyLog>, viewer: &Viewer, lot: &str) -> Result<LotId> {
@@ -668,7 +654,7 @@ fn show(dir: &Path, viewer: &Viewer, lot: Option<&str>, format: Format) -> Resul
     let mut records = Vec::new();
     for (index, bytes) in ledger.entries().iter().enumerate() {
         let e = SignedEntry::decode(bytes)?;
-        let lots = lots_of(&e.body.payload);
+        let lots = e.body.payload.lots();
         if lot.is_some_and(|l| !lots.iter().any(|x| x.as_str() == l)) {
             continue;
         }
@@ -725,15 +711,6 @@ fn lot_view(ledger: &Ledger<AnyLog>, viewer: &Viewer, lot: &str, view: View) -> 
     .ok_or_else(|| anyhow!("unknown lot `{lot}`"))
 }
 
-#[derive(Serialize)]
-struct ShareRecord {
-    element: String,
-    contained_kg: f64,
-    measure: String,
-    share: f64,
-    exact: String,
-}
-
 fn provenance_cmd(
     dir: &Path,
     viewer: &Viewer,
@@ -746,41 +723,11 @@ fn provenance_cmd(
     let ledger = open(dir)?;
     let elements = lot_view(&ledger, viewer, lot, view)?;
     let groups = groups_fn()?;
-    let mut records = Vec::new();
-    for e in &elements {
-        let kg = e.contained_ug as f64 / 1e9;
-        let mut push = |measure: String, share: num_rational::BigRational| {
-            records.push(ShareRecord {
-                element: e.element.clone(),
-                contained_kg: kg,
-                measure,
-                share: to_f64(&share),
-                exact: share.to_string(),
-            })
-        };
-        for (c, s) in e.by_country() {
-            push(format!("origin {c}"), s);
-        }
-        push(
-            format!("extracted or processed in {}", partner.id()),
-            e.share(|p| {
-                p.origin
-                    .is_some_and(|o| !o.recycled && groups(o.country).contains(partner))
-                    || p.processed_in.iter().any(|c| groups(*c).contains(partner))
-            }),
-        );
-        push(
-            "FEOC-covered nations (extracted, processed or recycled)".into(),
-            e.share(|p| {
-                p.origin.is_some_and(|o| groups(o.country).contains(Group::Feoc))
-                    || p.processed_in.iter().any(|c| groups(*c).contains(Group::Feoc))
-            }),
-        );
-        push("recycled".into(), e.recycled_share());
-        if matches!(view, View::MassBalance) {
-            push("unallocated (no credit)".into(), e.share(|p| p.origin.is_none()));
-        }
-    }
+    let spec_view = match view {
+        View::Physical => critmin_ledger::spec::View::Physical,
+        View::MassBalance => critmin_ledger::spec::View::MassBalance,
+    };
+    let records = critmin_ledger::spec::share_rows(&elements, partner, spec_view, &groups);
     emit(format, &records, || {
         let mut t = Table::new(&["element", "contained kg>", "measure", "share>", "exact"]);
         t.title = Some(format!(
