@@ -359,6 +359,23 @@ pub enum Payload {
 }
 
 impl Payload {
+    /// The lots an entry creates, moves, consumes or publishes.
+    pub fn lots(&self) -> Vec<&LotId> {
+        match self {
+            Payload::Extract { lot, .. } => vec![&lot.id],
+            Payload::Transfer { lot, .. } | Payload::Publish { lot } => vec![lot],
+            Payload::Transform { inputs, outputs, .. } | Payload::Recycle { inputs, outputs, .. } => inputs
+                .iter()
+                .map(|u| &u.lot)
+                .chain(outputs.iter().map(|o| &o.id))
+                .collect(),
+            Payload::RegisterOrg { .. }
+            | Payload::AddKey { .. }
+            | Payload::RevokeKey { .. }
+            | Payload::Attest { .. } => Vec::new(),
+        }
+    }
+
     /// Short name of the kind of entry (the write route).
     pub fn kind(&self) -> &'static str {
         match self {

@@ -254,6 +254,18 @@ impl State {
         }
     }
 
+    /// Read access to an entry: the operator and auditors read every entry; an organisation
+    /// reads its own entries; anyone reads an entry about a lot they may read
+    /// ([`State::may_read_lot`]). The public thus sees the entries about public lots only.
+    pub fn may_read_entry(&self, viewer: &Viewer, body: &EntryBody) -> bool {
+        if let Viewer::Org(org) = viewer
+            && (matches!(self.orgs.get(org).map(|o| o.role), Some(Role::Operator | Role::Auditor)) || *org == body.org)
+        {
+            return true;
+        }
+        body.payload.lots().into_iter().any(|l| self.may_read_lot(viewer, l))
+    }
+
     /// Mass-balance credit accounts.
     pub fn accounts(&self) -> &HashMap<AccountKey, BTreeMap<Origin, u128>> {
         &self.accounts

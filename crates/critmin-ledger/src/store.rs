@@ -51,6 +51,9 @@ pub enum StoreError {
     /// A record is too large.
     #[error("record of {0} bytes is larger than {MAX_RECORD_BYTES}")]
     TooLarge(usize),
+    /// Another storage backend (a database) failed; the store has stopped.
+    #[error("{0}")]
+    Backend(String),
 }
 
 /// Append-only durable storage of the ledger's two streams.
@@ -59,6 +62,15 @@ pub trait LogStore {
     fn read_all(&mut self, stream: Stream) -> Result<Vec<Vec<u8>>, StoreError>;
     /// Appends records to `stream`; returns only once they are durable.
     fn append(&mut self, stream: Stream, records: &[Vec<u8>]) -> Result<(), StoreError>;
+}
+
+impl<T: LogStore + ?Sized> LogStore for Box<T> {
+    fn read_all(&mut self, stream: Stream) -> Result<Vec<Vec<u8>>, StoreError> {
+        (**self).read_all(stream)
+    }
+    fn append(&mut self, stream: Stream, records: &[Vec<u8>]) -> Result<(), StoreError> {
+        (**self).append(stream, records)
+    }
 }
 
 type SyncFn = fn(&File) -> io::Result<()>;

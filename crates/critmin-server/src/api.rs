@@ -37,7 +37,18 @@ use crate::records::{self, ConcentrationDocument, ExposureDocument, MineralRecor
         create_key,
         jobs::create_job,
         jobs::get_job,
-        jobs::get_job_result
+        jobs::get_job_result,
+        crate::ledger::append_entries,
+        crate::ledger::list_entries,
+        crate::ledger::get_entry,
+        crate::ledger::list_checkpoints,
+        crate::ledger::latest_checkpoint,
+        crate::ledger::get_lot,
+        crate::ledger::get_provenance,
+        crate::ledger::get_claim,
+        crate::ledger::get_bundle,
+        crate::ledger::inclusion_proof,
+        crate::ledger::consistency_proof
     ),
     components(schemas(ErrorBody, ProblemRecord)),
     modifiers(&SecurityAddon)

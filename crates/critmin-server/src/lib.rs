@@ -24,8 +24,10 @@ pub mod auth;
 pub mod body;
 mod cache;
 pub mod dashboard;
+pub mod dashboard_ledger;
 pub mod error;
 pub mod jobs;
+pub mod ledger;
 pub mod records;
 #[cfg(feature = "test-support")]
 pub mod test_client;
@@ -91,6 +93,8 @@ pub struct AppState {
     pub stored: Arc<std::sync::Mutex<std::collections::HashMap<String, Arc<Dataset>>>>,
     /// The report's heat table and sources, for the dashboard; built on first use.
     pub report: Arc<std::sync::OnceLock<critmin_report::Report>>,
+    /// The chain-of-custody ledger, when the server keeps one ([`AppState::with_ledger`]).
+    pub ledger: Option<Arc<ledger::LedgerService>>,
 }
 
 impl AppState {
@@ -104,7 +108,14 @@ impl AppState {
             pages: Arc::new(ResponseCache::new(512)),
             report: Arc::new(std::sync::OnceLock::new()),
             stored: Arc::default(),
+            ledger: None,
         }
+    }
+
+    /// The same state with the ledger's routes served from `ledger`.
+    pub fn with_ledger(mut self, ledger: ledger::LedgerService) -> AppState {
+        self.ledger = Some(Arc::new(ledger));
+        self
     }
 }
 
@@ -113,6 +124,8 @@ pub fn router(state: AppState) -> Router {
     Router::new()
         .merge(api::routes())
         .merge(dashboard::routes())
+        .merge(ledger::routes())
+        .merge(dashboard_ledger::routes())
         .route("/healthz", get(healthz))
         .route("/readyz", get(readyz))
         .fallback(not_found)

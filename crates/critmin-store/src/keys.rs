@@ -78,27 +78,35 @@ fn hash_secret(secret: &str) -> String {
     hex(&Sha256::digest(secret.as_bytes()))
 }
 
+/// Inserts a new key through `executor` (the pool, or a transaction that also writes more).
+pub(crate) async fn insert_key<'e, E>(executor: E, role: Role, label: &str) -> Result<CreatedKey, StoreError>
+where
+    E: sqlx::Executor<'e, Database = sqlx::Any>,
+{
+    let secret = format!("{KEY_PREFIX}{}", random_hex(32)?);
+    let id = random_hex(8)?;
+    sqlx::query("INSERT INTO api_keys (id, key_hash, role, label, created_at_ms) VALUES ($1, $2, $3, $4, $5)")
+        .bind(&id)
+        .bind(hash_secret(&secret))
+        .bind(role.as_str())
+        .bind(label)
+        .bind(now_ms())
+        .execute(executor)
+        .await?;
+    Ok(CreatedKey {
+        key: ApiKey {
+            id,
+            role,
+            label: label.to_owned(),
+        },
+        secret,
+    })
+}
+
 impl Store {
     /// Creates a key with `role`; returns the secret (never stored).
     pub async fn create_key(&self, role: Role, label: &str) -> Result<CreatedKey, StoreError> {
-        let secret = format!("{KEY_PREFIX}{}", random_hex(32)?);
-        let id = random_hex(8)?;
-        sqlx::query("INSERT INTO api_keys (id, key_hash, role, label, created_at_ms) VALUES ($1, $2, $3, $4, $5)")
-            .bind(&id)
-            .bind(hash_secret(&secret))
-            .bind(role.as_str())
-            .bind(label)
-            .bind(now_ms())
-            .execute(&self.pool)
-            .await?;
-        Ok(CreatedKey {
-            key: ApiKey {
-                id,
-                role,
-                label: label.to_owned(),
-            },
-            secret,
-        })
+        insert_key(&self.pool, role, label).await
     }
 
     /// The key whose secret this is, unless unknown or revoked.

@@ -10,7 +10,15 @@ async fn scenario(url: &str) {
     let again = Store::connect(url).await.expect("connect a second time");
     assert_eq!(
         store.table_names().await.unwrap(),
-        vec!["_sqlx_migrations", "api_keys", "datasets", "jobs"]
+        vec![
+            "_sqlx_migrations",
+            "api_keys",
+            "datasets",
+            "jobs",
+            "ledger_checkpoints",
+            "ledger_entries",
+            "ledger_key_orgs"
+        ]
     );
 
     // Keys: only the hash is stored; the secret authenticates until revoked.
@@ -96,6 +104,113 @@ async fn scenario(url: &str) {
     );
     store.close().await;
     restarted.close().await;
+    ledger_scenario(url).await;
+}
+
+/// The ledger's log in SQL: appends acknowledged only once committed, rejected entries store
+/// nothing, one writer at a time, a reopened log equal to the one written, keys bound to
+/// organisations.
+async fn ledger_scenario(url: &str) {
+    use critmin_ledger::entry::{Grade, LotSpec, Payload, Signer};
+    use critmin_ledger::{Ledger, OrgId, Role as LedgerRole};
+    use critmin_store::SqlLogStore;
+    use ed25519_dalek::SigningKey;
+
+    let store = Store::connect(url).await.unwrap();
+    let log = SqlLogStore::open(&store).await.expect("the writer lock");
+    // A second writer is locked out while the first holds the log.
+    assert!(matches!(
+        SqlLogStore::open(&store).await,
+        Err(critmin_ledger::store::StoreError::Locked(_))
+    ));
+    let (size, root, checkpoints) = tokio::task::spawn_blocking(move || {
+        let mut ledger = Ledger::open(log).unwrap();
+        let op_key = SigningKey::from_bytes(&[1; 32]);
+        let mine_key = SigningKey::from_bytes(&[2; 32]);
+        let mut op = Signer::new("store-test-log", "operator", op_key.clone(), 0);
+        let mut mine = Signer::new("store-test-log", "mine", mine_key.clone(), 0);
+        let register = |s: &mut Signer, org: &str, role, key: &SigningKey| {
+            s.sign(
+                Payload::RegisterOrg {
+                    org: OrgId(org.into()),
+                    role,
+                    name: org.into(),
+                    country: "USA".parse().unwrap(),
+                    key: key.verifying_key().to_bytes(),
+                },
+                1_700_000_000,
+            )
+        };
+        let first = register(&mut op, "operator", LedgerRole::Operator, &op_key);
+        assert_eq!(ledger.append(first).unwrap(), 0);
+        let second = register(&mut op, "mine", LedgerRole::Member, &mine_key);
+        let extract = mine.sign(
+            Payload::Extract {
+                lot: LotSpec {
+                    id: critmin_ledger::LotId("ore-1".into()),
+                    form: "ore".into(),
+                    mass_g: 1_000_000,
+                    grades: vec![Grade {
+                        element: "cobalt".into(),
+                        ppm: 20_000,
+                    }],
+                    country: "COD".parse().unwrap(),
+                },
+                site: "Kolwezi".into(),
+            },
+            1_700_000_100,
+        );
+        let replay = extract.clone();
+        let results = ledger.append_batch(vec![second, extract]).unwrap();
+        assert_eq!(results, vec![Ok(1), Ok(2)]);
+        // A replayed entry is rejected and stores nothing.
+        assert!(ledger.append(replay).is_err());
+        assert_eq!(ledger.size(), 3);
+        ledger.checkpoint(&op_key, 1_700_000_200).unwrap();
+        (ledger.size(), ledger.tree().root(), ledger.checkpoints().to_vec())
+    })
+    .await
+    .unwrap();
+    assert_eq!(store.ledger_entry_count().await.unwrap(), 3);
+    assert_eq!(store.ledger_checkpoint_count().await.unwrap(), 1);
+
+    // Reopened (once the first writer's lock is gone): the same log, root and checkpoints.
+    let mut reopened = None;
+    for _ in 0..100 {
+        match SqlLogStore::open(&store).await {
+            Ok(log) => {
+                reopened = Some(log);
+                break;
+            }
+            Err(_) => tokio::time::sleep(std::time::Duration::from_millis(50)).await,
+        }
+    }
+    let log = reopened.expect("the lock is released when the writer is dropped");
+    let ledger = tokio::task::spawn_blocking(move || Ledger::open(log).unwrap())
+        .await
+        .unwrap();
+    assert_eq!(ledger.size(), size);
+    assert_eq!(ledger.tree().root(), root);
+    assert_eq!(ledger.checkpoints(), &checkpoints[..]);
+    assert_eq!(ledger.state().origin(), "store-test-log");
+    drop(ledger);
+
+    // API keys bound to ledger organisations.
+    let bound = store
+        .create_ledger_key(Role::Analyst, "mine writer", "mine")
+        .await
+        .unwrap();
+    let unbound = store.create_key(Role::Analyst, "").await.unwrap();
+    assert_eq!(
+        store.authenticate(&bound.secret).await.unwrap(),
+        Some(bound.key.clone())
+    );
+    assert_eq!(
+        store.ledger_org_of_key(&bound.key.id).await.unwrap().as_deref(),
+        Some("mine")
+    );
+    assert_eq!(store.ledger_org_of_key(&unbound.key.id).await.unwrap(), None);
+    store.close().await;
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

@@ -15,6 +15,10 @@ pub(crate) enum KeysCommand {
         /// Free text naming the holder.
         #[arg(long, default_value = "")]
         label: String,
+        /// Bind the key to this ledger organisation: it writes only that organisation's
+        /// entries (`POST /api/v1/ledger/entries`) and reads the ledger with its rights.
+        #[arg(long, value_name = "ORG")]
+        org: Option<String>,
         /// Database: `sqlite:PATH` or `postgres://…`.
         #[arg(long, default_value = DEFAULT_DB_URL, env = "CRITMIN_DB", value_name = "URL")]
         db: String,
@@ -40,11 +44,15 @@ pub(crate) fn run(cmd: &KeysCommand) -> Result<()> {
         .context("starting the async runtime")?;
     runtime.block_on(async {
         match cmd {
-            KeysCommand::Create { role, label, db } => {
+            KeysCommand::Create { role, label, org, db } => {
                 let store = Store::connect(db)
                     .await
                     .with_context(|| format!("opening the database {db}"))?;
-                let created = store.create_key(*role, label).await.context("creating the key")?;
+                let created = match org {
+                    None => store.create_key(*role, label).await,
+                    Some(org) => store.create_ledger_key(*role, label, org).await,
+                }
+                .context("creating the key")?;
                 println!("{}", created.secret);
                 eprintln!(
                     "created {} key {} (shown once; send it as `Authorization: Bearer KEY`)",

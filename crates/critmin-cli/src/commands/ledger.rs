@@ -15,7 +15,7 @@ use critmin_ledger::bundle;
 use critmin_ledger::entry::{Payload, Signer, from_hex, to_hex};
 use critmin_ledger::provenance::{ElementProvenance, mass_balance_view, provenance, to_f64};
 use critmin_ledger::rules::{Date, Verdict, embedded_rule_packs, evaluate};
-use critmin_ledger::store::FileStore;
+use critmin_ledger::store::{FileStore, LogStore, StoreError, Stream};
 use critmin_ledger::{Ledger, LotId, OrgId, Role, SignedEntry, Viewer};
 use critmin_merkle::case::ProofCase;
 use critmin_model::{CountryCode, Group, GroupSet};
@@ -36,6 +36,11 @@ pub(crate) struct LedgerArgs {
         default_value = "critmin-ledger"
     )]
     dir: PathBuf,
+    /// Keep the log in the server's database (`sqlite:PATH` or `postgres://…`) instead of
+    /// DIR's files; keys stay in DIR/keys. One writer at a time: not while `critmin serve`
+    /// holds the same database's ledger.
+    #[arg(long, global = true, value_name = "URL", env = "CRITMIN_LEDGER_DB")]
+    db: Option<String>,
     /// Read as: `operator` (everything; the default for the local operator), `public` (lots the
     /// operator marked public), or an organisation id (its role's rights: auditors read all,
     /// members the lots they created or held).
@@ -249,8 +254,64 @@ enum ProofCommand {
     },
 }
 
+/// The log behind a ledger: the files in DIR, or the database given with `--db`.
+type AnyLog = Box<dyn LogStore>;
+
+/// The database given with `--db`, if any (set once by [`run`]).
+static DB: std::sync::OnceLock<Option<String>> = std::sync::OnceLock::new();
+
+/// The ledger's log in a database, with the runtime its calls block on.
+struct DbLog {
+    log: critmin_store::SqlLogStore,
+    _runtime: tokio::runtime::Runtime,
+}
+
+impl LogStore for DbLog {
+    fn read_all(&mut self, stream: Stream) -> Result<Vec<Vec<u8>>, StoreError> {
+        self.log.read_all(stream)
+    }
+    fn append(&mut self, stream: Stream, records: &[Vec<u8>]) -> Result<(), StoreError> {
+        self.log.append(stream, records)
+    }
+}
+
+/// Opens the log: the database of `--db`, else the files in `dir`.
+fn open_log(dir: &Path) -> Result<AnyLog> {
+    match DB.get().and_then(Option::as_deref) {
+        None => Ok(Box::new(
+            FileStore::open(dir).with_context(|| format!("opening the ledger in {}", dir.display()))?,
+        )),
+        Some(url) => {
+            // The log's calls block on this runtime from this thread: it needs its own worker.
+            let runtime = tokio::runtime::Builder::new_multi_thread()
+                .worker_threads(1)
+                .enable_all()
+                .build()
+                .context("starting the async runtime")?;
+            let log = runtime.block_on(async {
+                let store = critmin_store::Store::connect(url)
+                    .await
+                    .with_context(|| format!("opening the database {url}"))?;
+                critmin_store::SqlLogStore::open(&store)
+                    .await
+                    .with_context(|| format!("opening the ledger in {url}"))
+            })?;
+            Ok(Box::new(DbLog { log, _runtime: runtime }))
+        }
+    }
+}
+
+/// Where the log is, for messages.
+fn log_place(dir: &Path) -> String {
+    match DB.get().and_then(Option::as_deref) {
+        Some(url) => url.to_owned(),
+        None => dir.display().to_string(),
+    }
+}
+
 pub(crate) fn run(args: &LedgerArgs) -> Result<ExitCode> {
     let dir = &args.dir;
+    let _ = DB.set(args.db.clone());
     let viewer = match args.viewer.as_str() {
         "public" => Viewer::Public,
         org => Viewer::Org(OrgId(org.to_owned())),
@@ -392,15 +453,22 @@ fn parse_country(s: &str) -> Result<CountryCode> {
     s.to_ascii_uppercase().parse().map_err(|e| anyhow!("{e}"))
 }
 
-fn open(dir: &Path) -> Result<Ledger<FileStore>> {
-    if !dir.join("entries.log").exists() {
+fn open(dir: &Path) -> Result<Ledger<AnyLog>> {
+    let in_files = DB.get().is_none_or(Option::is_none);
+    if in_files && !dir.join("entries.log").exists() {
         bail!(
             "no ledger in {}; create one with `critmin ledger init --origin NAME`",
             dir.display()
         );
     }
-    let store = FileStore::open(dir).with_context(|| format!("opening the ledger in {}", dir.display()))?;
-    Ledger::open(store).with_context(|| format!("reading the ledger in {}", dir.display()))
+    let ledger = Ledger::open(open_log(dir)?).with_context(|| format!("reading the ledger in {}", log_place(dir)))?;
+    if ledger.size() == 0 {
+        bail!(
+            "no ledger in {}; create one with `critmin ledger init --origin NAME`",
+            log_place(dir)
+        );
+    }
+    Ok(ledger)
 }
 
 fn key_path(dir: &Path, org: &str) -> PathBuf {
@@ -443,7 +511,7 @@ fn load_key(dir: &Path, org: &str) -> Result<SigningKey> {
 }
 
 /// A signer for `org` with its key from the key store and its next sequence number.
-fn signer(dir: &Path, ledger: &Ledger<FileStore>, org: &str) -> Result<Signer> {
+fn signer(dir: &Path, ledger: &Ledger<AnyLog>, org: &str) -> Result<Signer> {
     let key = load_key(dir, org)?;
     let seq = ledger
         .state()
@@ -452,21 +520,25 @@ fn signer(dir: &Path, ledger: &Ledger<FileStore>, org: &str) -> Result<Signer> {
     Ok(Signer::new(ledger.state().origin(), org, key, seq))
 }
 
-fn append_one(ledger: &mut Ledger<FileStore>, entry: SignedEntry) -> Result<u64> {
+fn append_one(ledger: &mut Ledger<AnyLog>, entry: SignedEntry) -> Result<u64> {
     let kind = entry.body.payload.kind();
     ledger.append(entry).map_err(|e| anyhow!("{kind}: {e}"))
 }
 
-fn checkpoint(dir: &Path, ledger: &mut Ledger<FileStore>) -> Result<critmin_ledger::checkpoint::Checkpoint> {
+fn checkpoint(dir: &Path, ledger: &mut Ledger<AnyLog>) -> Result<critmin_ledger::checkpoint::Checkpoint> {
     let key = load_key(dir, "operator")?;
     Ok(ledger.checkpoint(&key, now())?)
 }
 
 fn init(dir: &Path, origin: &str, country: &str) -> Result<ExitCode> {
-    if dir.join("entries.log").exists() {
+    let in_files = DB.get().is_none_or(Option::is_none);
+    if in_files && dir.join("entries.log").exists() {
         bail!("{} already holds a ledger", dir.display());
     }
-    let mut ledger = Ledger::open(FileStore::open(dir)?)?;
+    let mut ledger = Ledger::open(open_log(dir)?)?;
+    if ledger.size() > 0 {
+        bail!("{} already holds a ledger", log_place(dir));
+    }
     let key = new_key()?;
     let mut op = Signer::new(origin, "operator", key.clone(), 0);
     let payload = Payload::RegisterOrg {
@@ -479,7 +551,7 @@ fn init(dir: &Path, origin: &str, country: &str) -> Result<ExitCode> {
     append_one(&mut ledger, op.sign(payload, now()))?;
     save_key(dir, "operator", &key)?;
     let c = ledger.checkpoint(&key, now())?;
-    println!("created ledger `{origin}` in {}", dir.display());
+    println!("created ledger `{origin}` in {}", log_place(dir));
     println!("log key (give it to auditors): {}", to_hex(&c.key));
     Ok(ExitCode::SUCCESS)
 }
@@ -561,23 +633,9 @@ fn summary(p: &Payload) -> String {
     }
 }
 
-/// The lots an entry creates, moves or consumes.
-fn lots_of(p: &Payload) -> Vec<&LotId> {
-    match p {
-        Payload::Extract { lot, .. } => vec![&lot.id],
-        Payload::Transfer { lot, .. } | Payload::Publish { lot } => vec![lot],
-        Payload::Transform { inputs, outputs, .. } | Payload::Recycle { inputs, outputs, .. } => inputs
-            .iter()
-            .map(|u| &u.lot)
-            .chain(outputs.iter().map(|o| &o.id))
-            .collect(),
-        _ => Vec::new(),
-    }
-}
-
 /// Refuses a lot the viewer may not read, with the same message as for an unknown lot, so a
 /// refusal does not reveal that the lot exists.
-fn readable(ledger: &Ledger<FileStore>, viewer: &Viewer, lot: &str) -> Result<LotId> {
+fn readable(ledger: &Ledger<AnyLog>, viewer: &Viewer, lot: &str) -> Result<LotId> {
     let id = LotId(lot.to_owned());
     if ledger.state().may_read_lot(viewer, &id) {
         Ok(id)
@@ -596,7 +654,7 @@ fn show(dir: &Path, viewer: &Viewer, lot: Option<&str>, format: Format) -> Resul
     let mut records = Vec::new();
     for (index, bytes) in ledger.entries().iter().enumerate() {
         let e = SignedEntry::decode(bytes)?;
-        let lots = lots_of(&e.body.payload);
+        let lots = e.body.payload.lots();
         if lot.is_some_and(|l| !lots.iter().any(|x| x.as_str() == l)) {
             continue;
         }
@@ -643,7 +701,7 @@ fn groups_fn() -> Result<impl Fn(CountryCode) -> GroupSet> {
     Ok(move |c| ds.country(c).map_or(GroupSet::EMPTY, |k| k.groups))
 }
 
-fn lot_view(ledger: &Ledger<FileStore>, viewer: &Viewer, lot: &str, view: View) -> Result<Vec<ElementProvenance>> {
+fn lot_view(ledger: &Ledger<AnyLog>, viewer: &Viewer, lot: &str, view: View) -> Result<Vec<ElementProvenance>> {
     let graph = ledger.state().graph();
     let id = readable(ledger, viewer, lot)?;
     match view {
@@ -651,15 +709,6 @@ fn lot_view(ledger: &Ledger<FileStore>, viewer: &Viewer, lot: &str, view: View) 
         View::MassBalance => mass_balance_view(graph, &id),
     }
     .ok_or_else(|| anyhow!("unknown lot `{lot}`"))
-}
-
-#[derive(Serialize)]
-struct ShareRecord {
-    element: String,
-    contained_kg: f64,
-    measure: String,
-    share: f64,
-    exact: String,
 }
 
 fn provenance_cmd(
@@ -674,41 +723,11 @@ fn provenance_cmd(
     let ledger = open(dir)?;
     let elements = lot_view(&ledger, viewer, lot, view)?;
     let groups = groups_fn()?;
-    let mut records = Vec::new();
-    for e in &elements {
-        let kg = e.contained_ug as f64 / 1e9;
-        let mut push = |measure: String, share: num_rational::BigRational| {
-            records.push(ShareRecord {
-                element: e.element.clone(),
-                contained_kg: kg,
-                measure,
-                share: to_f64(&share),
-                exact: share.to_string(),
-            })
-        };
-        for (c, s) in e.by_country() {
-            push(format!("origin {c}"), s);
-        }
-        push(
-            format!("extracted or processed in {}", partner.id()),
-            e.share(|p| {
-                p.origin
-                    .is_some_and(|o| !o.recycled && groups(o.country).contains(partner))
-                    || p.processed_in.iter().any(|c| groups(*c).contains(partner))
-            }),
-        );
-        push(
-            "FEOC-covered nations (extracted, processed or recycled)".into(),
-            e.share(|p| {
-                p.origin.is_some_and(|o| groups(o.country).contains(Group::Feoc))
-                    || p.processed_in.iter().any(|c| groups(*c).contains(Group::Feoc))
-            }),
-        );
-        push("recycled".into(), e.recycled_share());
-        if matches!(view, View::MassBalance) {
-            push("unallocated (no credit)".into(), e.share(|p| p.origin.is_none()));
-        }
-    }
+    let spec_view = match view {
+        View::Physical => critmin_ledger::spec::View::Physical,
+        View::MassBalance => critmin_ledger::spec::View::MassBalance,
+    };
+    let records = critmin_ledger::spec::share_rows(&elements, partner, spec_view, &groups);
     emit(format, &records, || {
         let mut t = Table::new(&["element", "contained kg>", "measure", "share>", "exact"]);
         t.title = Some(format!(
@@ -866,7 +885,7 @@ fn write_atomic(path: &Path, text: &str) -> Result<()> {
     Ok(())
 }
 
-fn latest_size(ledger: &Ledger<FileStore>, size: Option<u64>) -> Result<u64> {
+fn latest_size(ledger: &Ledger<AnyLog>, size: Option<u64>) -> Result<u64> {
     match size {
         Some(s) => Ok(s),
         None => ledger

@@ -21,6 +21,20 @@ pub(crate) struct Args {
     /// Seconds a client has to send its request body (slower ones get 408).
     #[arg(long, default_value_t = 10, value_name = "SECONDS")]
     body_timeout: u64,
+    /// Keep the chain-of-custody ledger in the database and serve `/api/v1/ledger` and
+    /// `/ledger`: FILE holds the log operator's signing key (hex, as `critmin ledger init`
+    /// writes it to DIR/keys/operator.key), which signs a checkpoint after every append.
+    #[arg(long, value_name = "FILE")]
+    ledger_key: Option<std::path::PathBuf>,
+}
+
+/// Reads an ed25519 secret key written as hex.
+fn read_ledger_key(path: &std::path::Path) -> Result<ed25519_dalek::SigningKey> {
+    let text = std::fs::read_to_string(path).with_context(|| format!("reading {}", path.display()))?;
+    let bytes: [u8; 32] = critmin_ledger::entry::from_hex(text.trim())
+        .and_then(|b| b.try_into().ok())
+        .ok_or_else(|| anyhow::anyhow!("{}: expected a secret key as 64 hex digits", path.display()))?;
+    Ok(ed25519_dalek::SigningKey::from_bytes(&bytes))
 }
 
 pub(crate) fn run(dataset: Dataset, args: &Args) -> Result<()> {
@@ -39,6 +53,28 @@ pub(crate) fn run(dataset: Dataset, args: &Args) -> Result<()> {
         let store = Store::connect(&args.db)
             .await
             .with_context(|| format!("opening the database {}", args.db))?;
+        let mut state = AppState::new(dataset, store.clone(), ServerConfig::default());
+        if let Some(path) = &args.ledger_key {
+            let key = read_ledger_key(path)?;
+            // A writer killed a moment ago may still hold the log's lock until its database
+            // session ends (PostgreSQL notices the dead connection shortly): wait a little.
+            let deadline = tokio::time::Instant::now() + Duration::from_secs(15);
+            let ledger = loop {
+                match critmin_server::ledger::LedgerService::open(&store, Some(key.clone())).await {
+                    Err(critmin_server::ledger::LedgerOpenError::Store(critmin_ledger::store::StoreError::Locked(
+                        _,
+                    ))) if tokio::time::Instant::now() < deadline => {
+                        tokio::time::sleep(Duration::from_millis(100)).await;
+                    }
+                    other => break other.with_context(|| format!("opening the ledger in {}", args.db))?,
+                }
+            };
+            tracing::info!(
+                entries = ledger.size(),
+                "serving the ledger at /api/v1/ledger and /ledger"
+            );
+            state = state.with_ledger(ledger);
+        }
         let listener = tokio::net::TcpListener::bind(&args.bind)
             .await
             .with_context(|| format!("listening on {}", args.bind))?;
@@ -51,7 +87,8 @@ pub(crate) fn run(dataset: Dataset, args: &Args) -> Result<()> {
         // The first stdout line says where to connect (tests and scripts read it).
         println!("listening on http://{addr}");
         tracing::info!(%addr, db = %args.db, "serving the API at /api/v1 and the dashboard at /");
-        critmin_server::serve(listener, AppState::new(dataset, store, config), shutdown_signal())
+        state.config = std::sync::Arc::new(config);
+        critmin_server::serve(listener, state, shutdown_signal())
             .await
             .context("serving")?;
         tracing::info!("stopped after finishing in-flight requests");
