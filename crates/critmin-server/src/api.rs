@@ -20,12 +20,13 @@ use crate::auth::{Admin, Analyst, Authorized, Caller, Viewer};
 use crate::body::{ApiQuery, JsonBody};
 use crate::error::{ApiError, ErrorBody};
 use crate::jobs;
+use crate::stress;
 use crate::records::{self, ConcentrationDocument, ExposureDocument, MineralRecord, ProblemRecord, SupplyDocument};
 
 /// The OpenAPI document of `/api/v1`.
 #[derive(OpenApi)]
 #[openapi(
-    info(title = "critmin API", description = "Critical-mineral supply chains: supply shares, concentration, exposure, imported datasets and jobs. Reads of the public dataset need no key; writes need `Authorization: Bearer KEY` (create keys with `critmin keys create`)."),
+    info(title = "critmin API", description = "Critical-mineral supply chains: supply shares, concentration, exposure, imported datasets, jobs, shocks, Monte Carlo runs and trade metrics. Reads of the public dataset need no key; writes need `Authorization: Bearer KEY` (create keys with `critmin keys create`)."),
     paths(
         list_minerals,
         get_supply,
@@ -37,9 +38,18 @@ use crate::records::{self, ConcentrationDocument, ExposureDocument, MineralRecor
         create_key,
         jobs::create_job,
         jobs::get_job,
-        jobs::get_job_result
+        jobs::get_job_result,
+        stress::list_scenarios,
+        stress::create_scenario,
+        stress::get_scenario,
+        stress::run_scenario,
+        stress::create_shock,
+        stress::list_trade,
+        stress::upload_trade,
+        stress::trade_hhi,
+        stress::trade_dependence
     ),
-    components(schemas(ErrorBody, ProblemRecord)),
+    components(schemas(ErrorBody, ProblemRecord, stress::NamedScenarioView, stress::SavedScenarioView, stress::TradeView)),
     modifiers(&SecurityAddon)
 )]
 pub struct ApiDoc;

@@ -24,9 +24,11 @@ pub mod auth;
 pub mod body;
 mod cache;
 pub mod dashboard;
+pub mod dashboard_scenarios;
 pub mod error;
 pub mod jobs;
 pub mod records;
+pub mod stress;
 #[cfg(feature = "test-support")]
 pub mod test_client;
 
@@ -91,6 +93,8 @@ pub struct AppState {
     pub stored: Arc<std::sync::Mutex<std::collections::HashMap<String, Arc<Dataset>>>>,
     /// The report's heat table and sources, for the dashboard; built on first use.
     pub report: Arc<std::sync::OnceLock<critmin_report::Report>>,
+    /// Named scenarios and imported trade tables ([`stress`]).
+    pub stress: Arc<stress::StressState>,
 }
 
 impl AppState {
@@ -104,6 +108,7 @@ impl AppState {
             pages: Arc::new(ResponseCache::new(512)),
             report: Arc::new(std::sync::OnceLock::new()),
             stored: Arc::default(),
+            stress: Arc::default(),
         }
     }
 }
@@ -113,6 +118,8 @@ pub fn router(state: AppState) -> Router {
     Router::new()
         .merge(api::routes())
         .merge(dashboard::routes())
+        .merge(stress::routes())
+        .merge(dashboard_scenarios::routes())
         .route("/healthz", get(healthz))
         .route("/readyz", get(readyz))
         .fallback(not_found)

@@ -21,6 +21,7 @@
 mod datasets;
 mod jobs;
 mod keys;
+mod scenarios;
 #[cfg(feature = "test-postgres")]
 pub mod test_postgres;
 
@@ -34,12 +35,16 @@ use sqlx::{AnyPool, Executor, SqlSafeStr};
 pub use datasets::{DatasetRecord, DatasetSummary, NewDataset};
 pub use jobs::{JobRecord, JobStatus};
 pub use keys::{ApiKey, CreatedKey, Role};
+pub use scenarios::{NewScenario, NewTradeDataset, ScenarioRecord, ScenarioResult, ScenarioSummary, TradeSummary};
 
 /// The default database: a SQLite file in the working directory.
 pub const DEFAULT_DB_URL: &str = "sqlite:critmin.db";
 
 /// The migrations, in order; each runs once per database, on both engines.
-const MIGRATIONS: &[(i64, &str, &str)] = &[(1, "init", include_str!("../migrations/0001_init.sql"))];
+const MIGRATIONS: &[(i64, &str, &str)] = &[
+    (1, "init", include_str!("../migrations/0001_init.sql")),
+    (2, "scenarios", include_str!("../migrations/0002_scenarios.sql")),
+];
 
 /// What can go wrong in the store.
 #[derive(Debug, thiserror::Error)]

@@ -21,6 +21,11 @@ pub(crate) struct Args {
     /// Seconds a client has to send its request body (slower ones get 408).
     #[arg(long, default_value_t = 10, value_name = "SECONDS")]
     body_timeout: u64,
+    /// Serve a CEPII BACI or UN Comtrade file's trade metrics (`/api/v1/trade/file-N/...`,
+    /// public): imported at start through the columnar cache (`$XDG_CACHE_HOME/critmin/trade`),
+    /// as by `critmin trade`. Repeat for several files.
+    #[arg(long, value_name = "FILE")]
+    trade: Vec<std::path::PathBuf>,
 }
 
 pub(crate) fn run(dataset: Dataset, args: &Args) -> Result<()> {
@@ -48,10 +53,16 @@ pub(crate) fn run(dataset: Dataset, args: &Args) -> Result<()> {
             body_timeout: Duration::from_secs(args.body_timeout),
             ..ServerConfig::default()
         };
+        let state = AppState::new(dataset, store, config);
+        for path in &args.trade {
+            let id = critmin_server::stress::add_trade_file(&state, path, critmin_trade::default_cache_dir())
+                .map_err(|e| anyhow::anyhow!("--trade {}: {e}", path.display()))?;
+            tracing::info!(file = %path.display(), %id, "trade file imported");
+        }
         // The first stdout line says where to connect (tests and scripts read it).
         println!("listening on http://{addr}");
         tracing::info!(%addr, db = %args.db, "serving the API at /api/v1 and the dashboard at /");
-        critmin_server::serve(listener, AppState::new(dataset, store, config), shutdown_signal())
+        critmin_server::serve(listener, state, shutdown_signal())
             .await
             .context("serving")?;
         tracing::info!("stopped after finishing in-flight requests");
