@@ -228,7 +228,7 @@ fn render(
     // Map: consumers' shortfall, percent of consumption.
     let consumers: Vec<&critmin_network::spec::NodeRecord> =
         doc.nodes.iter().filter(|n| n.stage == "consumption").collect();
-    b.push_str("<section><div class=\"grid\"><div><h2>Shortfall of each consuming country (% of its consumption)</h2>");
+    b.push_str("<section id=\"map-section\"><h2>Shortfall of each consuming country (% of its consumption)</h2><div style=\"max-width:900px\">");
     let (w, h) = worldmap::VIEW_BOX;
     let _ = write!(
         b,
@@ -286,7 +286,7 @@ fn render(
     let _ = write!(
         b,
         "<p class=\"src\">Unit: percent of each country's consumption (tonnes of contained {}, year {}). Consumption basis per country in the table; \
-         countries without data are shown with a nominal demand (percent only). Sources: {}.</p></div>",
+         countries without data are shown with a nominal demand (percent only). Sources: {}.</p></div></section>",
         esc(&mineral_name),
         doc.year,
         esc(&doc.layers.join("; "))
@@ -294,7 +294,7 @@ fn render(
 
     // Table: every node with a baseline input.
     b.push_str(
-        "<div><h2>Shortfalls by country and stage</h2><table id=\"shortfalls\"><thead><tr><th>Stage</th><th>Country</th>\
+        "<section><h2>Shortfalls by country and stage</h2><table id=\"shortfalls\"><thead><tr><th>Stage</th><th>Country</th>\
          <th class=\"n\">Need (t)</th><th class=\"n\">Received (t)</th><th class=\"n\">Stock drawn (t)</th>\
          <th class=\"n\">Shortfall (t)</th><th class=\"n\">Shortfall (%)</th><th>Consumption basis</th></tr></thead><tbody>",
     );
@@ -328,7 +328,7 @@ fn render(
     let _ = write!(
         b,
         "</tbody></table><p class=\"src\">Tonnes of contained {} per year; shortfall = need − received − stock drawn. \
-         Notes: {}</p></div></div></section>",
+         Notes: {}</p></section>",
         esc(&mineral_name),
         esc(&doc.notes.join(" "))
     );
