@@ -107,15 +107,20 @@ fn serve_answers_what_the_commands_print() {
     .json();
     assert_eq!(api, cli);
     assert_eq!(api.as_array().unwrap().len(), 2);
-    let api = get(
-        &client,
-        "/api/v1/trade/file-1/hhi?by=quantity&side=importer",
-        None,
-        200,
-    );
+    let api = get(&client, "/api/v1/trade/file-1/hhi?by=quantity&side=importer", None, 200);
     let cli = critmin_with(
         dir.path(),
-        &["trade", "hhi", "small.csv", "--by", "quantity", "--side", "importer", "--format", "json"],
+        &[
+            "trade",
+            "hhi",
+            "small.csv",
+            "--by",
+            "quantity",
+            "--side",
+            "importer",
+            "--format",
+            "json",
+        ],
         &env,
     )
     .success()
@@ -124,7 +129,15 @@ fn serve_answers_what_the_commands_print() {
     let api = get(&client, "/api/v1/trade/file-1/dependence?importer=IND", None, 200);
     let cli = critmin_with(
         dir.path(),
-        &["trade", "dependence", "small.csv", "--importer", "IND", "--format", "json"],
+        &[
+            "trade",
+            "dependence",
+            "small.csv",
+            "--importer",
+            "IND",
+            "--format",
+            "json",
+        ],
         &env,
     )
     .success()
@@ -157,7 +170,13 @@ fn serve_answers_what_the_commands_print() {
     .success()
     .json();
     assert_eq!(api, cli);
-    let e = post(&client, "/api/v1/shocks", None, r#"{"mineral":"cobalt","cuts":["COD:drilling:1"]}"#, 400);
+    let e = post(
+        &client,
+        "/api/v1/shocks",
+        None,
+        r#"{"mineral":"cobalt","cuts":["COD:drilling:1"]}"#,
+        400,
+    );
     assert_eq!(e["error"]["field"], "cuts[0]");
 
     // A risk job: its result is `critmin risk --format json` (thread count aside).

@@ -179,12 +179,14 @@ pub fn resolve_mineral(ds: &Dataset, field: &str, name: &str) -> Result<MineralI
 /// Resolves an ISO3 country code of the dataset (case-insensitive; no pseudo-codes).
 pub fn resolve_country(ds: &Dataset, field: &str, code: &str) -> Result<CountryCode, SpecError> {
     let parsed: Option<CountryCode> = code.trim().to_ascii_uppercase().parse().ok();
-    parsed.filter(|c| ds.country(*c).is_some() && !c.is_pseudo()).ok_or_else(|| {
-        SpecError::new(
-            field,
-            format!("unknown country `{code}`; expected an ISO 3166-1 alpha-3 code such as IND or USA"),
-        )
-    })
+    parsed
+        .filter(|c| ds.country(*c).is_some() && !c.is_pseudo())
+        .ok_or_else(|| {
+            SpecError::new(
+                field,
+                format!("unknown country `{code}`; expected an ISO 3166-1 alpha-3 code such as IND or USA"),
+            )
+        })
 }
 
 fn parse_stage(field: &str, spec: &str, s: &str) -> Result<LayerKind, SpecError> {
@@ -261,12 +263,16 @@ impl NetworkSpec {
             let (c, t) = spec
                 .split_once(':')
                 .ok_or_else(|| SpecError::new(&field, format!("`{spec}`: expected ISO3:TONNES")))?;
-            let t: f64 = t.parse().ok().filter(|v: &f64| v.is_finite() && *v >= 0.0).ok_or_else(|| {
-                SpecError::new(
-                    &field,
-                    format!("`{spec}`: expected a number of tonnes ≥ 0 after the colon"),
-                )
-            })?;
+            let t: f64 = t
+                .parse()
+                .ok()
+                .filter(|v: &f64| v.is_finite() && *v >= 0.0)
+                .ok_or_else(|| {
+                    SpecError::new(
+                        &field,
+                        format!("`{spec}`: expected a number of tonnes ≥ 0 after the colon"),
+                    )
+                })?;
             consumption.push((resolve_country(ds, &field, c)?, t));
         }
         Ok(PooledOptions {
@@ -297,7 +303,8 @@ impl NetworkSpec {
                     .max()
                     .ok_or_else(|| SpecError::new("mineral", format!("the trade flows have no flows of {mineral}")))?,
             };
-            return Network::from_flows(flows, mineral, year).map_err(|e| SpecError::new("network.year", e.to_string()));
+            return Network::from_flows(flows, mineral, year)
+                .map_err(|e| SpecError::new("network.year", e.to_string()));
         }
         let options = self.pooled_options(ds, focus)?;
         pooled_market(ds, mineral, &options).map_err(|e| {
@@ -552,7 +559,10 @@ impl RiskSpec {
             ("severity_max", self.severity_max),
         ] {
             if !(0.0..=1.0).contains(&v) {
-                return Err(SpecError::new(name, format!("{v}: expected a fraction between 0 and 1")));
+                return Err(SpecError::new(
+                    name,
+                    format!("{v}: expected a fraction between 0 and 1"),
+                ));
             }
         }
         if self.severity_min > self.severity_max {
@@ -1047,7 +1057,10 @@ mod tests {
             ..RiskSpec::default()
         };
         assert_eq!(risk.prepare(&ds, &sc, None).unwrap_err().field, "p_ban_history");
-        assert_eq!(RiskSpec::default().prepare(&ds, &sc, None).unwrap_err().field, "mineral");
+        assert_eq!(
+            RiskSpec::default().prepare(&ds, &sc, None).unwrap_err().field,
+            "mineral"
+        );
     }
 
     #[test]
@@ -1071,7 +1084,10 @@ mod tests {
             },
         )
         .unwrap();
-        let direct = run_shock(&net, &shock, 0.0, 0.0, Convergence::default(), &|c, g| ds.in_group(c, g)).unwrap();
+        let direct = run_shock(&net, &shock, 0.0, 0.0, Convergence::default(), &|c, g| {
+            ds.in_group(c, g)
+        })
+        .unwrap();
         assert_eq!(run.result, direct);
         let doc = ShockDocument::new(&run);
         assert!(doc.mass_balance_error < 1e-9);

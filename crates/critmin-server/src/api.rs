@@ -20,8 +20,8 @@ use crate::auth::{Admin, Analyst, Authorized, Caller, Viewer};
 use crate::body::{ApiQuery, JsonBody};
 use crate::error::{ApiError, ErrorBody};
 use crate::jobs;
-use crate::stress;
 use crate::records::{self, ConcentrationDocument, ExposureDocument, MineralRecord, ProblemRecord, SupplyDocument};
+use crate::stress;
 
 /// The OpenAPI document of `/api/v1`.
 #[derive(OpenApi)]

@@ -142,7 +142,11 @@ fn render(
             .map(|n| format!(
                 "<option value=\"{0}\"{1}>{0} ({2})</option>",
                 esc(n),
-                if n.eq_ignore_ascii_case(&selected_scenario) { " selected" } else { "" },
+                if n.eq_ignore_ascii_case(&selected_scenario) {
+                    " selected"
+                } else {
+                    ""
+                },
                 esc(&scenarios.minerals_of(n).join(", "))
             ))
             .collect::<String>(),
@@ -246,7 +250,9 @@ fn render(
     }
     for shape in worldmap::shapes().filter(|sh| !sh.code.starts_with('_')) {
         let code: Option<CountryCode> = shape.code.parse().ok();
-        let node = consumers.iter().find(|n| Some(n.country.as_str()) == code.as_ref().map(CountryCode::as_str));
+        let node = consumers
+            .iter()
+            .find(|n| Some(n.country.as_str()) == code.as_ref().map(CountryCode::as_str));
         let (fill, label, data) = match node {
             Some(n) => {
                 let p = n.shortfall_pct.unwrap_or(0.0);
@@ -277,7 +283,11 @@ fn render(
             Some(next) => format!("{}–{next}%", if i == 0 { "&gt;0".to_owned() } else { edge.to_string() }),
             None => format!("≥{edge}%"),
         };
-        let _ = write!(b, "<span><i class=\"sw\" style=\"background:{}\"></i>{label}</span>", COLOURS[i]);
+        let _ = write!(
+            b,
+            "<span><i class=\"sw\" style=\"background:{}\"></i>{label}</span>",
+            COLOURS[i]
+        );
     }
     let _ = write!(
         b,
@@ -354,7 +364,7 @@ mod tests {
         assert_eq!(custom.scenario, None);
         assert_eq!(custom.cuts, vec!["COD:mining:0.5".to_owned()]);
         assert!(custom.bans.is_empty());
-        assert_eq!(custom.stockpile_days, 10.0);
+        assert!((custom.stockpile_days - 10.0).abs() < 1e-12);
         assert_eq!(shortfall_colour(0.0), NONE_COLOUR);
         assert_eq!(shortfall_colour(0.5), COLOURS[0]);
         assert_eq!(shortfall_colour(64.0), COLOURS[5]);

@@ -100,7 +100,12 @@ pub fn spec_error(prefix: &str, e: SpecError) -> ApiError {
     } else {
         format!("{prefix}.{}", e.field)
     };
-    ApiError::new(StatusCode::BAD_REQUEST, "invalid_body", format!("field `{field}`: {}", e.message)).with_field(field)
+    ApiError::new(
+        StatusCode::BAD_REQUEST,
+        "invalid_body",
+        format!("field `{field}`: {}", e.message),
+    )
+    .with_field(field)
 }
 
 /// Runs a shock on the public dataset (blocking; call on the blocking pool).
@@ -151,7 +156,10 @@ async fn run_shock_spec(state: &AppState, prefix: &'static str, spec: ShockSpec)
 
 /// Checks a `shock` or `risk` job request before it is stored (400 naming the field); the
 /// job runs on the public dataset, which is returned.
-pub(crate) async fn validate_job(state: &AppState, request: &crate::jobs::JobRequest) -> Result<Arc<Dataset>, ApiError> {
+pub(crate) async fn validate_job(
+    state: &AppState,
+    request: &crate::jobs::JobRequest,
+) -> Result<Arc<Dataset>, ApiError> {
     let ds = state.dataset.clone();
     let stress = state.stress.clone();
     let request = request.clone();
@@ -304,9 +312,19 @@ fn saved_view(s: critmin_store::ScenarioSummary) -> SavedScenarioView {
     responses((status = 200, body = ScenarioList), (status = 401, body = ErrorBody)))]
 pub async fn list_scenarios(State(state): State<AppState>, caller: Caller) -> Result<Json<ScenarioList>, ApiError> {
     let scenarios = state.stress.scenarios()?;
-    let named = scenarios.names().into_iter().map(|n| named_view(scenarios, n)).collect();
+    let named = scenarios
+        .names()
+        .into_iter()
+        .map(|n| named_view(scenarios, n))
+        .collect();
     let saved = if caller.require(Role::Viewer).is_ok() {
-        state.store.list_scenarios().await?.into_iter().map(saved_view).collect()
+        state
+            .store
+            .list_scenarios()
+            .await?
+            .into_iter()
+            .map(saved_view)
+            .collect()
     } else {
         Vec::new()
     };
@@ -691,7 +709,8 @@ pub async fn upload_trade(
 ) -> Result<(StatusCode, Json<TradeView>), ApiError> {
     let name = check_name(&upload.name)?;
     let content = upload.content;
-    let (imported, name, content) = blocking(move || import_text(&name, &content).map(|i| (i, name, content))).await??;
+    let (imported, name, content) =
+        blocking(move || import_text(&name, &content).map(|i| (i, name, content))).await??;
     let report = report_of(&imported);
     let new = NewTradeDataset {
         name,

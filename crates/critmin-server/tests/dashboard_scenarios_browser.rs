@@ -158,7 +158,10 @@ fn start() -> (tokio::runtime::Runtime, SocketAddr, tempfile::TempDir) {
 /// the API's value: equal within the rounding of the decimals shown.
 fn assert_shown(shown: &str, api: f64, what: &str) {
     let decimals = shown.split_once('.').map_or(0, |(_, f)| f.len());
-    let parsed: f64 = shown.replace(',', "").parse().unwrap_or_else(|_| panic!("{what}: `{shown}`"));
+    let parsed: f64 = shown
+        .replace(',', "")
+        .parse()
+        .unwrap_or_else(|_| panic!("{what}: `{shown}`"));
     let tolerance = 0.5 * 10f64.powi(-(decimals as i32)) + 1e-9;
     assert!((parsed - api).abs() <= tolerance, "{what}: page {shown} vs API {api}");
 }
@@ -214,7 +217,10 @@ fn check_page(chromium: &Path, base: &str, api: &Client, query: &str, spec: &str
     let mut on_map = 0;
     for n in nodes.iter().filter(|n| n["stage"] == "consumption") {
         let code = n["country"].as_str().unwrap();
-        let Some(path) = tags_with(&dom, &format!("data-code=\"{code}\""), ">").into_iter().next() else {
+        let Some(path) = tags_with(&dom, &format!("data-code=\"{code}\""), ">")
+            .into_iter()
+            .next()
+        else {
             continue; // ROW and countries too small for the 1:110m map
         };
         let p: f64 = attr(path, "data-shortfall-pct").unwrap().parse().unwrap();
@@ -223,7 +229,12 @@ fn check_page(chromium: &Path, base: &str, api: &Client, query: &str, spec: &str
     }
     assert!(on_map >= 2, "only {on_map} consumers on the map");
     // Units, legend and source are on the page.
-    for text in ["Unit: percent of each country", "Shortfall (% of consumption):", "Sources: ", "Tonnes of contained"] {
+    for text in [
+        "Unit: percent of each country",
+        "Shortfall (% of consumption):",
+        "Sources: ",
+        "Tonnes of contained",
+    ] {
         assert!(dom.contains(text), "page lacks `{text}`");
     }
     rows.len()
@@ -255,14 +266,21 @@ fn the_scenario_runner_shows_the_apis_shortfalls() {
     );
     // The nav links the page; a refused request shows the field at fault, with a 400.
     let overview = browse(chromium, &["--dump-dom".into()], &format!("{base}/"));
-    assert!(overview.contains("href=\"/scenarios\""), "nav lacks the scenario runner");
+    assert!(
+        overview.contains("href=\"/scenarios\""),
+        "nav lacks the scenario runner"
+    );
     let bad = api
         .get("/scenarios?mineral=cobalt&scenario=custom&cut=COD%3Amining%3A7", None)
         .unwrap();
     assert_eq!(bad.status, 400);
     assert!(bad.body.contains("data-field=\"cuts[0]\""), "{}", bad.body);
 
-    let png = screenshot(chromium, &format!("{base}/scenarios?scenario=drc-cobalt-2025"), "scenarios");
+    let png = screenshot(
+        chromium,
+        &format!("{base}/scenarios?scenario=drc-cobalt-2025"),
+        "scenarios",
+    );
     eprintln!("screenshot: {}", png.display());
     screenshot(
         chromium,

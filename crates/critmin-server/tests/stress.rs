@@ -135,7 +135,10 @@ fn drc_cobalt_direct(ds: &critmin_model::Dataset) -> critmin_network::ShockResul
         ..PooledOptions::default()
     };
     let net = pooled_market(ds, &mineral, &options).unwrap();
-    run_shock(&net, &shock, 0.0, 0.0, Convergence::default(), &|c, g| ds.in_group(c, g)).unwrap()
+    run_shock(&net, &shock, 0.0, 0.0, Convergence::default(), &|c, g| {
+        ds.in_group(c, g)
+    })
+    .unwrap()
 }
 
 fn wait_for_job(client: &Client, url: &str, key: &str) -> (Value, Vec<(i64, i64)>) {
@@ -196,7 +199,9 @@ fn scenario(url: &str) {
         200,
     );
     let run = expect(
-        &client.post_json("/api/v1/scenarios/drc-cobalt-2025/run", None, "").unwrap(),
+        &client
+            .post_json("/api/v1/scenarios/drc-cobalt-2025/run", None, "")
+            .unwrap(),
         200,
     );
     assert_eq!(run["result"], shock);
@@ -215,9 +220,16 @@ fn scenario(url: &str) {
         assert_eq!(api.stage, lib.stage.to_string());
         assert!(close(api.shortfall_t, lib.shortfall), "{} {}", api.country, api.stage);
         assert!(close(api.stock_drawn_t, lib.stock_drawn));
-        assert!(close(api.shortfall_pct.unwrap_or(0.0), lib.shortfall_pct.unwrap_or(0.0)));
+        assert!(close(
+            api.shortfall_pct.unwrap_or(0.0),
+            lib.shortfall_pct.unwrap_or(0.0)
+        ));
     }
-    assert!(doc.nodes.iter().any(|n| n.stage == "consumption" && n.country == "USA" && n.shortfall_t > 0.0));
+    assert!(
+        doc.nodes
+            .iter()
+            .any(|n| n.stage == "consumption" && n.country == "USA" && n.shortfall_t > 0.0)
+    );
     // ... and the same document as the spec path the CLI takes.
     let spec = ShockSpec {
         scenario: Some("drc-cobalt-2025".into()),
@@ -228,12 +240,32 @@ fn scenario(url: &str) {
 
     // A bad spec: 400 naming the field, on every route that takes one.
     let cases: [(&str, &str, &str); 6] = [
-        ("/api/v1/shocks", r#"{"mineral":"cobalt","cuts":["COD:mining:2"]}"#, "cuts[0]"),
-        ("/api/v1/shocks", r#"{"mineral":"cobalt","bans":["XXX:mining"]}"#, "bans[0]"),
+        (
+            "/api/v1/shocks",
+            r#"{"mineral":"cobalt","cuts":["COD:mining:2"]}"#,
+            "cuts[0]",
+        ),
+        (
+            "/api/v1/shocks",
+            r#"{"mineral":"cobalt","bans":["XXX:mining"]}"#,
+            "bans[0]",
+        ),
         ("/api/v1/shocks", r#"{"scenario":"no-such-scenario"}"#, "scenario"),
-        ("/api/v1/shocks", r#"{"mineral":"cobalt","cuts":"COD:mining:0.5"}"#, "cuts"),
-        ("/api/v1/shocks", r#"{"mineral":"cobalt","cuts":["ISL:mining:0.5"]}"#, "cuts[0]"),
-        ("/api/v1/shocks", r#"{"mineral":"cobalt","cuts":["COD:mining:0.5"],"oops":1}"#, ""),
+        (
+            "/api/v1/shocks",
+            r#"{"mineral":"cobalt","cuts":"COD:mining:0.5"}"#,
+            "cuts",
+        ),
+        (
+            "/api/v1/shocks",
+            r#"{"mineral":"cobalt","cuts":["ISL:mining:0.5"]}"#,
+            "cuts[0]",
+        ),
+        (
+            "/api/v1/shocks",
+            r#"{"mineral":"cobalt","cuts":["COD:mining:0.5"],"oops":1}"#,
+            "",
+        ),
     ];
     for (path, body, want) in cases {
         let e = expect(&client.post_json(path, None, body).unwrap(), 400);
@@ -253,7 +285,10 @@ fn scenario(url: &str) {
         "unauthorized"
     );
     expect(&client.post_json("/api/v1/scenarios", None, &good).unwrap(), 401);
-    expect(&client.post_json("/api/v1/scenarios", Some(&viewer), &good).unwrap(), 403);
+    expect(
+        &client.post_json("/api/v1/scenarios", Some(&viewer), &good).unwrap(),
+        403,
+    );
     let e = expect(
         &client
             .post_json(
@@ -278,7 +313,11 @@ fn scenario(url: &str) {
     assert_eq!(field(&e), "spec.stockpile_days", "{e}");
     let e = expect(
         &client
-            .post_json("/api/v1/scenarios", Some(&analyst), r#"{"name":"","spec":{"scenario":"drc-cobalt-2025"}}"#)
+            .post_json(
+                "/api/v1/scenarios",
+                Some(&analyst),
+                r#"{"name":"","spec":{"scenario":"drc-cobalt-2025"}}"#,
+            )
             .unwrap(),
         400,
     );
@@ -307,7 +346,10 @@ fn scenario(url: &str) {
     let list = expect(&client.get("/api/v1/scenarios", None).unwrap(), 200);
     assert_eq!(list["saved"], json!([]));
     expect(&client.get(&format!("/api/v1/scenarios/{id}"), None).unwrap(), 401);
-    let one = expect(&client.get(&format!("/api/v1/scenarios/{id}"), Some(&viewer)).unwrap(), 200);
+    let one = expect(
+        &client.get(&format!("/api/v1/scenarios/{id}"), Some(&viewer)).unwrap(),
+        200,
+    );
     assert_eq!(one["spec"]["cuts"], json!(["COD:mining:0.5"]));
     assert_eq!(one["results"].as_array().unwrap().len(), 1);
     assert_eq!(one["results"][0]["result"], saved["result"]);
@@ -325,14 +367,20 @@ fn scenario(url: &str) {
     // A shock job gives the shock document.
     let job = expect(
         &client
-            .post_json("/api/v1/jobs", Some(&analyst), r#"{"kind":"shock","scenario":"drc-cobalt-2025"}"#)
+            .post_json(
+                "/api/v1/jobs",
+                Some(&analyst),
+                r#"{"kind":"shock","scenario":"drc-cobalt-2025"}"#,
+            )
             .unwrap(),
         202,
     );
     let (finished, _) = wait_for_job(&client, job["status_url"].as_str().unwrap(), &viewer);
     assert_eq!(finished["status"], "succeeded", "{finished}");
     let result = expect(
-        &client.get(finished["result_url"].as_str().unwrap(), Some(&viewer)).unwrap(),
+        &client
+            .get(finished["result_url"].as_str().unwrap(), Some(&viewer))
+            .unwrap(),
         200,
     );
     assert_eq!(result, shock);
@@ -352,7 +400,11 @@ fn scenario(url: &str) {
     assert_eq!(field(&e), "scenarios", "{e}");
     let e = expect(
         &client
-            .post_json("/api/v1/jobs", Some(&analyst), r#"{"kind":"risk","mineral":"cobalt","p_cut_base":2}"#)
+            .post_json(
+                "/api/v1/jobs",
+                Some(&analyst),
+                r#"{"kind":"risk","mineral":"cobalt","p_cut_base":2}"#,
+            )
             .unwrap(),
         400,
     );
@@ -370,7 +422,8 @@ fn scenario(url: &str) {
                 "/api/v1/jobs",
                 Some(&analyst),
                 &json!({"kind": "risk", "mineral": "cobalt", "scenarios": scenarios, "seed": 7, "country": "IND",
-                    "stockpile_days": 10}).to_string(),
+                    "stockpile_days": 10})
+                .to_string(),
             )
             .unwrap(),
         202,
@@ -387,7 +440,9 @@ fn scenario(url: &str) {
         "progress went backwards: {seen:?}"
     );
     let result = expect(
-        &client.get(finished["result_url"].as_str().unwrap(), Some(&viewer)).unwrap(),
+        &client
+            .get(finished["result_url"].as_str().unwrap(), Some(&viewer))
+            .unwrap(),
         200,
     );
     let spec = RiskSpec {
@@ -415,14 +470,16 @@ fn scenario(url: &str) {
     let upload = json!({"name": "small.csv", "content": SMALL}).to_string();
     expect(&client.post_json("/api/v1/trade", None, &upload).unwrap(), 401);
     expect(&client.post_json("/api/v1/trade", Some(&viewer), &upload).unwrap(), 403);
-    let bad = json!({"name": "bad.csv", "content": "t,i,j,k,v,q\n2022,156,699,283691,60,10\n2022,156,699,28369X,1,1\n"})
-        .to_string();
+    let bad =
+        json!({"name": "bad.csv", "content": "t,i,j,k,v,q\n2022,156,699,283691,60,10\n2022,156,699,28369X,1,1\n"})
+            .to_string();
     let e = expect(&client.post_json("/api/v1/trade", Some(&analyst), &bad).unwrap(), 422);
     let problems = e["error"]["problems"].as_array().unwrap();
     assert_eq!(problems[0]["file"], "bad.csv", "{e}");
     assert_eq!(problems[0]["line"], 3, "{e}");
-    let big = json!({"name": "big.csv", "content": format!("t,i,j,k,v,q\n{}", "2022,156,699,283691,60,10\n".repeat(3000))})
-        .to_string();
+    let big =
+        json!({"name": "big.csv", "content": format!("t,i,j,k,v,q\n{}", "2022,156,699,283691,60,10\n".repeat(3000))})
+            .to_string();
     assert!(big.len() > BODY_LIMIT);
     expect(&client.post_json("/api/v1/trade", Some(&analyst), &big).unwrap(), 413);
     let e = expect(
@@ -433,7 +490,10 @@ fn scenario(url: &str) {
     );
     assert_eq!(field(&e), "content");
     assert_eq!(server.counts().2, 0);
-    let stored = expect(&client.post_json("/api/v1/trade", Some(&analyst), &upload).unwrap(), 201);
+    let stored = expect(
+        &client.post_json("/api/v1/trade", Some(&analyst), &upload).unwrap(),
+        201,
+    );
     assert_eq!(stored["report"]["rows"], 6);
     assert_eq!(stored["source"], "baci");
     let trade_id = stored["id"].as_str().unwrap().to_owned();
@@ -445,7 +505,10 @@ fn scenario(url: &str) {
         .for_each(|t| assert_ne!(t["id"], trade_id.as_str(), "an upload listed without a key"));
     let listed = expect(&client.get("/api/v1/trade", Some(&viewer)).unwrap(), 200);
     assert!(listed.as_array().unwrap().iter().any(|t| t["id"] == trade_id.as_str()));
-    expect(&client.get(&format!("/api/v1/trade/{trade_id}/hhi"), None).unwrap(), 401);
+    expect(
+        &client.get(&format!("/api/v1/trade/{trade_id}/hhi"), None).unwrap(),
+        401,
+    );
 
     // HHI and dependence equal the library on the same file.
     let dir = tempfile::tempdir().unwrap();
@@ -496,7 +559,9 @@ fn scenario(url: &str) {
     );
     assert_eq!(field(&e), "by");
     let e = expect(
-        &client.get(&format!("/api/v1/trade/{trade_id}/hhi?k=12"), Some(&viewer)).unwrap(),
+        &client
+            .get(&format!("/api/v1/trade/{trade_id}/hhi?k=12"), Some(&viewer))
+            .unwrap(),
         400,
     );
     assert_eq!(field(&e), "k");
@@ -526,7 +591,10 @@ fn scenario(url: &str) {
     assert_eq!(api, reparse(&lib));
     let e = expect(
         &client
-            .get(&format!("/api/v1/trade/{trade_id}/dependence?importer=XYZ"), Some(&viewer))
+            .get(
+                &format!("/api/v1/trade/{trade_id}/dependence?importer=XYZ"),
+                Some(&viewer),
+            )
             .unwrap(),
         400,
     );

@@ -133,7 +133,12 @@ async fn scenarios_and_trade(store: &Store, again: &Store, by: &str) {
     assert_eq!(results[0].result, first);
     assert_eq!(results[1], second);
     assert!(store.insert_scenario_result("missing", by, &json!({})).await.is_err());
-    assert!(store.insert_scenario_result(&saved.id, "no-such-key", &json!({})).await.is_err());
+    assert!(
+        store
+            .insert_scenario_result(&saved.id, "no-such-key", &json!({}))
+            .await
+            .is_err()
+    );
     // A scenario by an unknown key: neither the scenario nor its result is stored.
     assert!(store.insert_scenario("no-such-key", &new, &first).await.is_err());
     assert_eq!(store.count_scenarios().await.unwrap(), 1);

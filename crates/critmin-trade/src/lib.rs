@@ -37,5 +37,7 @@ pub use import::{
     CacheStatus, DEFAULT_YEARS, Import, ImportError, ImportOptions, cached_concentration, default_cache_dir,
     file_identity, import,
 };
-pub use rows::{DependenceRow, HhiFilter, HhiRow, QueryError, dependence_rows, hhi_rows, importer_codes, parse_products};
+pub use rows::{
+    DependenceRow, HhiFilter, HhiRow, QueryError, dependence_rows, hhi_rows, importer_codes, parse_products,
+};
 pub use table::{ComtradeFlow, ProductYear, TradeSource, TradeTable, hs6_text};
