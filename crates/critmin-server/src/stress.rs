@@ -72,6 +72,15 @@ pub struct TradeEntry {
 }
 
 impl StressState {
+    /// Keeps an imported upload in memory while fewer than [`MAX_TABLES`] uploads are held.
+    fn keep(&self, id: &str, entry: Arc<TradeEntry>) {
+        let files = self.files.lock().unwrap_or_else(|p| p.into_inner()).len();
+        let mut tables = self.tables.lock().unwrap_or_else(|p| p.into_inner());
+        if tables.len() < MAX_TABLES + files {
+            tables.insert(id.to_owned(), entry);
+        }
+    }
+
     /// The embedded named scenarios (validated once).
     pub fn scenarios(&self) -> Result<&Scenarios, ApiError> {
         self.scenarios
@@ -650,6 +659,7 @@ pub fn add_trade_file(state: &AppState, path: &FsPath, cache_dir: Option<PathBuf
         report: report_of(&imported),
     };
     files.push(view.clone());
+    drop(files);
     state.stress.tables.lock().unwrap_or_else(|p| p.into_inner()).insert(
         id.clone(),
         Arc::new(TradeEntry {
@@ -723,16 +733,13 @@ pub async fn upload_trade(
         .await
         .map_err(|e| ApiError::internal(&e))??;
     let view = upload_view(summary)?;
-    let mut tables = state.stress.tables.lock().unwrap_or_else(|p| p.into_inner());
-    if tables.len() < MAX_TABLES + state.stress.files.lock().unwrap_or_else(|p| p.into_inner()).len() {
-        tables.insert(
-            view.id.clone(),
-            Arc::new(TradeEntry {
-                view: view.clone(),
-                table: imported.table,
-            }),
-        );
-    }
+    state.stress.keep(
+        &view.id,
+        Arc::new(TradeEntry {
+            view: view.clone(),
+            table: imported.table,
+        }),
+    );
     tracing::info!(trade = %view.id, rows = view.report.rows, "trade file stored");
     Ok((StatusCode::CREATED, Json(view)))
 }
@@ -758,10 +765,7 @@ async fn trade_table(state: &AppState, caller: &Caller, id: &str) -> Result<Arc<
         view,
         table: imported.table,
     });
-    let mut tables = state.stress.tables.lock().unwrap_or_else(|p| p.into_inner());
-    if tables.len() < MAX_TABLES + state.stress.files.lock().unwrap_or_else(|p| p.into_inner()).len() {
-        tables.insert(id.to_owned(), entry.clone());
-    }
+    state.stress.keep(id, entry.clone());
     Ok(entry)
 }
 
