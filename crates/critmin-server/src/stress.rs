@@ -706,16 +706,64 @@ pub struct TradeUpload {
     pub content: String,
 }
 
-/// Uploads a BACI or UN Comtrade CSV (role analyst or higher, within the body limit). Every
-/// row is validated; on any problem the answer is 422 with the problems (file, line, column,
-/// value, expected) and nothing is stored.
+/// The body of a trade upload: JSON ([`TradeUpload`]), or the CSV itself with
+/// `Content-Type: text/csv` and the name in the query (`?name=baci.csv`). Both are read within
+/// the body limit and the body timeout.
+#[derive(Debug)]
+pub struct TradeBody(pub TradeUpload);
+
+/// Query of a `text/csv` upload.
+#[derive(Debug, Deserialize)]
+struct CsvQuery {
+    name: Option<String>,
+}
+
+impl axum::extract::FromRequest<AppState> for TradeBody {
+    type Rejection = ApiError;
+
+    async fn from_request(req: axum::extract::Request, state: &AppState) -> Result<Self, ApiError> {
+        let is_csv = req
+            .headers()
+            .get(axum::http::header::CONTENT_TYPE)
+            .and_then(|v| v.to_str().ok())
+            .and_then(|v| v.split(';').next())
+            .is_some_and(|m| m.trim().eq_ignore_ascii_case("text/csv"));
+        if !is_csv {
+            return JsonBody::<TradeUpload>::from_request(req, state)
+                .await
+                .map(|JsonBody(u)| TradeBody(u));
+        }
+        let query = req.uri().query().unwrap_or("").to_owned();
+        let q: CsvQuery =
+            serde_urlencoded::from_str(&query).map_err(|e| ApiError::bad_param("name", format!("query: {e}")))?;
+        let bytes =
+            crate::body::read_limited(req.into_body(), state.config.body_limit, state.config.body_timeout).await?;
+        let content = String::from_utf8(bytes.to_vec()).map_err(|e| {
+            ApiError::new(
+                StatusCode::BAD_REQUEST,
+                "invalid_body",
+                format!("the CSV is not UTF-8 (byte {})", e.utf8_error().valid_up_to()),
+            )
+            .with_field("content")
+        })?;
+        Ok(TradeBody(TradeUpload {
+            name: q.name.unwrap_or_else(|| "upload.csv".to_owned()),
+            content,
+        }))
+    }
+}
+
+/// Uploads a BACI or UN Comtrade CSV (role analyst or higher, within the body limit), as JSON
+/// (`{"name", "content"}`) or as the CSV itself (`Content-Type: text/csv`, `?name=FILE`).
+/// Every row is validated; on any problem the answer is 422 with the problems (file, line,
+/// column, value, expected) and nothing is stored.
 #[utoipa::path(post, path = "/api/v1/trade", tag = "trade", security(("bearer" = [])), request_body = TradeUpload,
     responses((status = 201, body = TradeView), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody),
         (status = 403, body = ErrorBody), (status = 413, body = ErrorBody), (status = 422, body = ErrorBody)))]
 pub async fn upload_trade(
     State(state): State<AppState>,
     Authorized(key, _): Authorized<Analyst>,
-    JsonBody(upload): JsonBody<TradeUpload>,
+    TradeBody(upload): TradeBody,
 ) -> Result<(StatusCode, Json<TradeView>), ApiError> {
     let name = check_name(&upload.name)?;
     let content = upload.content;

@@ -490,6 +490,33 @@ fn scenario(url: &str) {
     );
     assert_eq!(field(&e), "content");
     assert_eq!(server.counts().2, 0);
+    // The CSV itself (text/csv): also validated with the name from the query, also limited.
+    let csv = |name: &str, key: Option<&str>, body: &str| {
+        let mut head = format!(
+            "POST /api/v1/trade?name={name} HTTP/1.1\r\nHost: x\r\nConnection: close\r\nContent-Type: text/csv\r\nContent-Length: {}\r\n",
+            body.len()
+        );
+        if let Some(k) = key {
+            head.push_str(&format!("Authorization: Bearer {k}\r\n"));
+        }
+        head.push_str("\r\n");
+        head.push_str(body);
+        client.raw(head.as_bytes(), &[]).unwrap()
+    };
+    expect(&csv("small.csv", None, SMALL), 401);
+    let e = expect(
+        &csv("raw.csv", Some(&analyst), "t,i,j,k,v,q\n2022,156,699,28369X,5,1\n"),
+        422,
+    );
+    assert_eq!(e["error"]["problems"][0]["file"], "raw.csv", "{e}");
+    assert_eq!(e["error"]["problems"][0]["line"], 2, "{e}");
+    let big_csv = format!("t,i,j,k,v,q\n{}", "2022,156,699,283691,60,10\n".repeat(3000));
+    expect(&csv("big.csv", Some(&analyst), &big_csv), 413);
+    assert_eq!(server.counts().2, 0);
+    let raw = expect(&csv("raw.csv", Some(&analyst), SMALL), 201);
+    assert_eq!(raw["name"], "raw.csv");
+    assert_eq!(raw["report"]["rows"], 6);
+    assert_eq!(server.counts().2, 1);
     let stored = expect(
         &client.post_json("/api/v1/trade", Some(&analyst), &upload).unwrap(),
         201,
@@ -497,7 +524,7 @@ fn scenario(url: &str) {
     assert_eq!(stored["report"]["rows"], 6);
     assert_eq!(stored["source"], "baci");
     let trade_id = stored["id"].as_str().unwrap().to_owned();
-    assert_eq!(server.counts().2, 1);
+    assert_eq!(server.counts().2, 2);
     expect(&client.get("/api/v1/trade", None).unwrap(), 200)
         .as_array()
         .unwrap()
@@ -600,7 +627,7 @@ fn scenario(url: &str) {
     );
     assert_eq!(field(&e), "importer");
     expect(&client.get("/api/v1/trade/nope/hhi", Some(&viewer)).unwrap(), 404);
-    assert_eq!(server.counts(), (1, 2, 1));
+    assert_eq!(server.counts(), (1, 2, 2));
 }
 
 #[test]
