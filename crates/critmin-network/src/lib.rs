@@ -13,11 +13,14 @@
 //! - [`montecarlo`]: random disruptions from governance and restriction history, streamed
 //!   into per-country mean shortfall, VaR95, CVaR95, exceedance probability and source
 //!   contributions; identical whatever the number of threads.
+//! - [`spec`]: shock and Monte Carlo requests as data (the CLI's flags, the server's JSON),
+//!   parsed into this crate's types with errors naming the field, and the JSON documents of
+//!   their results; the crate's only serialization.
 //!
 //! Invariants: a network's node output and input are the sums of its edges (mass-balanced by
 //! construction); after any propagation, lost supply equals shortfall plus stock drawn within
 //! floating-point rounding (reported as `mass_balance_error`). Boundary: no IO beyond the
-//! compiled-in data files, no printing, no serialization; depends on `critmin-model` (and on
+//! compiled-in data files, no printing, serialization only in [`spec`]; depends on `critmin-model` (and on
 //! `critmin-data` only for its problem type).
 
 pub mod consumption;
@@ -28,6 +31,7 @@ pub mod pooled;
 pub mod propagate;
 pub mod scenario;
 pub mod shock;
+pub mod spec;
 
 pub use flows::parse_flows;
 pub use montecarlo::{ConsumerRisk, DisruptionSampler, Draws, MonteCarlo, RiskParams, RiskResult, SourceRisk};
@@ -36,6 +40,7 @@ pub use pooled::{PooledOptions, pooled_market};
 pub use propagate::{Convergence, Outcome, Workspace, propagate};
 pub use scenario::{ScenarioKind, ScenarioRow, Scenarios, parse_scenarios};
 pub use shock::{Cut, Destination, NodeResult, Restriction, Shock, ShockResult, apply_shock, run_shock};
+pub use spec::{NetworkSpec, RiskSpec, ShockSpec, SpecError};
 
 /// Why a network could not be built or a shock not applied.
 #[derive(Debug, thiserror::Error)]

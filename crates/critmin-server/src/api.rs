@@ -21,11 +21,12 @@ use crate::body::{ApiQuery, JsonBody};
 use crate::error::{ApiError, ErrorBody};
 use crate::jobs;
 use crate::records::{self, ConcentrationDocument, ExposureDocument, MineralRecord, ProblemRecord, SupplyDocument};
+use crate::stress;
 
 /// The OpenAPI document of `/api/v1`.
 #[derive(OpenApi)]
 #[openapi(
-    info(title = "critmin API", description = "Critical-mineral supply chains: supply shares, concentration, exposure, imported datasets and jobs. Reads of the public dataset need no key; writes need `Authorization: Bearer KEY` (create keys with `critmin keys create`)."),
+    info(title = "critmin API", description = "Critical-mineral supply chains: supply shares, concentration, exposure, imported datasets, jobs, shocks, Monte Carlo runs and trade metrics. Reads of the public dataset need no key; writes need `Authorization: Bearer KEY` (create keys with `critmin keys create`)."),
     paths(
         list_minerals,
         get_supply,
@@ -48,9 +49,18 @@ use crate::records::{self, ConcentrationDocument, ExposureDocument, MineralRecor
         crate::ledger::get_claim,
         crate::ledger::get_bundle,
         crate::ledger::inclusion_proof,
-        crate::ledger::consistency_proof
+        crate::ledger::consistency_proof,
+        stress::list_scenarios,
+        stress::create_scenario,
+        stress::get_scenario,
+        stress::run_scenario,
+        stress::create_shock,
+        stress::list_trade,
+        stress::upload_trade,
+        stress::trade_hhi,
+        stress::trade_dependence
     ),
-    components(schemas(ErrorBody, ProblemRecord)),
+    components(schemas(ErrorBody, ProblemRecord, stress::NamedScenarioView, stress::SavedScenarioView, stress::TradeView)),
     modifiers(&SecurityAddon)
 )]
 pub struct ApiDoc;

@@ -43,6 +43,15 @@ pub enum JobRequest {
         #[serde(default)]
         year: Option<u16>,
     },
+    /// A deterministic shock on the public dataset (fields as `POST /api/v1/shocks`); the
+    /// result is the shock document.
+    #[schema(value_type = Object)]
+    Shock(critmin_network::ShockSpec),
+    /// A Monte Carlo supply-at-risk run on the public dataset (fields as `critmin risk`:
+    /// `mineral`, `scenarios` ≤ 1,000,000, `seed`, `country`, `threshold`, probability
+    /// overrides, `network`); progress counts scenarios.
+    #[schema(value_type = Object)]
+    Risk(critmin_network::RiskSpec),
 }
 
 impl JobRequest {
@@ -50,6 +59,8 @@ impl JobRequest {
     pub fn kind(&self) -> &'static str {
         match self {
             JobRequest::ConcentrationOverview { .. } => "concentration-overview",
+            JobRequest::Shock(_) => "shock",
+            JobRequest::Risk(_) => "risk",
         }
     }
 }
@@ -70,7 +81,7 @@ pub struct Progress {
 pub struct JobView {
     /// Id.
     pub id: String,
-    /// Kind (`concentration-overview`).
+    /// Kind (`concentration-overview`, `shock`, `risk`).
     pub kind: String,
     /// `queued`, `running`, `succeeded` or `failed`.
     pub status: String,
@@ -154,11 +165,12 @@ pub(crate) async fn dataset_for(state: &AppState, id: Option<&str>) -> Result<Ar
     Ok(dataset)
 }
 
-/// Computes a job on the blocking pool; `progress(done, total)` is called as it goes.
+/// Computes a job on the blocking pool; `progress(done, total)` is called as it goes, from
+/// any thread (a Monte Carlo reports from rayon's workers).
 pub fn compute(
     request: &JobRequest,
     dataset: &Dataset,
-    mut progress: impl FnMut(i64, i64),
+    progress: &(dyn Fn(i64, i64) + Send + Sync),
 ) -> Result<serde_json::Value, String> {
     match request {
         JobRequest::ConcentrationOverview { source, year, .. } => {
@@ -180,6 +192,18 @@ pub fn compute(
             }
             serde_json::to_value(records::ConcentrationDocument { series, left_out }).map_err(|e| e.to_string())
         }
+        JobRequest::Shock(spec) => {
+            let scenarios = critmin_network::Scenarios::embedded().map_err(|e| e.to_string())?;
+            progress(0, 1);
+            let doc = crate::stress::shock_document(dataset, &scenarios, spec).map_err(|e| e.to_string())?;
+            progress(1, 1);
+            serde_json::to_value(doc).map_err(|e| e.to_string())
+        }
+        JobRequest::Risk(spec) => {
+            let scenarios = critmin_network::Scenarios::embedded().map_err(|e| e.to_string())?;
+            let doc = crate::stress::risk_document(dataset, &scenarios, spec, progress).map_err(|e| e.to_string())?;
+            serde_json::to_value(doc).map_err(|e| e.to_string())
+        }
     }
 }
 
@@ -187,7 +211,7 @@ pub fn compute(
 async fn run(store: Store, id: String, request: JobRequest, dataset: Arc<Dataset>) {
     let (tx, mut rx) = tokio::sync::mpsc::unbounded_channel::<(i64, i64)>();
     let work = tokio::task::spawn_blocking(move || {
-        compute(&request, &dataset, |done, total| {
+        compute(&request, &dataset, &move |done, total| {
             let _ = tx.send((done, total));
         })
     });
@@ -216,8 +240,10 @@ pub async fn create_job(
     Authorized(key, _): Authorized<Analyst>,
     JsonBody(request): JsonBody<JobRequest>,
 ) -> Result<Response, ApiError> {
-    let JobRequest::ConcentrationOverview { dataset, .. } = &request;
-    let dataset = dataset_for(&state, dataset.as_deref()).await?;
+    let dataset = match &request {
+        JobRequest::ConcentrationOverview { dataset, .. } => dataset_for(&state, dataset.as_deref()).await?,
+        JobRequest::Shock(_) | JobRequest::Risk(_) => crate::stress::validate_job(&state, &request).await?,
+    };
     let params = serde_json::to_value(&request).map_err(|e| ApiError::internal(&e))?;
     let id = state.store.create_job(request.kind(), &params, &key.id).await?;
     tokio::spawn(run(state.store.clone(), id.clone(), request, dataset));

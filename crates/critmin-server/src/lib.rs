@@ -25,10 +25,12 @@ pub mod body;
 mod cache;
 pub mod dashboard;
 pub mod dashboard_ledger;
+pub mod dashboard_scenarios;
 pub mod error;
 pub mod jobs;
 pub mod ledger;
 pub mod records;
+pub mod stress;
 #[cfg(feature = "test-support")]
 pub mod test_client;
 
@@ -95,6 +97,8 @@ pub struct AppState {
     pub report: Arc<std::sync::OnceLock<critmin_report::Report>>,
     /// The chain-of-custody ledger, when the server keeps one ([`AppState::with_ledger`]).
     pub ledger: Option<Arc<ledger::LedgerService>>,
+    /// Named scenarios and imported trade tables ([`stress`]).
+    pub stress: Arc<stress::StressState>,
 }
 
 impl AppState {
@@ -109,6 +113,7 @@ impl AppState {
             report: Arc::new(std::sync::OnceLock::new()),
             stored: Arc::default(),
             ledger: None,
+            stress: Arc::default(),
         }
     }
 
@@ -126,6 +131,8 @@ pub fn router(state: AppState) -> Router {
         .merge(dashboard::routes())
         .merge(ledger::routes())
         .merge(dashboard_ledger::routes())
+        .merge(stress::routes())
+        .merge(dashboard_scenarios::routes())
         .route("/healthz", get(healthz))
         .route("/readyz", get(readyz))
         .fallback(not_found)

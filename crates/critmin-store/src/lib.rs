@@ -22,6 +22,7 @@ mod datasets;
 mod jobs;
 mod keys;
 pub mod ledger;
+mod scenarios;
 #[cfg(feature = "test-postgres")]
 pub mod test_postgres;
 
@@ -36,6 +37,7 @@ pub use datasets::{DatasetRecord, DatasetSummary, NewDataset};
 pub use jobs::{JobRecord, JobStatus};
 pub use keys::{ApiKey, CreatedKey, Role};
 pub use ledger::SqlLogStore;
+pub use scenarios::{NewScenario, NewTradeDataset, ScenarioRecord, ScenarioResult, ScenarioSummary, TradeSummary};
 
 /// The default database: a SQLite file in the working directory.
 pub const DEFAULT_DB_URL: &str = "sqlite:critmin.db";
@@ -43,6 +45,7 @@ pub const DEFAULT_DB_URL: &str = "sqlite:critmin.db";
 /// The migrations, in order; each runs once per database, on both engines.
 const MIGRATIONS: &[(i64, &str, &str)] = &[
     (1, "init", include_str!("../migrations/0001_init.sql")),
+    (2, "scenarios", include_str!("../migrations/0002_scenarios.sql")),
     (4, "ledger", include_str!("../migrations/0004_ledger.sql")),
 ];
 

@@ -1,7 +1,7 @@
 //! The store on SQLite and on a throwaway PostgreSQL: the same calls, the same results.
 
 use critmin_store::test_postgres::ThrowawayPostgres;
-use critmin_store::{Backend, JobStatus, NewDataset, Role, Store};
+use critmin_store::{Backend, JobStatus, NewDataset, NewScenario, NewTradeDataset, Role, Store};
 use serde_json::json;
 
 async fn scenario(url: &str) {
@@ -17,7 +17,10 @@ async fn scenario(url: &str) {
             "jobs",
             "ledger_checkpoints",
             "ledger_entries",
-            "ledger_key_orgs"
+            "ledger_key_orgs",
+            "scenario_results",
+            "scenarios",
+            "trade_datasets"
         ]
     );
 
@@ -89,6 +92,10 @@ async fn scenario(url: &str) {
     assert_eq!(j.progress_done, 2);
     assert_eq!(j.result, Some(json!({"answer": 42})));
     assert_eq!(j.params, json!({"n": 2}));
+
+    // Saved scenarios: the request and its first result in one transaction; later runs add
+    // results; a result for an unknown scenario or key stores nothing.
+    scenarios_and_trade(&store, &again, &admin.key.id).await;
 
     // A job left running by a stopped process is failed on the next connect.
     let orphan = store.create_job("test", &json!({}), &admin.key.id).await.unwrap();
@@ -211,6 +218,57 @@ async fn ledger_scenario(url: &str) {
     );
     assert_eq!(store.ledger_org_of_key(&unbound.key.id).await.unwrap(), None);
     store.close().await;
+}
+
+async fn scenarios_and_trade(store: &Store, again: &Store, by: &str) {
+    let new = NewScenario {
+        name: "DRC cobalt, half ✓".into(),
+        mineral: "cobalt".into(),
+        spec: json!({"mineral": "cobalt", "cuts": ["COD:mining:0.5"]}),
+    };
+    let first = json!({"shortfall_t": 1.5, "nodes": []});
+    let (saved, first_id) = store.insert_scenario(by, &new, &first).await.unwrap();
+    let back = again.get_scenario(&saved.id).await.unwrap().expect("saved scenario");
+    assert_eq!(back.summary, saved);
+    assert_eq!(back.spec, new.spec);
+    assert_eq!(store.list_scenarios().await.unwrap(), vec![saved.clone()]);
+    assert!(store.get_scenario("missing").await.unwrap().is_none());
+    let second = store
+        .insert_scenario_result(&saved.id, by, &json!({"shortfall_t": 2.0}))
+        .await
+        .unwrap();
+    let results = again.list_scenario_results(&saved.id).await.unwrap();
+    assert_eq!(results.len(), 2);
+    assert_eq!(results[0].id, first_id);
+    assert_eq!(results[0].result, first);
+    assert_eq!(results[1], second);
+    assert!(store.insert_scenario_result("missing", by, &json!({})).await.is_err());
+    assert!(
+        store
+            .insert_scenario_result(&saved.id, "no-such-key", &json!({}))
+            .await
+            .is_err()
+    );
+    // A scenario by an unknown key: neither the scenario nor its result is stored.
+    assert!(store.insert_scenario("no-such-key", &new, &first).await.is_err());
+    assert_eq!(store.count_scenarios().await.unwrap(), 1);
+    assert_eq!(store.count_scenario_results().await.unwrap(), 2);
+
+    // Trade files round-trip, content intact.
+    let trade = NewTradeDataset {
+        name: "baci sample".into(),
+        source: "baci".into(),
+        content: "t,i,j,k,v,q\n2022,4,8,260500,1.5,2\n".into(),
+        report: json!({"rows": 1}),
+    };
+    let stored = store.insert_trade(by, &trade).await.unwrap();
+    let (summary, content) = again.get_trade(&stored.id).await.unwrap().expect("stored trade");
+    assert_eq!(summary, stored);
+    assert_eq!(content, trade.content);
+    assert_eq!(store.list_trade().await.unwrap(), vec![stored]);
+    assert!(store.insert_trade("no-such-key", &trade).await.is_err());
+    assert_eq!(store.count_trade().await.unwrap(), 1);
+    assert!(store.get_trade("missing").await.unwrap().is_none());
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

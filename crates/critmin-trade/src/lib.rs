@@ -9,6 +9,7 @@
 //! - [`product_concentration`]: exporter or importer HHI per (year, product).
 //! - [`importer_dependence`], [`mineral_flows`]: per mineral and stage after the HS mapping.
 //! - [`generate()`]: synthetic BACI-format data for tests and benchmarks.
+//! - [`rows`]: the HHI and dependence rows both shells print (the crate's only serde types).
 //!
 //! Boundary: no printing and no command-line parsing; files are read (and the cache and the
 //! generator's output written) here, and nothing else touches the disk.
@@ -22,6 +23,7 @@ mod hhi;
 mod hs;
 mod import;
 mod parse;
+pub mod rows;
 mod table;
 
 pub use cache::Columns;
@@ -34,5 +36,8 @@ pub use hs::{EMBEDDED_HS_MAP, EMBEDDED_HS_MAP_NAME, HsMap, HsMapping, HsRevision
 pub use import::{
     CacheStatus, DEFAULT_YEARS, Import, ImportError, ImportOptions, cached_concentration, default_cache_dir,
     file_identity, import,
+};
+pub use rows::{
+    DependenceRow, HhiFilter, HhiRow, QueryError, dependence_rows, hhi_rows, importer_codes, parse_products,
 };
 pub use table::{ComtradeFlow, ProductYear, TradeSource, TradeTable, hs6_text};

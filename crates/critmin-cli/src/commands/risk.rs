@@ -5,10 +5,10 @@ use std::path::PathBuf;
 
 use anyhow::{Context, Result};
 use critmin_model::{CountryCode, Dataset};
-use critmin_network::{Draws, MonteCarlo, RiskParams, RiskResult, Scenarios, montecarlo::BINS};
-use serde::Serialize;
+use critmin_network::spec::RiskDocument;
+use critmin_network::{Draws, MonteCarlo, RiskParams, RiskResult, RiskSpec, Scenarios, montecarlo::BINS};
 
-use super::shock::NetworkArgs;
+use super::shock::{NetworkArgs, flag_error};
 use crate::output::{Format, Table, emit, quantity};
 
 #[derive(Debug, clap::Args)]
@@ -76,83 +76,15 @@ pub(crate) struct Args {
     format: Format,
 }
 
-#[derive(Serialize)]
-struct RiskRecord {
-    mineral: String,
-    year: u16,
-    country: String,
-    consumption_t: f64,
-    consumption_basis: String,
-    mean_shortfall_t: f64,
-    mean_shortfall_pct: f64,
-    var95_t: f64,
-    var95_pct: f64,
-    cvar95_t: f64,
-    cvar95_pct: f64,
-    p_exceed: f64,
-    threshold: f64,
-    top_sources: String,
-    scenarios: u64,
-    seed: u64,
-}
-
-#[derive(Serialize)]
-struct Contribution {
-    country: String,
-    tonnes: f64,
-    share_of_mean_shortfall: f64,
-}
-
-#[derive(Serialize)]
-struct SourceRecord {
-    country: String,
-    governance_risk: Option<f64>,
-    restriction_history: bool,
-    p_cut: f64,
-    p_ban: f64,
-}
-
-#[derive(Serialize)]
-struct RiskDocument<'a> {
-    mineral: &'a str,
-    year: u16,
-    scenarios: u64,
-    seed: u64,
-    threads: usize,
-    histogram_bins: usize,
-    histogram_resolution_pct: f64,
-    mean_iterations: f64,
-    max_mass_balance_error: f64,
-    non_converged: u64,
-    parameters: serde_json::Value,
-    sources: Vec<SourceRecord>,
-    consumers: &'a [RiskRecord],
-    focus: Option<(String, Vec<Contribution>)>,
-    notes: &'a [String],
-}
-
-fn top_sources(c: &critmin_network::ConsumerRisk, k: usize) -> String {
-    if c.mean_shortfall <= 0.0 {
-        return String::new();
-    }
-    c.contributions
-        .iter()
-        .take(k)
-        .map(|(s, v)| format!("{s} {:.0}%", 100.0 * v / c.mean_shortfall))
-        .collect::<Vec<_>>()
-        .join(", ")
-}
-
 pub(crate) fn run(ds: &Dataset, args: &Args) -> Result<()> {
-    let mineral = super::mineral(ds, &args.mineral)?;
-    let focus: Option<CountryCode> = args.country.as_deref().map(|c| super::country(ds, c)).transpose()?;
-    let mut nominal = vec![CountryCode::INDIA, CountryCode::USA];
-    nominal.extend(focus);
-    let net = args.network.network(ds, &mineral.id, &nominal)?;
-    let history = Scenarios::embedded()?.restricting_countries();
-    let params = RiskParams {
+    let spec = RiskSpec {
+        mineral: args.mineral.clone(),
         scenarios: args.scenarios,
         seed: args.seed,
+        country: args.country.clone(),
+        threshold: args.threshold,
+        stockpile_days: args.stockpile_days,
+        spare_capacity: args.spare_capacity,
         p_cut_base: args.p_cut_base,
         p_cut_governance: args.p_cut_governance,
         p_ban_base: args.p_ban_base,
@@ -161,15 +93,17 @@ pub(crate) fn run(ds: &Dataset, args: &Args) -> Result<()> {
         default_governance_risk: args.default_governance_risk,
         severity_min: args.severity_min,
         severity_max: args.severity_max,
-        threshold: args.threshold,
-        stockpile_days: args.stockpile_days,
-        spare_capacity: args.spare_capacity,
-        ..RiskParams::default()
+        network: args.network.spec(),
     };
+    let flows = args.network.flows(ds)?;
+    let prepared = spec
+        .prepare(ds, &Scenarios::embedded()?, flows.as_deref())
+        .map_err(flag_error)?;
+    let (net, params, focus) = (&prepared.network, &prepared.params, prepared.focus);
     let governance = |c: CountryCode| ds.governance_risk(c, net.year).map(|(_, r)| r);
-    let mc = MonteCarlo::new(&net, params.clone(), &governance, &history)?;
+    let mc = MonteCarlo::new(net, params.clone(), &governance, &prepared.history)?;
     if let Some(dir) = &args.export_bench {
-        export_bench(&net, &mc, dir, args.export_scenarios.min(args.scenarios), &params)?;
+        export_bench(net, &mc, dir, args.export_scenarios.min(args.scenarios), params)?;
     }
     let pool = rayon::ThreadPoolBuilder::new()
         .num_threads(args.threads.unwrap_or(0))
@@ -194,88 +128,16 @@ pub(crate) fn run(ds: &Dataset, args: &Args) -> Result<()> {
     if let Some(b) = bar {
         b.finish_and_clear();
     }
-    let records: Vec<RiskRecord> = result
-        .consumers
-        .iter()
-        .map(|c| RiskRecord {
-            mineral: result.mineral.clone(),
-            year: result.year,
-            country: c.country.to_string(),
-            consumption_t: c.consumption,
-            consumption_basis: c.basis.as_ref().map_or_else(String::new, ToString::to_string),
-            mean_shortfall_t: c.mean_shortfall,
-            mean_shortfall_pct: c.mean_shortfall_pct,
-            var95_t: c.var95,
-            var95_pct: c.var95_pct,
-            cvar95_t: c.cvar95,
-            cvar95_pct: c.cvar95_pct,
-            p_exceed: c.p_exceed,
-            threshold: params.threshold,
-            top_sources: top_sources(c, 3),
-            scenarios: result.scenarios,
-            seed: args.seed,
-        })
-        .collect();
-    let focus_rows = focus
-        .and_then(|f| result.consumers.iter().find(|c| c.country == f))
-        .map(|c| {
-            (
-                c.country.to_string(),
-                c.contributions
-                    .iter()
-                    .map(|(s, v)| Contribution {
-                        country: s.to_string(),
-                        tonnes: *v,
-                        share_of_mean_shortfall: if c.mean_shortfall > 0.0 {
-                            v / c.mean_shortfall
-                        } else {
-                            0.0
-                        },
-                    })
-                    .collect::<Vec<_>>(),
-            )
-        });
+    let doc = RiskDocument::new(&result, net, focus, threads);
     if args.format == Format::Json {
-        let doc = RiskDocument {
-            mineral: &result.mineral,
-            year: result.year,
-            scenarios: result.scenarios,
-            seed: args.seed,
-            threads,
-            histogram_bins: BINS,
-            histogram_resolution_pct: 100.0 / BINS as f64,
-            mean_iterations: result.mean_iterations,
-            max_mass_balance_error: result.max_mass_balance_error,
-            non_converged: result.non_converged,
-            parameters: serde_json::json!({
-                "p_cut_base": params.p_cut_base, "p_cut_governance": params.p_cut_governance,
-                "p_ban_base": params.p_ban_base, "p_ban_governance": params.p_ban_governance,
-                "p_ban_history": params.p_ban_history, "default_governance_risk": params.default_governance_risk,
-                "severity_min": params.severity_min, "severity_max": params.severity_max,
-                "threshold": params.threshold, "stockpile_days": params.stockpile_days,
-                "spare_capacity": params.spare_capacity,
-            }),
-            sources: result
-                .sources
-                .iter()
-                .map(|s| SourceRecord {
-                    country: s.country.to_string(),
-                    governance_risk: s.governance_risk,
-                    restriction_history: s.history,
-                    p_cut: s.p_cut,
-                    p_ban: s.p_ban,
-                })
-                .collect(),
-            consumers: &records,
-            focus: focus_rows,
-            notes: &net.notes,
-        };
         let mut out = std::io::stdout().lock();
         serde_json::to_writer_pretty(&mut out, &doc)?;
         writeln!(out)?;
         return Ok(());
     }
-    emit(args.format, &records, || {
+    let records = &doc.consumers;
+    let focus_rows = &doc.focus;
+    emit(args.format, records, || {
         let mut t = Table::new(&[
             "country",
             "consumption t>",

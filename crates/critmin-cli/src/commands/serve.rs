@@ -26,6 +26,11 @@ pub(crate) struct Args {
     /// writes it to DIR/keys/operator.key), which signs a checkpoint after every append.
     #[arg(long, value_name = "FILE")]
     ledger_key: Option<std::path::PathBuf>,
+    /// Serve a CEPII BACI or UN Comtrade file's trade metrics (`/api/v1/trade/file-N/...`,
+    /// public): imported at start through the columnar cache (`$XDG_CACHE_HOME/critmin/trade`),
+    /// as by `critmin trade`. Repeat for several files.
+    #[arg(long, value_name = "FILE")]
+    trade: Vec<std::path::PathBuf>,
 }
 
 /// Reads an ed25519 secret key written as hex.
@@ -84,10 +89,15 @@ pub(crate) fn run(dataset: Dataset, args: &Args) -> Result<()> {
             body_timeout: Duration::from_secs(args.body_timeout),
             ..ServerConfig::default()
         };
+        state.config = std::sync::Arc::new(config);
+        for path in &args.trade {
+            let id = critmin_server::stress::add_trade_file(&state, path, critmin_trade::default_cache_dir())
+                .map_err(|e| anyhow::anyhow!("--trade {}: {e}", path.display()))?;
+            tracing::info!(file = %path.display(), %id, "trade file imported");
+        }
         // The first stdout line says where to connect (tests and scripts read it).
         println!("listening on http://{addr}");
         tracing::info!(%addr, db = %args.db, "serving the API at /api/v1 and the dashboard at /");
-        state.config = std::sync::Arc::new(config);
         critmin_server::serve(listener, state, shutdown_signal())
             .await
             .context("serving")?;

@@ -3,12 +3,10 @@
 use std::io::Write;
 use std::path::PathBuf;
 
-use anyhow::{Context, Result, bail};
-use critmin_model::{ChainStage, CountryCode, Dataset, MineralId};
-use critmin_network::{
-    Convergence, Cut, Destination, LayerKind, Network, PooledOptions, Restriction, Scenarios, Shock, parse_flows,
-    pooled_market, run_shock,
-};
+use anyhow::{Context, Result};
+use critmin_model::{Dataset, MineralFlow};
+use critmin_network::spec::{self, ShockDocument};
+use critmin_network::{NetworkSpec, Scenarios, ShockSpec, SpecError, parse_flows};
 use serde::Serialize;
 
 use crate::output::{Format, Table, emit, quantity};
@@ -37,50 +35,39 @@ pub(crate) struct NetworkArgs {
 }
 
 impl NetworkArgs {
-    /// Builds the network of `mineral`; `focus` countries are added as consumers when they
-    /// have no consumption figure (nominal demand, percent only).
-    pub(crate) fn network(&self, ds: &Dataset, mineral: &MineralId, focus: &[CountryCode]) -> Result<Network> {
-        let from_file = match (&self.flows, &self.trade) {
-            (Some(path), _) => {
-                let text = std::fs::read_to_string(path).with_context(|| format!("reading {}", path.display()))?;
-                Some((path, parse_flows(&path.display().to_string(), &text)?))
-            }
-            (None, Some(path)) => Some((path, super::trade::flows_of_file(path, ds)?)),
-            (None, None) => None,
-        };
-        if let Some((path, flows)) = from_file {
-            let year = match self.year {
-                Some(y) => y,
-                None => flows
-                    .iter()
-                    .filter(|f| &f.mineral == mineral)
-                    .map(|f| f.year)
-                    .max()
-                    .with_context(|| format!("{} has no flows of {mineral}", path.display()))?,
-            };
-            return Ok(Network::from_flows(&flows, mineral, year)?);
-        }
-        let mut consumption = Vec::new();
-        for spec in &self.consumption {
-            let (c, t) = spec
-                .split_once(':')
-                .with_context(|| format!("--consumption `{spec}`: expected ISO3:TONNES"))?;
-            let t: f64 = t
-                .parse()
-                .ok()
-                .filter(|v: &f64| v.is_finite() && *v >= 0.0)
-                .with_context(|| format!("--consumption `{spec}`: expected a number of tonnes ≥ 0 after the colon"))?;
-            consumption.push((super::country(ds, c)?, t));
-        }
-        let opts = PooledOptions {
+    /// The network part of a spec (the same for `shock`, `risk` and the server).
+    pub(crate) fn spec(&self) -> NetworkSpec {
+        NetworkSpec {
             source: self.source.clone(),
             year: self.year,
-            consumption,
-            usgs_us_consumption: true,
-            nominal: focus.to_vec(),
-        };
-        Ok(pooled_market(ds, mineral, &opts)?)
+            consumption: self.consumption.clone(),
+        }
     }
+
+    /// The trade flows of `--flows` or `--trade`, when given.
+    pub(crate) fn flows(&self, ds: &Dataset) -> Result<Option<Vec<MineralFlow>>> {
+        match (&self.flows, &self.trade) {
+            (Some(path), _) => {
+                let text = std::fs::read_to_string(path).with_context(|| format!("reading {}", path.display()))?;
+                Ok(Some(parse_flows(&path.display().to_string(), &text)?))
+            }
+            (None, Some(path)) => Ok(Some(super::trade::flows_of_file(path, ds)?)),
+            (None, None) => Ok(None),
+        }
+    }
+}
+
+/// A spec error as the command line words it: the flag, then what is wrong.
+pub(crate) fn flag_error(e: SpecError) -> anyhow::Error {
+    let name = e.field.trim_start_matches("network.");
+    let name = name.split('[').next().unwrap_or(name);
+    let flag = match name {
+        "cuts" => "cut".to_owned(),
+        "bans" => "ban".to_owned(),
+        "countries" => "country".to_owned(),
+        other => other.replace('_', "-"),
+    };
+    anyhow::anyhow!("--{flag}: {}", e.message)
 }
 
 #[derive(Debug, clap::Args)]
@@ -140,97 +127,6 @@ struct ScenarioRecord {
     line: u64,
 }
 
-#[derive(Serialize)]
-struct NodeRecord {
-    mineral: String,
-    year: u16,
-    stage: String,
-    country: String,
-    baseline_input_t: f64,
-    received_t: f64,
-    stock_drawn_t: f64,
-    shortfall_t: f64,
-    shortfall_pct: Option<f64>,
-    baseline_output_t: f64,
-    output_t: f64,
-    unsold_t: f64,
-    headroom_used_t: f64,
-    consumption_basis: Option<String>,
-    iterations: u32,
-    mass_balance_error: f64,
-}
-
-#[derive(Serialize)]
-struct ShockDocument<'a> {
-    mineral: String,
-    year: u16,
-    scenario: Option<String>,
-    cuts: Vec<String>,
-    restrictions: Vec<String>,
-    stockpile_days: f64,
-    spare_capacity: f64,
-    iterations: u32,
-    converged: bool,
-    tolerance: f64,
-    max_iterations_per_stage: u32,
-    lost_supply_t: f64,
-    shortfall_t: f64,
-    stock_drawn_t: f64,
-    headroom_used_t: f64,
-    mass_balance_error: f64,
-    layers: Vec<String>,
-    notes: &'a [String],
-    nodes: &'a [NodeRecord],
-}
-
-fn parse_stage(s: &str, spec: &str) -> Result<LayerKind> {
-    match LayerKind::from_id(s) {
-        Some(k @ LayerKind::Stage(c)) if c != ChainStage::Reserves => Ok(k),
-        _ => bail!("`{spec}`: stage `{s}`; expected mining, processing or manufacturing"),
-    }
-}
-
-fn parse_fraction(s: &str, spec: &str) -> Result<f64> {
-    s.parse::<f64>()
-        .ok()
-        .filter(|v| (0.0..=1.0).contains(v))
-        .with_context(|| format!("`{spec}`: `{s}`; expected a fraction between 0 and 1"))
-}
-
-fn parse_cut(ds: &Dataset, spec: &str) -> Result<Cut> {
-    let parts: Vec<&str> = spec.split(':').collect();
-    let [c, stage, f] = parts.as_slice() else {
-        bail!("--cut `{spec}`: expected ISO3:STAGE:FRACTION")
-    };
-    Ok(Cut {
-        country: super::country(ds, c)?,
-        stage: parse_stage(stage, spec)?,
-        fraction: parse_fraction(f, spec)?,
-    })
-}
-
-fn parse_ban(ds: &Dataset, spec: &str) -> Result<Restriction> {
-    let parts: Vec<&str> = spec.split(':').collect();
-    if !(2..=4).contains(&parts.len()) {
-        bail!("--ban `{spec}`: expected ISO3:STAGE[:DEST[:SEVERITY]]");
-    }
-    let destination = match parts.get(2) {
-        None => Destination::All,
-        Some(d) => d
-            .parse::<Destination>()
-            .map_err(|e| anyhow::anyhow!("--ban `{spec}`: destination `{d}`; expected {e}"))?,
-    };
-    if let Destination::Country(c) = destination {
-        super::country(ds, c.as_str())?;
-    }
-    Ok(Restriction {
-        country: super::country(ds, parts[0])?,
-        stage: parse_stage(parts[1], spec)?,
-        destination,
-        severity: parts.get(3).map_or(Ok(1.0), |s| parse_fraction(s, spec))?,
-    })
-}
-
 pub(crate) fn run(ds: &Dataset, args: &Args) -> Result<()> {
     let scenarios = match &args.scenario_file {
         None => Scenarios::embedded()?,
@@ -242,121 +138,30 @@ pub(crate) fn run(ds: &Dataset, args: &Args) -> Result<()> {
     if args.list {
         return list(&scenarios, args.format);
     }
-    let mineral_name = match (&args.mineral, &args.scenario) {
-        (Some(m), _) => m.clone(),
-        (None, Some(name)) => match scenarios.minerals_of(name).as_slice() {
-            [] => bail!(
-                "unknown scenario `{name}`; expected one of: {}",
-                scenarios.names().join(", ")
-            ),
-            [one] => (*one).to_owned(),
-            many => bail!(
-                "scenario `{name}` covers several minerals ({}); choose one with --mineral",
-                many.join(", ")
-            ),
-        },
-        (None, None) => bail!("give --mineral, and --scenario NAME or --cut/--ban (see --help)"),
+    let spec = ShockSpec {
+        mineral: args.mineral.clone(),
+        scenario: args.scenario.clone(),
+        severity: args.severity,
+        cuts: args.cuts.clone(),
+        bans: args.bans.clone(),
+        stockpile_days: args.stockpile_days,
+        spare_capacity: args.spare_capacity,
+        countries: args.countries.clone(),
+        network: args.network.spec(),
     };
-    let mineral = super::mineral(ds, &mineral_name)?;
-    let mut shock = Shock::default();
-    if let Some(name) = &args.scenario {
-        if scenarios.rows_of(name).next().is_none() {
-            bail!(
-                "unknown scenario `{name}`; expected one of: {}",
-                scenarios.names().join(", ")
-            );
-        }
-        shock = scenarios.shock(name, mineral.id.as_str(), args.severity);
-        if shock.cuts.is_empty() && shock.restrictions.is_empty() {
-            bail!(
-                "scenario `{name}` has no row for {}; it covers: {}",
-                mineral.id,
-                scenarios.minerals_of(name).join(", ")
-            );
-        }
-    }
-    for spec in &args.cuts {
-        shock.cuts.push(parse_cut(ds, spec)?);
-    }
-    for spec in &args.bans {
-        shock.restrictions.push(parse_ban(ds, spec)?);
-    }
-    if shock.cuts.is_empty() && shock.restrictions.is_empty() {
-        bail!("no shock: give --scenario NAME, --cut or --ban");
-    }
-    let focus = args
-        .countries
-        .iter()
-        .map(|c| super::country(ds, c))
-        .collect::<Result<Vec<_>>>()?;
-    let net = args.network.network(ds, &mineral.id, &focus)?;
-    let convergence = Convergence::default();
-    let result = run_shock(
-        &net,
-        &shock,
-        args.stockpile_days,
-        args.spare_capacity,
-        convergence,
-        &|c, g| ds.in_group(c, g),
-    )?;
+    let flows = args.network.flows(ds)?;
+    let shock_run = spec.run(ds, &scenarios, flows.as_deref()).map_err(flag_error)?;
+    let doc = ShockDocument::new(&shock_run);
+    let (net, result, shock) = (&shock_run.network, &shock_run.result, &shock_run.request.shock);
     let o = result.outcome;
-    let records: Vec<NodeRecord> = result
-        .nodes
-        .iter()
-        .filter(|n| n.baseline_input > 0.0)
-        .map(|n| NodeRecord {
-            mineral: result.mineral.to_string(),
-            year: result.year,
-            stage: n.stage.to_string(),
-            country: n.country.to_string(),
-            baseline_input_t: n.baseline_input,
-            received_t: n.received,
-            stock_drawn_t: n.stock_drawn,
-            shortfall_t: n.shortfall,
-            shortfall_pct: n.shortfall_pct,
-            baseline_output_t: n.baseline_output,
-            output_t: n.output,
-            unsold_t: n.stranded,
-            headroom_used_t: n.headroom_used,
-            consumption_basis: n.basis.as_ref().map(ToString::to_string),
-            iterations: o.iterations,
-            mass_balance_error: o.mass_balance_error,
-        })
-        .collect();
-    let describe_cut = |c: &Cut| format!("{}:{}:{}", c.country, c.stage, c.fraction);
-    let describe_ban = |r: &Restriction| format!("{}:{}:{}:{}", r.country, r.stage, r.destination, r.severity);
+    let records = &doc.nodes;
     if args.format == Format::Json {
-        let doc = ShockDocument {
-            mineral: result.mineral.to_string(),
-            year: result.year,
-            scenario: args.scenario.clone(),
-            cuts: shock.cuts.iter().map(describe_cut).collect(),
-            restrictions: shock.restrictions.iter().map(describe_ban).collect(),
-            stockpile_days: args.stockpile_days,
-            spare_capacity: args.spare_capacity,
-            iterations: o.iterations,
-            converged: o.converged,
-            tolerance: convergence.tolerance,
-            max_iterations_per_stage: convergence.max_iterations,
-            lost_supply_t: o.lost_supply,
-            shortfall_t: o.shortfall,
-            stock_drawn_t: o.stock_drawn,
-            headroom_used_t: o.headroom_used,
-            mass_balance_error: o.mass_balance_error,
-            layers: net
-                .layers
-                .iter()
-                .map(|l| format!("{}: {} ({})", l.kind, l.source, l.source_unit))
-                .collect(),
-            notes: &net.notes,
-            nodes: &records,
-        };
         let mut out = std::io::stdout().lock();
         serde_json::to_writer_pretty(&mut out, &doc)?;
         writeln!(out)?;
         return Ok(());
     }
-    emit(args.format, &records, || {
+    emit(args.format, records, || {
         let mut t = Table::new(&[
             "stage",
             "country",
@@ -374,12 +179,12 @@ pub(crate) fn run(ds: &Dataset, args: &Args) -> Result<()> {
             shock
                 .cuts
                 .iter()
-                .map(describe_cut)
-                .chain(shock.restrictions.iter().map(describe_ban))
+                .map(spec::describe_cut)
+                .chain(shock.restrictions.iter().map(spec::describe_ban))
                 .collect::<Vec<_>>()
                 .join(", ")
         ));
-        for r in &records {
+        for r in records {
             t.row(vec![
                 r.stage.clone(),
                 r.country.clone(),

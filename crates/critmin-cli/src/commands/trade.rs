@@ -8,11 +8,11 @@ use std::time::Instant;
 
 use anyhow::{Context, Result, bail};
 use clap::ValueEnum;
-use critmin_model::{CountryCode, Dataset, Group};
+use critmin_model::Dataset;
 use critmin_trade::{
-    Basis, CacheStatus, Columns, ComtradeFlow, CountryTable, GenerateOptions, HsMap, HsRevision, Import, ImportOptions,
-    Side, TradeTable, cached_concentration, default_cache_dir, generate_file, hs6_text, import, importer_dependence,
-    mineral_flows, needed_columns, product_concentration,
+    Basis, CacheStatus, Columns, ComtradeFlow, CountryTable, GenerateOptions, HhiFilter, HsMap, HsRevision, Import,
+    ImportOptions, Side, cached_concentration, default_cache_dir, dependence_rows, generate_file, hhi_rows, import,
+    importer_codes, mineral_flows, needed_columns, parse_products, product_concentration,
 };
 use serde::Serialize;
 
@@ -389,23 +389,6 @@ fn import_command(args: &ImportArgs) -> Result<()> {
     })
 }
 
-#[derive(Serialize)]
-struct HhiRecord {
-    t: u16,
-    k: String,
-    side: &'static str,
-    basis: &'static str,
-    hhi: Option<f64>,
-    n_countries: u32,
-    top_country: Option<String>,
-    top_share: Option<f64>,
-    total: f64,
-    rows: u64,
-    rows_missing_q: u64,
-    minerals: String,
-    lumped: bool,
-}
-
 fn hhi(args: &HhiArgs) -> Result<()> {
     let side = match args.side {
         SideArg::Exporter => Side::Exporter,
@@ -429,46 +412,12 @@ fn hhi(args: &HhiArgs) -> Result<()> {
             (results, imported.table.countries().clone())
         }
     };
-    let mut products = Vec::new();
-    for p in &args.product {
-        let p = p.trim();
-        match p.parse::<u32>() {
-            Ok(code) if p.len() == 6 => products.push(code),
-            _ => bail!("--product `{p}`: expected a six-digit HS code such as 283691"),
-        }
-    }
-    let records: Vec<HhiRecord> = results
-        .into_iter()
-        .filter(|r| products.is_empty() || products.contains(&r.group.product))
-        .filter(|r| args.year.is_none_or(|y| y == r.group.year))
-        .filter_map(|r| {
-            let mapped: Vec<_> = map.lookup(r.group.product, revision).collect();
-            if args.minerals_only && mapped.is_empty() {
-                return None;
-            }
-            Some(HhiRecord {
-                t: r.group.year,
-                k: hs6_text(r.group.product),
-                side: match side {
-                    Side::Exporter => "exporter",
-                    Side::Importer => "importer",
-                },
-                basis: match basis {
-                    Basis::Value => "value",
-                    Basis::Quantity => "quantity",
-                },
-                hhi: r.hhi,
-                n_countries: r.n_countries,
-                top_country: r.top.map(|(c, _)| countries.label(c)),
-                top_share: r.top.map(|(_, s)| s),
-                total: r.total,
-                rows: r.rows,
-                rows_missing_q: r.rows_missing_quantity,
-                minerals: mapped.iter().map(|m| m.mineral.as_str()).collect::<Vec<_>>().join(";"),
-                lumped: mapped.iter().any(|m| m.lumped),
-            })
-        })
-        .collect();
+    let filter = HhiFilter {
+        products: parse_products(&args.product).map_err(|e| anyhow::anyhow!("--{e}"))?,
+        year: args.year,
+        minerals_only: args.minerals_only,
+    };
+    let records = hhi_rows(results, &countries, &map, revision, side, basis, &filter);
     emit(args.format, &records, || {
         let mut t = Table::new(&[
             "t",
@@ -510,53 +459,6 @@ fn hhi(args: &HhiArgs) -> Result<()> {
     })
 }
 
-/// Numeric trade codes of the importer given as ISO3 or as a number.
-fn importer_codes(table: &TradeTable, text: &str) -> Result<(Vec<u16>, String)> {
-    let countries = table.countries();
-    if let Ok(code) = text.trim().parse::<u16>() {
-        if countries.contains(code) {
-            return Ok((vec![code], countries.label(code)));
-        }
-        bail!(
-            "--importer {text}: not a code of the country table ({})",
-            countries.source
-        );
-    }
-    let iso: CountryCode = text.trim().to_ascii_uppercase().parse().map_err(|_| {
-        anyhow::anyhow!("--importer `{text}`: expected an ISO3 code such as IND or a numeric code such as 699")
-    })?;
-    let codes = countries.codes_for(iso);
-    if codes.is_empty() {
-        bail!(
-            "--importer {iso}: no numeric code of the country table ({}) maps to it",
-            countries.source
-        );
-    }
-    Ok((codes, iso.to_string()))
-}
-
-#[derive(Serialize)]
-struct DependenceRecord {
-    year: u16,
-    importer: String,
-    mineral: String,
-    stage: &'static str,
-    hs_codes: String,
-    lumped: bool,
-    basis: &'static str,
-    value_kusd: f64,
-    contained_t: f64,
-    n_suppliers: u32,
-    top_supplier: Option<String>,
-    top_share: Option<f64>,
-    partners: String,
-    partner_share: Option<f64>,
-    feoc_share: Option<f64>,
-    hhi: Option<f64>,
-    rows: u64,
-    rows_missing_q: u64,
-}
-
 fn dataset_and_map(data_dir: Option<&Path>, map: &MapArgs) -> Result<(Dataset, HsMap, HsRevision)> {
     let ds = crate::load_dataset(data_dir)?;
     let (map, name, revision) = hs_map(map)?;
@@ -595,43 +497,22 @@ fn dependence(args: &DependenceArgs, data_dir: Option<&Path>) -> Result<()> {
     let mineral = args.mineral.as_deref().map(|m| super::mineral(&ds, m)).transpose()?;
     let partners = super::exposure::parse_partners(&ds, &args.partners)?;
     let (imported, _) = load(&args.input, Columns::ALL)?;
-    let table = &imported.table;
-    let (codes, importer) = importer_codes(table, &args.importer)?;
-    let countries = table.countries();
-    let is_partner = |c: u16| countries.iso3(c).is_some_and(|iso| partners.contains(iso, &ds));
-    let is_feoc = |c: u16| countries.iso3(c).is_some_and(|iso| ds.in_group(iso, Group::Feoc));
     let basis = match args.by {
         BasisArg::Value => Basis::Value,
         BasisArg::Quantity => Basis::Quantity,
     };
-    let results = importer_dependence(table, &map, revision, &codes, basis, &is_partner, &is_feoc);
-    let records: Vec<DependenceRecord> = results
-        .into_iter()
-        .filter(|d| mineral.is_none_or(|m| m.id == d.mineral))
-        .map(|d| DependenceRecord {
-            year: d.year,
-            importer: importer.clone(),
-            mineral: d.mineral.to_string(),
-            stage: d.stage.id(),
-            hs_codes: d.hs_codes.iter().map(|c| hs6_text(*c)).collect::<Vec<_>>().join(";"),
-            lumped: d.lumped,
-            basis: match basis {
-                Basis::Value => "value",
-                Basis::Quantity => "contained_tonnes",
-            },
-            value_kusd: d.value_kusd,
-            contained_t: d.contained_tonnes,
-            n_suppliers: d.n_suppliers,
-            top_supplier: d.top_supplier.map(|(c, _)| countries.label(c)),
-            top_share: d.top_supplier.map(|(_, s)| s),
-            partners: partners.to_string(),
-            partner_share: d.partner_share,
-            feoc_share: d.feoc_share,
-            hhi: d.hhi,
-            rows: d.rows,
-            rows_missing_q: d.rows_missing_quantity,
-        })
-        .collect();
+    let records = dependence_rows(
+        &imported.table,
+        &map,
+        revision,
+        &ds,
+        &args.importer,
+        &partners,
+        basis,
+        mineral.map(|m| &m.id),
+    )
+    .map_err(|e| anyhow::anyhow!("--{e}"))?;
+    let (_, importer) = importer_codes(&imported.table, &args.importer).map_err(|e| anyhow::anyhow!("--{e}"))?;
     emit(args.format, &records, || {
         let mut t = Table::new(&[
             "year",
