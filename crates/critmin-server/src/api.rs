@@ -26,7 +26,7 @@ use crate::stress;
 /// The OpenAPI document of `/api/v1`.
 #[derive(OpenApi)]
 #[openapi(
-    info(title = "critmin API", description = "Critical-mineral supply chains: supply shares, concentration, exposure, imported datasets, jobs, shocks, Monte Carlo runs and trade metrics. Reads of the public dataset need no key; writes need `Authorization: Bearer KEY` (create keys with `critmin keys create`)."),
+    info(title = "critmin API", description = "Critical-mineral supply chains: supply shares, concentration, exposure, imported datasets, jobs, shocks, Monte Carlo runs, trade metrics, projects, outlooks, optimizer runs and the chain-of-custody ledger. Reads of the public dataset need no key; writes need `Authorization: Bearer KEY` (create keys with `critmin keys create`)."),
     paths(
         list_minerals,
         get_supply,
