@@ -37,9 +37,16 @@ use crate::records::{self, ConcentrationDocument, ExposureDocument, MineralRecor
         create_key,
         jobs::create_job,
         jobs::get_job,
-        jobs::get_job_result
+        jobs::get_job_result,
+        crate::planner::list_projects,
+        crate::planner::import_projects,
+        crate::planner::get_project,
+        crate::planner::get_outlook,
+        crate::planner::recycle_stock,
+        crate::planner::list_portfolios,
+        crate::planner::get_portfolio
     ),
-    components(schemas(ErrorBody, ProblemRecord)),
+    components(schemas(ErrorBody, ProblemRecord, crate::planner::PortfolioDocument)),
     modifiers(&SecurityAddon)
 )]
 pub struct ApiDoc;

@@ -45,7 +45,7 @@ impl<T: DeserializeOwned> FromRequest<AppState> for JsonBody<T> {
 
 /// Reads at most `limit` bytes within `timeout`: 413 past the limit (without reading the
 /// rest), 408 when the client is too slow.
-async fn read_limited(body: Body, limit: usize, timeout: Duration) -> Result<axum::body::Bytes, ApiError> {
+pub(crate) async fn read_limited(body: Body, limit: usize, timeout: Duration) -> Result<axum::body::Bytes, ApiError> {
     match tokio::time::timeout(timeout, Limited::new(body, limit).collect()).await {
         Err(_) => Err(ApiError::new(
             StatusCode::REQUEST_TIMEOUT,

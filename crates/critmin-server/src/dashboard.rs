@@ -76,7 +76,7 @@ fn report(state: &AppState) -> &Report {
 }
 
 /// Escapes text for HTML content and attribute values.
-fn esc(s: &str) -> String {
+pub(crate) fn esc(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
     for ch in s.chars() {
         match ch {
@@ -105,12 +105,12 @@ fn hhi_colour(hhi: f64) -> (&'static str, bool) {
     (HHI_COLOURS[i], i >= 4)
 }
 
-fn page(title: &str, body: &str) -> String {
+pub(crate) fn page(title: &str, body: &str) -> String {
     format!(
         "<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\"><meta name=\"viewport\" content=\"width=device-width,initial-scale=1\">\
          <title>{} · critmin</title><link rel=\"icon\" href=\"data:,\"><style>{CSS}</style></head><body><header><strong>critmin</strong>\
          <a href=\"/\">Overview</a><a href=\"/minerals/lithium\">Mineral detail</a><a href=\"/exposure/IND\">Exposure: India</a>\
-         <a href=\"/exposure/USA\">Exposure: United States</a><a href=\"/api/v1/openapi.json\">API (OpenAPI)</a></header>\
+         <a href=\"/exposure/USA\">Exposure: United States</a><a href=\"/outlook\">Outlook</a><a href=\"/api/v1/openapi.json\">API (OpenAPI)</a></header>\
          <main>{body}</main></body></html>",
         esc(title)
     )

@@ -43,6 +43,9 @@ pub enum JobRequest {
         #[serde(default)]
         year: Option<u16>,
     },
+    /// The diversification portfolio of a buyer (MILP, HiGHS); the result, or the explanation
+    /// of an infeasible problem, is stored as a portfolio (`/api/v1/portfolios`).
+    Optimize(crate::planner::OptimizeSpec),
 }
 
 impl JobRequest {
@@ -50,6 +53,7 @@ impl JobRequest {
     pub fn kind(&self) -> &'static str {
         match self {
             JobRequest::ConcentrationOverview { .. } => "concentration-overview",
+            JobRequest::Optimize(_) => "optimize",
         }
     }
 }
@@ -70,7 +74,7 @@ pub struct Progress {
 pub struct JobView {
     /// Id.
     pub id: String,
-    /// Kind (`concentration-overview`).
+    /// Kind (`concentration-overview`, `optimize`).
     pub kind: String,
     /// `queued`, `running`, `succeeded` or `failed`.
     pub status: String,
@@ -180,11 +184,17 @@ pub fn compute(
             }
             serde_json::to_value(records::ConcentrationDocument { series, left_out }).map_err(|e| e.to_string())
         }
+        JobRequest::Optimize(spec) => crate::planner::compute_optimize(&spec.0, dataset, &mut progress),
     }
 }
 
-/// Runs a stored job to its end, recording progress, result or failure.
-async fn run(store: Store, id: String, request: JobRequest, dataset: Arc<Dataset>) {
+/// Runs a stored job to its end, recording progress, result or failure; `created_by` (the
+/// key that started it) owns what the job stores besides its result.
+async fn run(store: Store, id: String, request: JobRequest, dataset: Arc<Dataset>, created_by: String) {
+    let optimize_spec = match &request {
+        JobRequest::Optimize(spec) => Some(spec.0.clone()),
+        _ => None,
+    };
     let (tx, mut rx) = tokio::sync::mpsc::unbounded_channel::<(i64, i64)>();
     let work = tokio::task::spawn_blocking(move || {
         compute(&request, &dataset, |done, total| {
@@ -196,7 +206,11 @@ async fn run(store: Store, id: String, request: JobRequest, dataset: Arc<Dataset
             tracing::warn!(job = %id, error = %e, "recording progress");
         }
     }
-    let outcome = match work.await {
+    let work = match (work.await, optimize_spec) {
+        (Ok(Ok(result)), Some(spec)) => Ok(crate::planner::save_portfolio(&store, &id, &created_by, &spec, result).await),
+        (other, _) => other,
+    };
+    let outcome = match work {
         Ok(Ok(result)) => store.finish_job(&id, &result).await,
         Ok(Err(message)) => store.fail_job(&id, &message).await,
         Err(panic) => store.fail_job(&id, &format!("the computation panicked: {panic}")).await,
@@ -214,13 +228,19 @@ async fn run(store: Store, id: String, request: JobRequest, dataset: Arc<Dataset
 pub async fn create_job(
     State(state): State<AppState>,
     Authorized(key, _): Authorized<Analyst>,
-    JsonBody(request): JsonBody<JobRequest>,
+    JsonBody(body): JsonBody<serde_json::Value>,
 ) -> Result<Response, ApiError> {
-    let JobRequest::ConcentrationOverview { dataset, .. } = &request;
-    let dataset = dataset_for(&state, dataset.as_deref()).await?;
+    let mut request = crate::planner::parse_job_request(body)?;
+    let dataset = match &mut request {
+        JobRequest::ConcentrationOverview { dataset, .. } => dataset_for(&state, dataset.as_deref()).await?,
+        JobRequest::Optimize(spec) => {
+            crate::planner::prepare_optimize(&state, &mut spec.0).await?;
+            state.dataset.clone()
+        }
+    };
     let params = serde_json::to_value(&request).map_err(|e| ApiError::internal(&e))?;
     let id = state.store.create_job(request.kind(), &params, &key.id).await?;
-    tokio::spawn(run(state.store.clone(), id.clone(), request, dataset));
+    tokio::spawn(run(state.store.clone(), id.clone(), request, dataset, key.id.clone()));
     let job = state
         .store
         .get_job(&id)

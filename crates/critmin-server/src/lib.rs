@@ -24,8 +24,10 @@ pub mod auth;
 pub mod body;
 mod cache;
 pub mod dashboard;
+pub mod dashboard_outlook;
 pub mod error;
 pub mod jobs;
+pub mod planner;
 pub mod records;
 #[cfg(feature = "test-support")]
 pub mod test_client;
@@ -113,6 +115,8 @@ pub fn router(state: AppState) -> Router {
     Router::new()
         .merge(api::routes())
         .merge(dashboard::routes())
+        .merge(planner::routes())
+        .merge(dashboard_outlook::routes())
         .route("/healthz", get(healthz))
         .route("/readyz", get(readyz))
         .fallback(not_found)

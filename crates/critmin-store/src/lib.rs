@@ -21,6 +21,7 @@
 mod datasets;
 mod jobs;
 mod keys;
+mod planner;
 #[cfg(feature = "test-postgres")]
 pub mod test_postgres;
 
@@ -34,12 +35,18 @@ use sqlx::{AnyPool, Executor, SqlSafeStr};
 pub use datasets::{DatasetRecord, DatasetSummary, NewDataset};
 pub use jobs::{JobRecord, JobStatus};
 pub use keys::{ApiKey, CreatedKey, Role};
+pub use planner::{
+    MAX_PROJECTS_PER_REQUEST, NewPortfolio, NewProject, PlannerStoreError, PortfolioRecord, StoredProject,
+};
 
 /// The default database: a SQLite file in the working directory.
 pub const DEFAULT_DB_URL: &str = "sqlite:critmin.db";
 
 /// The migrations, in order; each runs once per database, on both engines.
-const MIGRATIONS: &[(i64, &str, &str)] = &[(1, "init", include_str!("../migrations/0001_init.sql"))];
+const MIGRATIONS: &[(i64, &str, &str)] = &[
+    (1, "init", include_str!("../migrations/0001_init.sql")),
+    (3, "planner", include_str!("../migrations/0003_planner.sql")),
+];
 
 /// What can go wrong in the store.
 #[derive(Debug, thiserror::Error)]

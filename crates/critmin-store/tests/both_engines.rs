@@ -10,7 +10,14 @@ async fn scenario(url: &str) {
     let again = Store::connect(url).await.expect("connect a second time");
     assert_eq!(
         store.table_names().await.unwrap(),
-        vec!["_sqlx_migrations", "api_keys", "datasets", "jobs"]
+        vec![
+            "_sqlx_migrations",
+            "api_keys",
+            "datasets",
+            "jobs",
+            "portfolios",
+            "projects",
+        ]
     );
 
     // Keys: only the hash is stored; the secret authenticates until revoked.
