@@ -106,7 +106,10 @@ pub fn resolve_country(ds: &Dataset, field: &str, text: &str) -> Result<CountryC
 /// A stage id (`mine`, `refined`, …): lower-case letters, digits and `_`.
 pub fn resolve_stage(field: &str, text: &str) -> Result<StageId, ComposeError> {
     let t = text.trim();
-    if !t.is_empty() && t.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_') {
+    if !t.is_empty()
+        && t.chars()
+            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_')
+    {
         Ok(StageId(t.to_owned()))
     } else {
         Err(ComposeError::invalid(
@@ -125,7 +128,12 @@ pub fn parse_partners(ds: &Dataset, field: &str, text: &str) -> Result<PartnerSe
             Ok(g) => groups.push(g),
             Err(group_err) => match resolve_country(ds, field, part) {
                 Ok(c) if part.len() == 3 => countries.push(c),
-                _ => return Err(ComposeError::invalid(field, format!("{group_err}, or an ISO3 country code"))),
+                _ => {
+                    return Err(ComposeError::invalid(
+                        field,
+                        format!("{group_err}, or an ISO3 country code"),
+                    ));
+                }
             },
         }
     }
@@ -515,7 +523,12 @@ impl PortfolioSpec {
             self.requirement_t > 0.0,
             "a positive tonnage",
         )?;
-        positive("budget_usd", self.budget_usd, self.budget_usd >= 0.0, "a budget ≥ 0 USD")?;
+        positive(
+            "budget_usd",
+            self.budget_usd,
+            self.budget_usd >= 0.0,
+            "a budget ≥ 0 USD",
+        )?;
         positive(
             "value_of_shortfall_usd_per_t",
             self.value_of_shortfall_usd_per_t,
@@ -528,7 +541,12 @@ impl PortfolioSpec {
             (0.0..=1.0).contains(&self.disruption_scale),
             "a probability between 0 and 1",
         )?;
-        positive("gap", self.gap, (0.0..1.0).contains(&self.gap), "a relative gap in [0, 1)")?;
+        positive(
+            "gap",
+            self.gap,
+            (0.0..1.0).contains(&self.gap),
+            "a relative gap in [0, 1)",
+        )?;
         if let Some(t) = self.time_limit_s {
             positive(
                 "time_limit_s",
@@ -875,8 +893,9 @@ mod tests {
     #[test]
     fn portfolio_spec_names_the_field_at_fault() {
         let ds = ds();
-        let s = spec(r#"{"buyer":"IND","requirement_t":100,"budget_usd":1e6,"caps":[{"country":"XXX","max_share":0.5}]}"#)
-            .unwrap();
+        let s =
+            spec(r#"{"buyer":"IND","requirement_t":100,"budget_usd":1e6,"caps":[{"country":"XXX","max_share":0.5}]}"#)
+                .unwrap();
         let e = s.request(&ds, &[]).unwrap_err();
         assert_eq!(e.field(), Some("caps[0].country"));
         let mut s = PortfolioSpec::new("IND", -1.0, 1.0);
@@ -944,7 +963,9 @@ mod tests {
         assert_eq!(projects[0].capacity_t, Some(1000.0));
         let e = parse_project_rows("projects", &[good, bad], &ds).unwrap_err();
         assert_eq!(e.field(), Some("projects[1].capacity_t"));
-        let ComposeError::Projects { problems } = e else { panic!() };
+        let ComposeError::Projects { problems } = e else {
+            panic!()
+        };
         assert_eq!(problems.len(), 1);
         assert_eq!(problems[0].1.line, 3);
     }

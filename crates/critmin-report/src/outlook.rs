@@ -7,10 +7,10 @@ use std::fmt::Write as _;
 
 use critmin_metrics::PartnerSet;
 use critmin_model::{CountryCode, Dataset, MineralId};
+use critmin_planner::compose::{CapSpec, PortfolioSpec};
 use critmin_planner::demand::{IEA_MINERALS, IEA_SOURCE, iea_demand, iea_supply_projection};
 use critmin_planner::optimize::optimize;
 use critmin_planner::pipeline::{PipelineCategory, india_pipeline};
-use critmin_planner::compose::{CapSpec, PortfolioSpec};
 use critmin_planner::portfolio::Floor;
 use critmin_planner::projects::example_projects;
 

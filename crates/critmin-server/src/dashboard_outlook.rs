@@ -73,7 +73,7 @@ async fn outlook_page(State(state): State<AppState>, Query(q): Query<OutlookPage
             let _ = write!(
                 body,
                 "<p class=\"err\" id=\"outlook-error\">No outlook: {}</p></section>",
-                esc(&e.message())
+                esc(e.message())
             );
         }
     }
@@ -133,7 +133,7 @@ fn number(v: f64) -> String {
         let digits = n.unsigned_abs().to_string();
         let mut out = String::new();
         for (i, ch) in digits.chars().enumerate() {
-            if i > 0 && (digits.len() - i) % 3 == 0 {
+            if i > 0 && (digits.len() - i).is_multiple_of(3) {
                 out.push(',');
             }
             out.push(ch);
@@ -146,11 +146,14 @@ fn number(v: f64) -> String {
 
 /// The supply-vs-demand chart: risked supply (solid, dark) and each scenario's demand.
 fn chart(doc: &OutlookDocument) -> String {
-    let (w, h, left, right, top, bottom) = (760.0, 320.0, 70.0, 20.0, 28.0, 34.0);
+    let (w, h, left, right, top, bottom) = (760.0, 320.0, 92.0, 20.0, 28.0, 34.0);
     let Some((first, last)) = doc.years.first().zip(doc.years.last()) else {
         return "<p>No years.</p>".into();
     };
-    let (y0, y1) = (f64::from(first.year), f64::from(last.year).max(f64::from(first.year) + 1.0));
+    let (y0, y1) = (
+        f64::from(first.year),
+        f64::from(last.year).max(f64::from(first.year) + 1.0),
+    );
     let scenarios: Vec<String> = doc
         .years
         .iter()
@@ -173,7 +176,7 @@ fn chart(doc: &OutlookDocument) -> String {
     let _ = write!(
         s,
         "<svg id=\"outlook-chart\" viewBox=\"0 0 {w} {}\" role=\"img\" aria-label=\"Risked supply and demand of {} by year, {}\">",
-        h + 40.0,
+        h + 4.0,
         esc(&doc.mineral),
         esc(&doc.unit)
     );
@@ -198,7 +201,11 @@ fn chart(doc: &OutlookDocument) -> String {
         );
     }
     let step = if doc.years.len() > 12 { 5 } else { 1 };
-    for y in doc.years.iter().filter(|y| y.year % step == 0 || y.year == first.year) {
+    for y in doc
+        .years
+        .iter()
+        .filter(|y| y.year.is_multiple_of(step) || y.year == first.year)
+    {
         let _ = write!(
             s,
             "<text x=\"{:.1}\" y=\"{:.1}\" font-size=\"11\" text-anchor=\"middle\" fill=\"#555\">{}</text>",

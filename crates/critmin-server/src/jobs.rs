@@ -207,7 +207,9 @@ async fn run(store: Store, id: String, request: JobRequest, dataset: Arc<Dataset
         }
     }
     let work = match (work.await, optimize_spec) {
-        (Ok(Ok(result)), Some(spec)) => Ok(crate::planner::save_portfolio(&store, &id, &created_by, &spec, result).await),
+        (Ok(Ok(result)), Some(spec)) => {
+            Ok(crate::planner::save_portfolio(&store, &id, &created_by, &spec, result).await)
+        }
         (other, _) => other,
     };
     let outcome = match work {

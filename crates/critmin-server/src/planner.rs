@@ -26,8 +26,7 @@ use critmin_planner::pipeline::{PipelineEntry, india_pipeline};
 use critmin_planner::portfolio::PROBLEM_ASSUMPTIONS;
 use critmin_planner::projects::{Project, projects_to_csv};
 use critmin_store::{
-    MAX_PROJECTS_PER_REQUEST, NewPortfolio, NewProject, PlannerStoreError, PortfolioRecord, Role, Store,
-    StoredProject,
+    MAX_PROJECTS_PER_REQUEST, NewPortfolio, NewProject, PlannerStoreError, PortfolioRecord, Role, Store, StoredProject,
 };
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
@@ -78,7 +77,11 @@ pub fn compose_error(e: ComposeError) -> ApiError {
                 format!(
                     "the projects have {} problem(s); nothing was stored: {}",
                     records.len(),
-                    records.iter().map(|r| r.message.as_str()).collect::<Vec<_>>().join("; ")
+                    records
+                        .iter()
+                        .map(|r| r.message.as_str())
+                        .collect::<Vec<_>>()
+                        .join("; ")
                 ),
             )
             .with_field(field)
@@ -1013,7 +1016,9 @@ pub fn compute_optimize(
     match optimize(&problem, &options) {
         Ok(s) => solution_fields(&mut doc, &s),
         Err(e @ OptimizeError::Infeasible(_)) => {
-            let OptimizeError::Infeasible(v) = &e else { unreachable!() };
+            let OptimizeError::Infeasible(v) = &e else {
+                unreachable!()
+            };
             doc.status = "infeasible".into();
             doc.violations = violations(v);
             doc.explanation = Some(e.to_string());

@@ -184,14 +184,20 @@ fn scenario(url: &str) {
     assert_eq!(list["stored_included"], false);
     let pipeline = list["projects"].as_array().unwrap();
     assert!(!pipeline.is_empty());
-    assert!(pipeline.iter().all(|p| p["origin"] == "india_pipeline" && p["capacity_t"].is_null()));
+    assert!(
+        pipeline
+            .iter()
+            .all(|p| p["origin"] == "india_pipeline" && p["capacity_t"].is_null())
+    );
     let first_id = pipeline[0]["id"].as_str().unwrap().to_owned();
     let one = expect(&client.get(&format!("/api/v1/projects/{first_id}"), None).unwrap(), 200);
     assert_eq!(one["id"], first_id.as_str());
 
     // The outlook through the API equals the library's, number for number.
     let api = expect(
-        &client.get("/api/v1/outlook?mineral=lithium&scenario=STEPS", None).unwrap(),
+        &client
+            .get("/api/v1/outlook?mineral=lithium&scenario=STEPS", None)
+            .unwrap(),
         200,
     );
     let mut spec = OutlookSpec::new("lithium");
@@ -218,7 +224,9 @@ fn scenario(url: &str) {
     // The stock model: no key; equal to the library; mass balance; fields named.
     let body = json!({"inflow": [10, 20, 30, 0, 0, 5], "lifetime": "fixed:2", "first_year": 2020, "collection": 0.5});
     let stock = expect(
-        &client.post_json("/api/v1/recycle/stock", None, &body.to_string()).unwrap(),
+        &client
+            .post_json("/api/v1/recycle/stock", None, &body.to_string())
+            .unwrap(),
         200,
     );
     let lib: StockSpec = serde_json::from_value(body).unwrap();
@@ -245,7 +253,9 @@ fn scenario(url: &str) {
         (json!({"inflow": [1], "stock": [1], "lifetime": "fixed:2"}), "inflow"),
     ] {
         let e = expect(
-            &client.post_json("/api/v1/recycle/stock", None, &body.to_string()).unwrap(),
+            &client
+                .post_json("/api/v1/recycle/stock", None, &body.to_string())
+                .unwrap(),
             400,
         );
         assert_eq!(e["error"]["field"], field, "{e}");
@@ -253,10 +263,15 @@ fn scenario(url: &str) {
 
     // Imports: 401 without a key (even malformed), 403 for a viewer; nothing stored.
     let csv = hand_projects_csv();
-    expect(&client.post_typed("/api/v1/projects", None, "text/csv", &csv).unwrap(), 401);
+    expect(
+        &client.post_typed("/api/v1/projects", None, "text/csv", &csv).unwrap(),
+        401,
+    );
     expect(&client.post_json("/api/v1/projects", None, "{oops").unwrap(), 401);
     expect(
-        &client.post_typed("/api/v1/projects", Some(&viewer), "text/csv", &csv).unwrap(),
+        &client
+            .post_typed("/api/v1/projects", Some(&viewer), "text/csv", &csv)
+            .unwrap(),
         403,
     );
     assert_eq!(server.projects(), 0);
@@ -266,20 +281,32 @@ fn scenario(url: &str) {
          BAD-1,Bad,lithium,mine,XXX,,,,operating,lots,2026,0,,,,,,,2025,x\n"
     );
     let e = expect(
-        &client.post_typed("/api/v1/projects", Some(&analyst), "text/csv", &bad_csv).unwrap(),
+        &client
+            .post_typed("/api/v1/projects", Some(&analyst), "text/csv", &bad_csv)
+            .unwrap(),
         422,
     );
     assert_eq!(e["error"]["field"], "projects[1].country", "{e}");
     let problems = e["error"]["problems"].as_array().unwrap();
     assert_eq!(problems.len(), 2, "{e}");
-    assert_eq!((problems[1]["line"].as_u64(), problems[1]["column"].as_str()), (Some(3), Some("capacity_t")));
-    assert!(problems[1]["message"].as_str().unwrap().starts_with("projects[1].capacity_t"));
+    assert_eq!(
+        (problems[1]["line"].as_u64(), problems[1]["column"].as_str()),
+        (Some(3), Some("capacity_t"))
+    );
+    assert!(
+        problems[1]["message"]
+            .as_str()
+            .unwrap()
+            .starts_with("projects[1].capacity_t")
+    );
     let rows = json!({"projects": [
         {"id": "J-1", "mineral": "lithium", "stage": "mine", "country": "AUS", "status": "operating", "capacity_t": 5, "start_year": 2026},
         {"id": "J-2", "mineral": "lithium", "stage": "mine", "country": "AUS", "status": "sometime", "capacity_t": 5, "start_year": 2026},
     ]});
     let e = expect(
-        &client.post_json("/api/v1/projects", Some(&analyst), &rows.to_string()).unwrap(),
+        &client
+            .post_json("/api/v1/projects", Some(&analyst), &rows.to_string())
+            .unwrap(),
         422,
     );
     assert_eq!(e["error"]["field"], "projects[1].status", "{e}");
@@ -303,18 +330,26 @@ fn scenario(url: &str) {
     );
     assert!(e["error"]["message"].as_str().unwrap().contains("colour"), "{e}");
     expect(
-        &client.post_typed("/api/v1/projects", Some(&analyst), "text/plain", &csv).unwrap(),
+        &client
+            .post_typed("/api/v1/projects", Some(&analyst), "text/plain", &csv)
+            .unwrap(),
         415,
     );
     let e = expect(
-        &client.post_json("/api/v1/projects", Some(&analyst), r#"{"projects":[]}"#).unwrap(),
+        &client
+            .post_json("/api/v1/projects", Some(&analyst), r#"{"projects":[]}"#)
+            .unwrap(),
         400,
     );
     assert_eq!(e["error"]["field"], "projects");
     let too_many: Vec<Value> = (0..1001).map(|i| json!({"id": format!("M{i}"), "mineral": "lithium", "stage": "mine", "country": "AUS", "status": "operating"})).collect();
     let e = expect(
         &client
-            .post_json("/api/v1/projects", Some(&analyst), &json!({"projects": too_many}).to_string())
+            .post_json(
+                "/api/v1/projects",
+                Some(&analyst),
+                &json!({"projects": too_many}).to_string(),
+            )
             .unwrap(),
         400,
     );
@@ -323,7 +358,9 @@ fn scenario(url: &str) {
 
     // An accepted import (CSV), then JSON; an id already stored or shipped: 409, nothing stored.
     let created = expect(
-        &client.post_typed("/api/v1/projects", Some(&analyst), "text/csv", &csv).unwrap(),
+        &client
+            .post_typed("/api/v1/projects", Some(&analyst), "text/csv", &csv)
+            .unwrap(),
         201,
     );
     assert_eq!(created["projects"].as_array().unwrap().len(), 2);
@@ -334,19 +371,27 @@ fn scenario(url: &str) {
     let one = json!({"projects": [{"id": "J-1", "name": "Json mine", "mineral": "lithium", "stage": "mine",
         "country": "AUS", "status": "feasibility", "capacity_t": "250", "start_year": 2029, "source": "test"}]});
     let j = expect(
-        &client.post_json("/api/v1/projects", Some(&analyst), &one.to_string()).unwrap(),
+        &client
+            .post_json("/api/v1/projects", Some(&analyst), &one.to_string())
+            .unwrap(),
         201,
     );
     assert!(j["projects"][0]["probability"].as_f64().is_some());
-    let dup = format!("{HEADER}NEW-1,x,lithium,mine,AUS,,,,operating,1,2026,0,,,,,,,2025,x\nHC-A,again,lithium,mine,AUS,,,,operating,1,2026,0,,,,,,,2025,x\n");
+    let dup = format!(
+        "{HEADER}NEW-1,x,lithium,mine,AUS,,,,operating,1,2026,0,,,,,,,2025,x\nHC-A,again,lithium,mine,AUS,,,,operating,1,2026,0,,,,,,,2025,x\n"
+    );
     let e = expect(
-        &client.post_typed("/api/v1/projects", Some(&analyst), "text/csv", &dup).unwrap(),
+        &client
+            .post_typed("/api/v1/projects", Some(&analyst), "text/csv", &dup)
+            .unwrap(),
         409,
     );
     assert_eq!(e["error"]["field"], "projects[1].id");
     let shipped = format!("{HEADER}{first_id},x,lithium,mine,AUS,,,,operating,1,2026,0,,,,,,,2025,x\n");
     let e = expect(
-        &client.post_typed("/api/v1/projects", Some(&analyst), "text/csv", &shipped).unwrap(),
+        &client
+            .post_typed("/api/v1/projects", Some(&analyst), "text/csv", &shipped)
+            .unwrap(),
         409,
     );
     assert_eq!(e["error"]["field"], "projects[0].id");
@@ -365,7 +410,10 @@ fn scenario(url: &str) {
     assert_eq!(stored, ["HC-A", "HC-B", "J-1"]);
     expect(&client.get("/api/v1/projects/HC-A", None).unwrap(), 401);
     let a = expect(&client.get("/api/v1/projects/HC-A", Some(&viewer)).unwrap(), 200);
-    assert_eq!((a["location"].as_str(), a["capacity_t"].as_f64()), (Some("IND"), Some(400.0)));
+    assert_eq!(
+        (a["location"].as_str(), a["capacity_t"].as_f64()),
+        (Some("IND"), Some(400.0))
+    );
     expect(&client.get("/api/v1/projects/NOPE", Some(&viewer)).unwrap(), 404);
     let with_stored = expect(
         &client
@@ -394,24 +442,46 @@ fn scenario(url: &str) {
     let good = optimize_request(0.5, json!({"project_ids": ["HC-A", "HC-B"]}));
     expect(&client.post_json("/api/v1/jobs", None, &good.to_string()).unwrap(), 401);
     expect(
-        &client.post_json("/api/v1/jobs", Some(&viewer), &good.to_string()).unwrap(),
+        &client
+            .post_json("/api/v1/jobs", Some(&viewer), &good.to_string())
+            .unwrap(),
         403,
     );
     let mut bad = good.clone();
     bad["caps"] = json!([{"country": "XXX", "max_share": 0.5}]);
-    let e = expect(&client.post_json("/api/v1/jobs", Some(&analyst), &bad.to_string()).unwrap(), 400);
+    let e = expect(
+        &client
+            .post_json("/api/v1/jobs", Some(&analyst), &bad.to_string())
+            .unwrap(),
+        400,
+    );
     assert_eq!(e["error"]["field"], "caps[0].country");
     let mut bad = good.clone();
     bad["requirement_t"] = json!("lots");
-    let e = expect(&client.post_json("/api/v1/jobs", Some(&analyst), &bad.to_string()).unwrap(), 400);
+    let e = expect(
+        &client
+            .post_json("/api/v1/jobs", Some(&analyst), &bad.to_string())
+            .unwrap(),
+        400,
+    );
     assert_eq!(e["error"]["field"], "requirement_t");
     let mut bad = good.clone();
     bad["project_ids"] = json!(["HC-A", "GHOST"]);
-    let e = expect(&client.post_json("/api/v1/jobs", Some(&analyst), &bad.to_string()).unwrap(), 400);
+    let e = expect(
+        &client
+            .post_json("/api/v1/jobs", Some(&analyst), &bad.to_string())
+            .unwrap(),
+        400,
+    );
     assert_eq!(e["error"]["field"], "project_ids[1]");
     let mut bad = good.clone();
     bad["projects"] = json!([{"id": "X", "mineral": "lithium", "stage": "mine", "country": "IND", "status": "operating", "capacity_t": -1}]);
-    let e = expect(&client.post_json("/api/v1/jobs", Some(&analyst), &bad.to_string()).unwrap(), 422);
+    let e = expect(
+        &client
+            .post_json("/api/v1/jobs", Some(&analyst), &bad.to_string())
+            .unwrap(),
+        422,
+    );
     assert_eq!(e["error"]["field"], "projects[0].capacity_t");
     expect(&client.get("/api/v1/portfolios", None).unwrap(), 401);
     assert_eq!(
@@ -424,7 +494,9 @@ fn scenario(url: &str) {
     // 100 USD/t (20,000 USD); the market supplies the other 500 t at no risk cost. Optimum:
     // 70,000 USD.
     let job = expect(
-        &client.post_json("/api/v1/jobs", Some(&analyst), &good.to_string()).unwrap(),
+        &client
+            .post_json("/api/v1/jobs", Some(&analyst), &good.to_string())
+            .unwrap(),
         202,
     );
     assert_eq!(job["kind"], "optimize");
@@ -451,12 +523,20 @@ fn scenario(url: &str) {
         .collect();
     assert_eq!(chosen.len(), 2, "{chosen:?}");
     let find = |id: &str| chosen.iter().find(|c| c.0 == id).unwrap();
-    assert!(find("HC-B").1.contains("back") && (find("HC-B").2 - 300.0).abs() < 1e-6, "{chosen:?}");
-    assert!(find("HC-A").1.contains("offtake") && (find("HC-A").2 - 200.0).abs() < 1e-6, "{chosen:?}");
+    assert!(
+        find("HC-B").1.contains("back") && (find("HC-B").2 - 300.0).abs() < 1e-6,
+        "{chosen:?}"
+    );
+    assert!(
+        find("HC-A").1.contains("offtake") && (find("HC-A").2 - 200.0).abs() < 1e-6,
+        "{chosen:?}"
+    );
     assert!(result["unmet_t"].as_f64().unwrap().abs() < 1e-6);
     let portfolio_id = result["portfolio_id"].as_str().unwrap().to_owned();
     let p = expect(
-        &client.get(&format!("/api/v1/portfolios/{portfolio_id}"), Some(&viewer)).unwrap(),
+        &client
+            .get(&format!("/api/v1/portfolios/{portfolio_id}"), Some(&viewer))
+            .unwrap(),
         200,
     );
     assert_eq!(p["status"], "optimal");
@@ -490,10 +570,16 @@ fn scenario(url: &str) {
     assert_eq!(result["status"], "infeasible", "{result}");
     assert!(result["objective_usd"].is_null());
     let explanation = result["explanation"].as_str().unwrap();
-    assert!(explanation.contains("no portfolio meets every constraint") && explanation.contains("floor_IND"), "{explanation}");
+    assert!(
+        explanation.contains("no portfolio meets every constraint") && explanation.contains("floor_IND"),
+        "{explanation}"
+    );
     let violation = &result["violations"][0];
     assert_eq!(violation["constraint"], "floor_IND");
-    assert!((violation["amount"].as_f64().unwrap() - 100.0).abs() < 1e-6, "{violation}");
+    assert!(
+        (violation["amount"].as_f64().unwrap() - 100.0).abs() < 1e-6,
+        "{violation}"
+    );
     let latest = expect(&client.get("/api/v1/portfolios", Some(&viewer)).unwrap(), 200);
     let latest = latest.as_array().unwrap();
     assert_eq!(latest.len(), 2);
@@ -593,9 +679,9 @@ mod browser {
 
     /// The start tag of the element whose start tag contains every one of `markers`.
     fn tag_with<'a>(dom: &'a str, markers: &[&str]) -> Option<&'a str> {
-        dom.match_indices('<').map(|(i, _)| &dom[i..i + dom[i..].find('>').unwrap_or(0) + 1]).find(|t| {
-            markers.iter().all(|m| t.contains(m))
-        })
+        dom.match_indices('<')
+            .map(|(i, _)| &dom[i..i + dom[i..].find('>').unwrap_or(0) + 1])
+            .find(|t| markers.iter().all(|m| t.contains(m)))
     }
 
     /// Text of the element starting with `tag` (up to the next `<`).
@@ -606,7 +692,10 @@ mod browser {
 
     fn close(shown: &str, api: f64) {
         let shown: f64 = shown.parse().unwrap();
-        assert!((shown - api).abs() <= 1e-12 * api.abs().max(1.0), "page {shown} vs API {api}");
+        assert!(
+            (shown - api).abs() <= 1e-12 * api.abs().max(1.0),
+            "page {shown} vs API {api}"
+        );
     }
 
     #[test]
@@ -641,14 +730,25 @@ mod browser {
             202,
         );
         let done = wait_for_job(&client, &analyst, &job);
-        let result = expect(&client.get(done["result_url"].as_str().unwrap(), Some(&analyst)).unwrap(), 200);
+        let result = expect(
+            &client
+                .get(done["result_url"].as_str().unwrap(), Some(&analyst))
+                .unwrap(),
+            200,
+        );
 
         // Cobalt, APS picked: every point and every mix cell equals /api/v1/outlook.
-        let dom = browse(&["--dump-dom".into()], &format!("{base}/outlook?mineral=cobalt&scenario=APS"));
+        let dom = browse(
+            &["--dump-dom".into()],
+            &format!("{base}/outlook?mineral=cobalt&scenario=APS"),
+        );
         assert!(dom.contains("<option value=\"cobalt\" selected"), "cobalt not picked");
         assert!(dom.contains("<option value=\"APS\" selected"), "APS not picked");
         assert!(dom.contains("<form method=\"get\" action=\"/outlook\">"));
-        let api = expect(&client.get("/api/v1/outlook?mineral=cobalt&scenario=APS", None).unwrap(), 200);
+        let api = expect(
+            &client.get("/api/v1/outlook?mineral=cobalt&scenario=APS", None).unwrap(),
+            200,
+        );
         let years = api["years"].as_array().unwrap();
         assert!(!years.is_empty());
         let mut demand_points = 0;
@@ -666,7 +766,12 @@ mod browser {
             let at = dom.find(&row).unwrap_or_else(|| panic!("no mix row for {year}"));
             let row_dom = &dom[at..at + dom[at..].find("</tr>").unwrap()];
             let mix = &y["location_mix"];
-            for (k, v) in [("hhi", &mix["hhi"]), ("top3", &mix["top3_share"]), ("partner", &mix["partner_share"]), ("feoc", &mix["feoc_share"])] {
+            for (k, v) in [
+                ("hhi", &mix["hhi"]),
+                ("top3", &mix["top3_share"]),
+                ("partner", &mix["partner_share"]),
+                ("feoc", &mix["feoc_share"]),
+            ] {
                 let cell = tag_with(row_dom, &[&format!("data-k=\"{k}\"")]).unwrap();
                 close(attr(cell, "data-value").unwrap(), v.as_f64().unwrap());
             }
@@ -689,7 +794,10 @@ mod browser {
         let at = dom.find(row).unwrap();
         let row_dom = &dom[at..at + dom[at..].find("</tr>").unwrap()];
         let objective = tag_with(row_dom, &["data-k=\"objective\""]).unwrap();
-        close(attr(objective, "data-value").unwrap(), result["objective_usd"].as_f64().unwrap());
+        close(
+            attr(objective, "data-value").unwrap(),
+            result["objective_usd"].as_f64().unwrap(),
+        );
 
         // A screenshot for people.
         let shots = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../target/test-artifacts");
@@ -697,10 +805,16 @@ mod browser {
         let png = shots.join("dashboard-outlook.png");
         let _ = std::fs::remove_file(&png);
         browse(
-            &[format!("--screenshot={}", png.display()), "--window-size=1300,1600".into()],
+            &[
+                format!("--screenshot={}", png.display()),
+                "--window-size=1300,1600".into(),
+            ],
             &format!("{base}/outlook?mineral=lithium"),
         );
         let bytes = std::fs::read(&png).unwrap();
-        assert!(bytes.starts_with(b"\x89PNG") && bytes.len() > 20 * 1024, "blank screenshot?");
+        assert!(
+            bytes.starts_with(b"\x89PNG") && bytes.len() > 20 * 1024,
+            "blank screenshot?"
+        );
     }
 }

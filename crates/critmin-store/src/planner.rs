@@ -174,7 +174,11 @@ impl Store {
     /// Stores the projects of one import in one transaction (all or none) and returns the
     /// import's id. Refused, with nothing stored: an empty import, more than
     /// [`MAX_PROJECTS_PER_REQUEST`] projects, an id given twice or already stored.
-    pub async fn insert_projects(&self, created_by: &str, projects: &[NewProject]) -> Result<String, PlannerStoreError> {
+    pub async fn insert_projects(
+        &self,
+        created_by: &str,
+        projects: &[NewProject],
+    ) -> Result<String, PlannerStoreError> {
         if projects.is_empty() {
             return Err(PlannerStoreError::Empty);
         }
@@ -232,9 +236,9 @@ impl Store {
 
     /// Every stored project, oldest first.
     pub async fn list_projects(&self) -> Result<Vec<StoredProject>, StoreError> {
-        let rows: Vec<ProjectRow> = sqlx::query_as(
-            AssertSqlSafe(format!("SELECT {PROJECT_COLUMNS} FROM projects ORDER BY created_at_ms, import_id, id")),
-        )
+        let rows: Vec<ProjectRow> = sqlx::query_as(AssertSqlSafe(format!(
+            "SELECT {PROJECT_COLUMNS} FROM projects ORDER BY created_at_ms, import_id, id"
+        )))
         .fetch_all(&self.pool)
         .await?;
         Ok(rows.into_iter().map(project).collect())
@@ -242,11 +246,12 @@ impl Store {
 
     /// One stored project.
     pub async fn get_project(&self, id: &str) -> Result<Option<StoredProject>, StoreError> {
-        let row: Option<ProjectRow> =
-            sqlx::query_as(AssertSqlSafe(format!("SELECT {PROJECT_COLUMNS} FROM projects WHERE id = $1")))
-                .bind(id)
-                .fetch_optional(&self.pool)
-                .await?;
+        let row: Option<ProjectRow> = sqlx::query_as(AssertSqlSafe(format!(
+            "SELECT {PROJECT_COLUMNS} FROM projects WHERE id = $1"
+        )))
+        .bind(id)
+        .fetch_optional(&self.pool)
+        .await?;
         Ok(row.map(project))
     }
 
@@ -287,9 +292,9 @@ impl Store {
 
     /// The latest `limit` portfolios, newest first.
     pub async fn list_portfolios(&self, limit: i64) -> Result<Vec<PortfolioRecord>, StoreError> {
-        let rows: Vec<PortfolioRow> = sqlx::query_as(
-            AssertSqlSafe(format!("SELECT {PORTFOLIO_COLUMNS} FROM portfolios ORDER BY created_at_ms DESC, id DESC LIMIT $1")),
-        )
+        let rows: Vec<PortfolioRow> = sqlx::query_as(AssertSqlSafe(format!(
+            "SELECT {PORTFOLIO_COLUMNS} FROM portfolios ORDER BY created_at_ms DESC, id DESC LIMIT $1"
+        )))
         .bind(limit.max(0))
         .fetch_all(&self.pool)
         .await?;
@@ -298,21 +303,23 @@ impl Store {
 
     /// One portfolio.
     pub async fn get_portfolio(&self, id: &str) -> Result<Option<PortfolioRecord>, StoreError> {
-        let row: Option<PortfolioRow> =
-            sqlx::query_as(AssertSqlSafe(format!("SELECT {PORTFOLIO_COLUMNS} FROM portfolios WHERE id = $1")))
-                .bind(id)
-                .fetch_optional(&self.pool)
-                .await?;
+        let row: Option<PortfolioRow> = sqlx::query_as(AssertSqlSafe(format!(
+            "SELECT {PORTFOLIO_COLUMNS} FROM portfolios WHERE id = $1"
+        )))
+        .bind(id)
+        .fetch_optional(&self.pool)
+        .await?;
         row.map(portfolio).transpose()
     }
 
     /// The portfolio a job saved, if any.
     pub async fn portfolio_of_job(&self, job_id: &str) -> Result<Option<PortfolioRecord>, StoreError> {
-        let row: Option<PortfolioRow> =
-            sqlx::query_as(AssertSqlSafe(format!("SELECT {PORTFOLIO_COLUMNS} FROM portfolios WHERE job_id = $1")))
-                .bind(job_id)
-                .fetch_optional(&self.pool)
-                .await?;
+        let row: Option<PortfolioRow> = sqlx::query_as(AssertSqlSafe(format!(
+            "SELECT {PORTFOLIO_COLUMNS} FROM portfolios WHERE job_id = $1"
+        )))
+        .bind(job_id)
+        .fetch_optional(&self.pool)
+        .await?;
         row.map(portfolio).transpose()
     }
 }

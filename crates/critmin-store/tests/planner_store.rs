@@ -3,9 +3,7 @@
 //! round-tripped with their JSON, newest first.
 
 use critmin_store::test_postgres::ThrowawayPostgres;
-use critmin_store::{
-    MAX_PROJECTS_PER_REQUEST, NewPortfolio, NewProject, PlannerStoreError, Role, Store,
-};
+use critmin_store::{MAX_PROJECTS_PER_REQUEST, NewPortfolio, NewProject, PlannerStoreError, Role, Store};
 use serde_json::json;
 
 fn project(id: &str) -> NewProject {
@@ -30,10 +28,7 @@ async fn scenario(url: &str) {
         .await
         .unwrap();
     let listed = store.list_projects().await.unwrap();
-    assert_eq!(
-        listed.iter().map(|p| p.id.as_str()).collect::<Vec<_>>(),
-        ["P1", "P2"]
-    );
+    assert_eq!(listed.iter().map(|p| p.id.as_str()).collect::<Vec<_>>(), ["P1", "P2"]);
     assert!(listed.iter().all(|p| p.import_id == import && p.created_by == by));
     let p1 = store.get_project("P1").await.unwrap().unwrap();
     assert_eq!(p1.csv, project("P1").csv);
@@ -68,7 +63,10 @@ async fn scenario(url: &str) {
         "{e:?}"
     );
     assert!(matches!(
-        store.insert_projects("no-such-key", &[project("P5")]).await.unwrap_err(),
+        store
+            .insert_projects("no-such-key", &[project("P5")])
+            .await
+            .unwrap_err(),
         PlannerStoreError::Store(_)
     ));
     assert_eq!(store.count_projects().await.unwrap(), 2);
@@ -100,7 +98,10 @@ async fn scenario(url: &str) {
     assert_eq!(won, 1);
 
     // Portfolios: an optimal one and an infeasible one with its explanation.
-    let job = store.create_job("optimize", &json!({"buyer": "IND"}), by).await.unwrap();
+    let job = store
+        .create_job("optimize", &json!({"buyer": "IND"}), by)
+        .await
+        .unwrap();
     let optimal = NewPortfolio {
         job_id: Some(job.clone()),
         buyer: "IND".into(),
@@ -125,16 +126,16 @@ async fn scenario(url: &str) {
     let back = store.get_portfolio(&first.id).await.unwrap().unwrap();
     assert_eq!(back, first);
     assert_eq!(back.new, optimal);
-    assert_eq!(
-        store.portfolio_of_job(&job).await.unwrap().unwrap().id,
-        first.id
-    );
+    assert_eq!(store.portfolio_of_job(&job).await.unwrap().unwrap().id, first.id);
     let latest = store.list_portfolios(10).await.unwrap();
     assert_eq!(
         latest.iter().map(|p| p.id.as_str()).collect::<Vec<_>>(),
         [second.id.as_str(), first.id.as_str()]
     );
-    assert_eq!(latest[0].new.explanation.as_deref(), Some("no portfolio meets every constraint"));
+    assert_eq!(
+        latest[0].new.explanation.as_deref(),
+        Some("no portfolio meets every constraint")
+    );
     assert_eq!(store.list_portfolios(1).await.unwrap().len(), 1);
     // An unknown status violates the table's check and stores nothing.
     let bad = NewPortfolio {
