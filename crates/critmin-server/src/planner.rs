@@ -915,8 +915,46 @@ fn violations(v: &[Violation]) -> Vec<ViolationRecord> {
 /// time_limit_s, gap, examples, projects, project_ids).
 #[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
 #[serde(transparent)]
-#[schema(value_type = Object)]
+#[schema(value_type = PortfolioSpecSchema)]
 pub struct OptimizeSpec(pub PortfolioSpec);
+
+/// Documentation shape of `critmin_planner::compose::PortfolioSpec` (the fields of an
+/// `optimize` job besides `kind`).
+#[derive(Debug, ToSchema)]
+#[schema(as = PortfolioSpec)]
+#[allow(dead_code)]
+pub struct PortfolioSpecSchema {
+    /// Buyer: an ISO3 code, codes joined with `+` (`USA+IND`), or a group id (`quad`).
+    buyer: String,
+    /// Mineral id or alias (default `lithium`).
+    mineral: Option<String>,
+    /// Stage bought (default `mine`).
+    stage: Option<String>,
+    /// Target year (default 2030).
+    year: Option<u16>,
+    /// Requirement in the target year, tonnes contained (> 0).
+    requirement_t: f64,
+    /// Budget, USD (≥ 0).
+    budget_usd: f64,
+    /// Caps `{"country": "CHN", "max_share": 0.5}`; without `country`, every supplier country.
+    caps: Option<Vec<serde_json::Value>>,
+    /// Floors `{"partners": "msp", "min_share": 0.3}` on the share from partners.
+    partner_floors: Option<Vec<serde_json::Value>>,
+    /// USD per tonne of shortfall (default 50,000; an assumption).
+    value_of_shortfall_usd_per_t: Option<f64>,
+    /// Disruption probability of the weakest-governed supplier, in [0, 1] (default 0.1).
+    disruption_scale: Option<f64>,
+    /// Solver time limit, seconds (0 < t ≤ 3600; a job uses 60 when absent).
+    time_limit_s: Option<f64>,
+    /// Relative MIP gap, in [0, 1) (default 1e-4).
+    gap: Option<f64>,
+    /// Add the shipped illustrative projects.
+    examples: Option<bool>,
+    /// Extra projects inline, objects with the columns of a project CSV file.
+    projects: Option<Vec<serde_json::Value>>,
+    /// Ids of stored projects to add.
+    project_ids: Option<Vec<String>>,
+}
 
 /// Reads a job request, naming the field at fault: an `optimize` request is read as a
 /// [`PortfolioSpec`] (its fields' paths survive, which they do not through the internally

@@ -178,6 +178,11 @@ fn scenario(url: &str) {
     ] {
         assert!(openapi["paths"].get(path).is_some(), "OpenAPI lacks {path}");
     }
+    let schemas = &openapi["components"]["schemas"];
+    assert!(
+        schemas["PortfolioSpec"]["properties"].get("budget_usd").is_some(),
+        "OpenAPI lacks the optimize job's fields"
+    );
 
     // Public reads: India's pipeline, never with an invented capacity.
     let list = expect(&client.get("/api/v1/projects", None).unwrap(), 200);
