@@ -6,11 +6,12 @@
 use std::fmt::Write as _;
 
 use critmin_metrics::PartnerSet;
-use critmin_model::{CountryCode, Dataset, MineralId, StageId};
+use critmin_model::{CountryCode, Dataset, MineralId};
+use critmin_planner::compose::{CapSpec, PortfolioSpec};
 use critmin_planner::demand::{IEA_MINERALS, IEA_SOURCE, iea_demand, iea_supply_projection};
-use critmin_planner::optimize::{SolveOptions, optimize};
+use critmin_planner::optimize::optimize;
 use critmin_planner::pipeline::{PipelineCategory, india_pipeline};
-use critmin_planner::portfolio::{BuyerRequest, Cap, Floor, problem_from_data};
+use critmin_planner::portfolio::Floor;
 use critmin_planner::projects::example_projects;
 
 /// One line of a chart.
@@ -145,40 +146,27 @@ pub fn build_outlook(ds: &Dataset, countries: &[CountryCode], partners: &Partner
         let inputs = "lithium (mine stage) in 2030; requirement 10,000 t Li (illustrative); budget 500 M USD; \
                       no supplier country above 65 %; at least 30 % from partners; value of shortfall 50,000 USD/t; \
                       disruption scale 0.1";
-        let request = BuyerRequest {
-            buyer: buyer.to_string(),
-            members: vec![buyer],
-            mineral: MineralId("lithium".into()),
-            stage: StageId("mine".into()),
-            year: 2030,
-            requirement_t: 10_000.0,
-            budget_usd: 5e8,
-            caps: vec![Cap {
-                country: None,
-                max_share: 0.65,
-            }],
-            floors: vec![Floor {
-                name: "partners".into(),
-                countries: floor_countries.clone(),
-                min_share: 0.3,
-            }],
-            value_of_shortfall_usd_per_t: 50_000.0,
-            disruption_scale: 0.1,
-            projects: &projects,
-            scenarios: None,
-        };
-        let view = match problem_from_data(ds, &request)
+        // The report's question, through the same spec as `critmin plan optimize`; the
+        // partner floor is the report's partner set, added to the composed request.
+        let mut spec = PortfolioSpec::new(buyer.to_string(), 10_000.0, 5e8);
+        spec.caps = vec![CapSpec {
+            country: None,
+            max_share: 0.65,
+        }];
+        spec.time_limit_s = Some(10.0);
+        let view = match spec
+            .request(ds, &projects)
             .map_err(|e| e.to_string())
-            .and_then(|(problem, _)| {
-                optimize(
-                    &problem,
-                    &SolveOptions {
-                        time_limit_s: Some(10.0),
-                        mip_rel_gap: 1e-4,
-                    },
-                )
-                .map_err(|e| e.to_string())
-            }) {
+            .and_then(|mut request| {
+                request.floors.push(Floor {
+                    name: "partners".into(),
+                    countries: floor_countries.clone(),
+                    min_share: 0.3,
+                });
+                PortfolioSpec::problem(&request, ds).map_err(|e| e.to_string())
+            })
+            .and_then(|(problem, _)| optimize(&problem, &spec.solve_options()).map_err(|e| e.to_string()))
+        {
             Ok(s) => PortfolioView {
                 buyer: buyer.to_string(),
                 inputs: inputs.to_owned(),

@@ -58,9 +58,23 @@ use crate::stress;
         stress::list_trade,
         stress::upload_trade,
         stress::trade_hhi,
-        stress::trade_dependence
+        stress::trade_dependence,
+        crate::planner::list_projects,
+        crate::planner::import_projects,
+        crate::planner::get_project,
+        crate::planner::get_outlook,
+        crate::planner::recycle_stock,
+        crate::planner::list_portfolios,
+        crate::planner::get_portfolio
     ),
-    components(schemas(ErrorBody, ProblemRecord, stress::NamedScenarioView, stress::SavedScenarioView, stress::TradeView)),
+    components(schemas(
+        ErrorBody,
+        ProblemRecord,
+        stress::NamedScenarioView,
+        stress::SavedScenarioView,
+        stress::TradeView,
+        crate::planner::PortfolioDocument
+    )),
     modifiers(&SecurityAddon)
 )]
 pub struct ApiDoc;

@@ -110,7 +110,7 @@ pub(crate) fn page(title: &str, body: &str) -> String {
         "<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\"><meta name=\"viewport\" content=\"width=device-width,initial-scale=1\">\
          <title>{} · critmin</title><link rel=\"icon\" href=\"data:,\"><style>{CSS}</style></head><body><header><strong>critmin</strong>\
          <a href=\"/\">Overview</a><a href=\"/minerals/lithium\">Mineral detail</a><a href=\"/exposure/IND\">Exposure: India</a>\
-         <a href=\"/exposure/USA\">Exposure: United States</a><a href=\"/scenarios\">Scenarios</a><a href=\"/ledger\">Ledger</a><a href=\"/api/v1/openapi.json\">API (OpenAPI)</a></header>\
+         <a href=\"/exposure/USA\">Exposure: United States</a><a href=\"/scenarios\">Scenarios</a><a href=\"/outlook\">Outlook</a><a href=\"/ledger\">Ledger</a><a href=\"/api/v1/openapi.json\">API (OpenAPI)</a></header>\
          <main>{body}</main></body></html>",
         esc(title)
     )

@@ -90,6 +90,11 @@ impl ApiError {
         self.status
     }
 
+    /// The message, for people.
+    pub fn message(&self) -> &str {
+        &self.detail.message
+    }
+
     /// The path of the body field at fault, if any.
     pub fn field(&self) -> Option<&str> {
         self.detail.field.as_deref()

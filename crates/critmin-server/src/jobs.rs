@@ -52,6 +52,9 @@ pub enum JobRequest {
     /// overrides, `network`); progress counts scenarios.
     #[schema(value_type = Object)]
     Risk(critmin_network::RiskSpec),
+    /// The diversification portfolio of a buyer (MILP, HiGHS); the result, or the explanation
+    /// of an infeasible problem, is stored as a portfolio (`/api/v1/portfolios`).
+    Optimize(crate::planner::OptimizeSpec),
 }
 
 impl JobRequest {
@@ -61,6 +64,7 @@ impl JobRequest {
             JobRequest::ConcentrationOverview { .. } => "concentration-overview",
             JobRequest::Shock(_) => "shock",
             JobRequest::Risk(_) => "risk",
+            JobRequest::Optimize(_) => "optimize",
         }
     }
 }
@@ -81,7 +85,7 @@ pub struct Progress {
 pub struct JobView {
     /// Id.
     pub id: String,
-    /// Kind (`concentration-overview`, `shock`, `risk`).
+    /// Kind (`concentration-overview`, `shock`, `risk`, `optimize`).
     pub kind: String,
     /// `queued`, `running`, `succeeded` or `failed`.
     pub status: String,
@@ -204,11 +208,19 @@ pub fn compute(
             let doc = crate::stress::risk_document(dataset, &scenarios, spec, progress).map_err(|e| e.to_string())?;
             serde_json::to_value(doc).map_err(|e| e.to_string())
         }
+        JobRequest::Optimize(spec) => {
+            crate::planner::compute_optimize(&spec.0, dataset, &mut |done, total| progress(done, total))
+        }
     }
 }
 
-/// Runs a stored job to its end, recording progress, result or failure.
-async fn run(store: Store, id: String, request: JobRequest, dataset: Arc<Dataset>) {
+/// Runs a stored job to its end, recording progress, result or failure; `created_by` (the
+/// key that started it) owns what the job stores besides its result.
+async fn run(store: Store, id: String, request: JobRequest, dataset: Arc<Dataset>, created_by: String) {
+    let optimize_spec = match &request {
+        JobRequest::Optimize(spec) => Some(spec.0.clone()),
+        _ => None,
+    };
     let (tx, mut rx) = tokio::sync::mpsc::unbounded_channel::<(i64, i64)>();
     let work = tokio::task::spawn_blocking(move || {
         compute(&request, &dataset, &move |done, total| {
@@ -220,7 +232,13 @@ async fn run(store: Store, id: String, request: JobRequest, dataset: Arc<Dataset
             tracing::warn!(job = %id, error = %e, "recording progress");
         }
     }
-    let outcome = match work.await {
+    let work = match (work.await, optimize_spec) {
+        (Ok(Ok(result)), Some(spec)) => {
+            Ok(crate::planner::save_portfolio(&store, &id, &created_by, &spec, result).await)
+        }
+        (other, _) => other,
+    };
+    let outcome = match work {
         Ok(Ok(result)) => store.finish_job(&id, &result).await,
         Ok(Err(message)) => store.fail_job(&id, &message).await,
         Err(panic) => store.fail_job(&id, &format!("the computation panicked: {panic}")).await,
@@ -238,15 +256,20 @@ async fn run(store: Store, id: String, request: JobRequest, dataset: Arc<Dataset
 pub async fn create_job(
     State(state): State<AppState>,
     Authorized(key, _): Authorized<Analyst>,
-    JsonBody(request): JsonBody<JobRequest>,
+    JsonBody(body): JsonBody<serde_json::Value>,
 ) -> Result<Response, ApiError> {
-    let dataset = match &request {
+    let mut request = crate::planner::parse_job_request(body)?;
+    let dataset = match &mut request {
         JobRequest::ConcentrationOverview { dataset, .. } => dataset_for(&state, dataset.as_deref()).await?,
         JobRequest::Shock(_) | JobRequest::Risk(_) => crate::stress::validate_job(&state, &request).await?,
+        JobRequest::Optimize(spec) => {
+            crate::planner::prepare_optimize(&state, &mut spec.0).await?;
+            state.dataset.clone()
+        }
     };
     let params = serde_json::to_value(&request).map_err(|e| ApiError::internal(&e))?;
     let id = state.store.create_job(request.kind(), &params, &key.id).await?;
-    tokio::spawn(run(state.store.clone(), id.clone(), request, dataset));
+    tokio::spawn(run(state.store.clone(), id.clone(), request, dataset, key.id.clone()));
     let job = state
         .store
         .get_job(&id)

@@ -25,10 +25,12 @@ pub mod body;
 mod cache;
 pub mod dashboard;
 pub mod dashboard_ledger;
+pub mod dashboard_outlook;
 pub mod dashboard_scenarios;
 pub mod error;
 pub mod jobs;
 pub mod ledger;
+pub mod planner;
 pub mod records;
 pub mod stress;
 #[cfg(feature = "test-support")]
@@ -133,6 +135,8 @@ pub fn router(state: AppState) -> Router {
         .merge(dashboard_ledger::routes())
         .merge(stress::routes())
         .merge(dashboard_scenarios::routes())
+        .merge(planner::routes())
+        .merge(dashboard_outlook::routes())
         .route("/healthz", get(healthz))
         .route("/readyz", get(readyz))
         .fallback(not_found)

@@ -178,7 +178,7 @@ pub(crate) async fn validate_job(
         match &request {
             crate::jobs::JobRequest::Shock(spec) => spec.resolve(&checked, scenarios).map(|_| ()),
             crate::jobs::JobRequest::Risk(spec) => spec.prepare(&checked, scenarios, None).map(|_| ()),
-            crate::jobs::JobRequest::ConcentrationOverview { .. } => Ok(()),
+            crate::jobs::JobRequest::ConcentrationOverview { .. } | crate::jobs::JobRequest::Optimize(_) => Ok(()),
         }
         .map_err(|e| spec_error("", e))
     })

@@ -53,7 +53,22 @@ impl Client {
         self.send("POST", path, key, Some(body))
     }
 
+    /// POST a body with the given `Content-Type` to `path`, with an API key when given.
+    pub fn post_typed(&self, path: &str, key: Option<&str>, content_type: &str, body: &str) -> std::io::Result<Answer> {
+        self.send_typed("POST", path, key, Some((content_type, body)))
+    }
+
     fn send(&self, method: &str, path: &str, key: Option<&str>, body: Option<&str>) -> std::io::Result<Answer> {
+        self.send_typed(method, path, key, body.map(|b| ("application/json", b)))
+    }
+
+    fn send_typed(
+        &self,
+        method: &str,
+        path: &str,
+        key: Option<&str>,
+        body: Option<(&str, &str)>,
+    ) -> std::io::Result<Answer> {
         let mut head = format!(
             "{method} {path} HTTP/1.1\r\nHost: {}\r\nConnection: close\r\n",
             self.addr
@@ -61,15 +76,12 @@ impl Client {
         if let Some(k) = key {
             head.push_str(&format!("Authorization: Bearer {k}\r\n"));
         }
-        if let Some(b) = body {
-            head.push_str(&format!(
-                "Content-Type: application/json\r\nContent-Length: {}\r\n",
-                b.len()
-            ));
+        if let Some((t, b)) = body {
+            head.push_str(&format!("Content-Type: {t}\r\nContent-Length: {}\r\n", b.len()));
         }
         head.push_str("\r\n");
         let mut raw = head.into_bytes();
-        raw.extend_from_slice(body.unwrap_or("").as_bytes());
+        raw.extend_from_slice(body.map_or("", |(_, b)| b).as_bytes());
         self.raw(&raw, &[])
     }
 

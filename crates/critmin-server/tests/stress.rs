@@ -409,6 +409,18 @@ fn scenario(url: &str) {
         400,
     );
     assert_eq!(field(&e), "p_cut_base", "{e}");
+    // A type error inside a job's spec names its field too (not only the spec's own checks).
+    let e = expect(
+        &client
+            .post_json(
+                "/api/v1/jobs",
+                Some(&analyst),
+                r#"{"kind":"risk","mineral":"cobalt","seed":"seven"}"#,
+            )
+            .unwrap(),
+        400,
+    );
+    assert_eq!(field(&e), "seed", "{e}");
     expect(
         &client
             .post_json("/api/v1/jobs", Some(&viewer), r#"{"kind":"risk","mineral":"cobalt"}"#)

@@ -22,6 +22,7 @@ mod datasets;
 mod jobs;
 mod keys;
 pub mod ledger;
+mod planner;
 mod scenarios;
 #[cfg(feature = "test-postgres")]
 pub mod test_postgres;
@@ -37,6 +38,9 @@ pub use datasets::{DatasetRecord, DatasetSummary, NewDataset};
 pub use jobs::{JobRecord, JobStatus};
 pub use keys::{ApiKey, CreatedKey, Role};
 pub use ledger::SqlLogStore;
+pub use planner::{
+    MAX_PROJECTS_PER_REQUEST, NewPortfolio, NewProject, PlannerStoreError, PortfolioRecord, StoredProject,
+};
 pub use scenarios::{NewScenario, NewTradeDataset, ScenarioRecord, ScenarioResult, ScenarioSummary, TradeSummary};
 
 /// The default database: a SQLite file in the working directory.
@@ -46,6 +50,7 @@ pub const DEFAULT_DB_URL: &str = "sqlite:critmin.db";
 const MIGRATIONS: &[(i64, &str, &str)] = &[
     (1, "init", include_str!("../migrations/0001_init.sql")),
     (2, "scenarios", include_str!("../migrations/0002_scenarios.sql")),
+    (3, "planner", include_str!("../migrations/0003_planner.sql")),
     (4, "ledger", include_str!("../migrations/0004_ledger.sql")),
 ];
 

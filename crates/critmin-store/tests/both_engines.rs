@@ -18,9 +18,11 @@ async fn scenario(url: &str) {
             "ledger_checkpoints",
             "ledger_entries",
             "ledger_key_orgs",
+            "portfolios",
+            "projects",
             "scenario_results",
             "scenarios",
-            "trade_datasets"
+            "trade_datasets",
         ]
     );
 

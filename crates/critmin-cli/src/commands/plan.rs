@@ -6,18 +6,15 @@ use std::path::{Path, PathBuf};
 use anyhow::{Context, Result, bail};
 use clap::Subcommand;
 use critmin_data::read_text;
-use critmin_model::{CountryCode, Dataset, Group, MineralId, StageId};
+use critmin_model::{CountryCode, Dataset, MineralId};
 use critmin_network::{DisruptionSampler, MonteCarlo, PooledOptions, RiskParams, Scenarios, pooled_market};
-use critmin_planner::demand::{iea_demand, parse_user_demand};
+use critmin_planner::compose::{CapSpec, ComposeError, FloorSpec, OutlookSpec, PortfolioSpec};
+use critmin_planner::demand::parse_user_demand;
 use critmin_planner::mps::to_mps;
-use critmin_planner::optimize::{OptimizeError, SolveOptions, optimize};
-use critmin_planner::outlook::{OutlookRequest, outlook};
-use critmin_planner::portfolio::{
-    BuyerRequest, Cap, Floor, PROBLEM_ASSUMPTIONS, ScenarioShortfalls, build_model, problem_from_data,
-};
+use critmin_planner::optimize::{OptimizeError, optimize};
+use critmin_planner::portfolio::{PROBLEM_ASSUMPTIONS, ScenarioShortfalls, build_model};
 use serde::Serialize;
 
-use super::exposure::parse_partners;
 use super::projects::{ProjectSources, load_projects};
 use crate::output::{Format, Table, emit, pct, quantity};
 
@@ -86,30 +83,21 @@ struct OutlookRecord {
 }
 
 fn run_outlook(ds: &Dataset, args: &OutlookArgs, data_dir: Option<&Path>) -> Result<()> {
-    let mineral = super::mineral(ds, &args.mineral)?.id.clone();
     let projects = load_projects(ds, &args.sources, data_dir)?;
-    let mut demand = iea_demand()?;
+    let mut user_demand = Vec::new();
     if let Some(file) = &args.demand {
         let text = read_text(file)?;
-        demand.extend(parse_user_demand(&file.display().to_string(), &text, ds)?);
+        user_demand.extend(parse_user_demand(&file.display().to_string(), &text, ds)?);
     }
-    if let Some(name) = &args.scenario {
-        demand.retain(|d| d.scenario.eq_ignore_ascii_case(name));
-        if !demand.iter().any(|d| d.mineral == mineral) {
-            bail!("no demand scenario `{name}` for {mineral}; the IEA scenarios are STEPS, APS and NZE");
-        }
-    }
-    let request = OutlookRequest {
-        mineral: mineral.clone(),
-        stage: StageId(args.stage.clone()),
-        from_year: args.from,
-        to_year: args.to,
-        projects: &projects,
-        secondary: None,
-        demand: &demand,
-        partners: parse_partners(ds, &args.partners)?,
+    let spec = OutlookSpec {
+        mineral: args.mineral.clone(),
+        stage: args.stage.clone(),
+        scenario: args.scenario.clone(),
+        from: args.from,
+        to: args.to,
+        partners: args.partners.clone(),
     };
-    let result = outlook(ds, &request)?;
+    let result = spec.run(ds, &projects, user_demand).map_err(spec_error)?;
     let mut records = Vec::new();
     for y in &result.years {
         let base = |scenario: Option<String>, demand: Option<f64>, deficit: Option<f64>| OutlookRecord {
@@ -306,31 +294,6 @@ struct ShadowRecord {
     usd_per_percentage_point: Option<f64>,
 }
 
-/// Members of a buyer given as `USA+IND` or a group id.
-fn buyer_members(ds: &Dataset, text: &str) -> Result<Vec<CountryCode>> {
-    let mut members = Vec::new();
-    for part in text.split('+').map(str::trim).filter(|p| !p.is_empty()) {
-        if let Ok(group) = part.parse::<Group>() {
-            members.extend(ds.countries.iter().filter(|c| c.groups.contains(group)).map(|c| c.code));
-        } else {
-            members.push(super::country(ds, part)?);
-        }
-    }
-    members.sort();
-    members.dedup();
-    if members.is_empty() {
-        bail!("--buyer needs an ISO3 code, codes joined with `+`, or a group id such as quad");
-    }
-    Ok(members)
-}
-
-fn share(text: &str, what: &str) -> Result<f64> {
-    match text.trim().parse::<f64>() {
-        Ok(v) if (0.0..=1.0).contains(&v) => Ok(v),
-        _ => bail!("{what} `{text}`: expected a share between 0 and 1, e.g. 0.65"),
-    }
-}
-
 /// Scenarios of the share of supply the buyer loses from each supplier country of `problem`,
 /// drawn with the Monte Carlo's disruption model. The countries are drawn in the order of the
 /// mineral's pooled-market network (as `critmin risk` draws them, so scenario i disrupts the
@@ -416,55 +379,29 @@ fn disruption_scenarios(
 }
 
 fn run_optimize(ds: &Dataset, args: &OptimizeArgs, data_dir: Option<&Path>) -> Result<()> {
-    let mineral: MineralId = super::mineral(ds, &args.mineral)?.id.clone();
-    let members = buyer_members(ds, &args.buyer)?;
-    let mut caps = Vec::new();
-    for c in &args.caps {
-        caps.push(match c.split_once(':') {
-            Some((country, s)) => Cap {
-                country: Some(super::country(ds, country)?),
-                max_share: share(s, "--cap")?,
-            },
-            None => Cap {
-                country: None,
-                max_share: share(c, "--cap")?,
-            },
-        });
-    }
-    let mut floors = Vec::new();
-    for f in &args.floors {
-        let Some((group, s)) = f.rsplit_once(':') else {
-            bail!("--partner-floor `{f}`: expected GROUP:SHARE, e.g. msp:0.3");
-        };
-        let partners = parse_partners(ds, group)?;
-        floors.push(Floor {
-            name: group.to_owned(),
-            countries: ds
-                .countries
-                .iter()
-                .map(|c| c.code)
-                .filter(|c| partners.contains(*c, ds))
-                .collect(),
-            min_share: share(s, "--partner-floor")?,
-        });
-    }
+    let mut spec = PortfolioSpec::new(args.buyer.clone(), args.requirement_t, args.budget);
+    spec.mineral = args.mineral.clone();
+    spec.stage = args.stage.clone();
+    spec.year = args.year;
+    spec.caps = args
+        .caps
+        .iter()
+        .map(|c| c.parse::<CapSpec>().map_err(anyhow::Error::msg))
+        .collect::<Result<_>>()?;
+    spec.partner_floors = args
+        .floors
+        .iter()
+        .map(|f| f.parse::<FloorSpec>().map_err(anyhow::Error::msg))
+        .collect::<Result<_>>()?;
+    spec.value_of_shortfall_usd_per_t = args.value_of_shortfall;
+    spec.disruption_scale = args.disruption_scale;
+    spec.time_limit_s = args.time_limit;
+    spec.gap = args.gap;
     let projects = load_projects(ds, &args.sources, data_dir)?;
-    let request = BuyerRequest {
-        buyer: args.buyer.to_uppercase(),
-        members: members.clone(),
-        mineral: mineral.clone(),
-        stage: StageId(args.stage.clone()),
-        year: args.year,
-        requirement_t: args.requirement_t,
-        budget_usd: args.budget,
-        caps,
-        floors,
-        value_of_shortfall_usd_per_t: args.value_of_shortfall,
-        disruption_scale: args.disruption_scale,
-        projects: &projects,
-        scenarios: None,
-    };
-    let (mut problem, mut notes) = problem_from_data(ds, &request)?;
+    let request = spec.request(ds, &projects).map_err(spec_error)?;
+    let mineral = request.mineral.clone();
+    let members = request.members.clone();
+    let (mut problem, mut notes) = PortfolioSpec::problem(&request, ds).map_err(spec_error)?;
     if args.risk_scenarios > 0 {
         let (scenarios, note) = disruption_scenarios(ds, &mineral, &members, &problem, args)?;
         problem.scenarios = Some(scenarios);
@@ -473,11 +410,7 @@ fn run_optimize(ds: &Dataset, args: &OptimizeArgs, data_dir: Option<&Path>) -> R
     if let Some(path) = &args.write_mps {
         std::fs::write(path, to_mps(&build_model(&problem))).with_context(|| format!("writing {}", path.display()))?;
     }
-    let options = SolveOptions {
-        time_limit_s: args.time_limit,
-        mip_rel_gap: args.gap,
-    };
-    let solution = match optimize(&problem, &options) {
+    let solution = match optimize(&problem, &spec.solve_options()) {
         Ok(s) => s,
         Err(e @ OptimizeError::Infeasible(_)) => bail!("{e}"),
         Err(e) => return Err(e.into()),
@@ -603,6 +536,26 @@ fn run_optimize(ds: &Dataset, args: &OptimizeArgs, data_dir: Option<&Path>) -> R
         }
     }
     Ok(())
+}
+
+/// A spec error in the CLI's words: the flag, then what is wrong.
+pub(crate) fn spec_error(e: ComposeError) -> anyhow::Error {
+    match &e {
+        ComposeError::Invalid { field, message } => {
+            let head = field.split(['[', '.']).next().unwrap_or(field);
+            let flag = match head {
+                "requirement_t" => "requirement-t",
+                "budget_usd" => "budget",
+                "caps" => "cap",
+                "partner_floors" => "partner-floor",
+                "value_of_shortfall_usd_per_t" => "value-of-shortfall",
+                "time_limit_s" => "time-limit",
+                other => other,
+            };
+            anyhow::anyhow!("--{}: {message}", flag.replace('_', "-"))
+        }
+        _ => e.into(),
+    }
 }
 
 pub(crate) fn run(ds: &Dataset, cmd: &PlanCommand, data_dir: Option<&Path>) -> Result<()> {

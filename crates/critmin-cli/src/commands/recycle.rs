@@ -1,9 +1,9 @@
 //! `critmin recycle stock`: the dynamic stock model by cohort (in-use stock, end-of-life
 //! outflow and the secondary supply it can give).
 
-use anyhow::{Context, Result, bail};
+use anyhow::{Result, bail};
 use clap::Subcommand;
-use critmin_planner::stock::{Convention, Lifetime, inflow_driven, stock_driven};
+use critmin_planner::compose::{StockOutcome, StockSpec};
 use serde::Serialize;
 
 use crate::output::{Format, Table, quantity};
@@ -72,18 +72,27 @@ struct StockDocument<'a> {
 
 pub(crate) fn run(cmd: &RecycleCommand) -> Result<()> {
     let RecycleCommand::Stock(args) = cmd;
-    let lifetime: Lifetime = args.lifetime.parse()?;
-    let convention: Convention = args.convention.parse().map_err(anyhow::Error::msg)?;
-    let (model, result) = match (args.inflow.is_empty(), args.stock.is_empty()) {
-        (false, true) => ("inflow-driven", inflow_driven(&args.inflow, lifetime, convention)?),
-        (true, false) => ("stock-driven", stock_driven(&args.stock, lifetime, convention)?),
-        _ => bail!("give either --inflow or --stock (comma-separated values, one per year)"),
+    let spec = StockSpec {
+        inflow: (!args.inflow.is_empty()).then(|| args.inflow.clone()),
+        stock: (!args.stock.is_empty()).then(|| args.stock.clone()),
+        lifetime: args.lifetime.clone(),
+        convention: args.convention.clone(),
+        first_year: args.first_year,
+        collection: args.collection,
+        recovery: args.recovery,
     };
-    let secondary = result
-        .secondary_supply(args.collection, args.recovery)
-        .context("--collection and --recovery")?;
-    let change = result.stock_change();
-    let years: Vec<i32> = (0..result.stock.len()).map(|t| args.first_year + t as i32).collect();
+    if spec.inflow.is_none() && spec.stock.is_none() {
+        bail!("give either --inflow or --stock (comma-separated values, one per year)");
+    }
+    let StockOutcome {
+        model,
+        lifetime,
+        convention,
+        years,
+        result,
+        stock_change: change,
+        secondary_supply: secondary,
+    } = spec.run().map_err(super::plan::spec_error)?;
     match args.format {
         Format::Json => {
             let document = StockDocument {
