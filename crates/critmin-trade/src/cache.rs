@@ -348,6 +348,20 @@ pub fn stream_concentration(
     side: Side,
     basis: Basis,
 ) -> Result<Vec<ProductConcentration>, CacheRejection> {
+    stream_in_blocks(dir, key, countries, expected_source, side, basis, STREAM_ROWS)
+}
+
+/// [`stream_concentration`] with blocks of about `block_rows` rows (tests use small blocks to
+/// cover the block loop on small files).
+fn stream_in_blocks(
+    dir: &Path,
+    key: &CacheKey,
+    countries: &CountryTable,
+    expected_source: TradeSource,
+    side: Side,
+    basis: Basis,
+    block_rows: usize,
+) -> Result<Vec<ProductConcentration>, CacheRejection> {
     let open = open_cache(dir, key, expected_source)?;
     let code_index = if side == Side::Exporter { 3 } else { 4 };
     let amount_index = if basis == Basis::Value { 5 } else { 6 };
@@ -374,7 +388,7 @@ pub fn stream_concentration(
         // Whole groups, at least one, up to about STREAM_ROWS rows.
         let first_row = open.starts[g] as usize;
         let mut end = g + 1;
-        while end < open.groups.len() && open.starts[end + 1] as usize - first_row <= STREAM_ROWS {
+        while end < open.groups.len() && open.starts[end + 1] as usize - first_row <= block_rows {
             end += 1;
         }
         let n = open.starts[end] as usize - first_row;
@@ -422,6 +436,44 @@ impl CacheRejection {
             CacheRejection::Missing => "no cache yet".into(),
             CacheRejection::Stale => "cache is stale (input, code table or cache version changed)".into(),
             CacheRejection::Corrupt(why) => format!("cache is corrupt ({why})"),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::{GenerateOptions, ImportOptions, file_identity, generate_file, import, product_concentration};
+
+    #[test]
+    fn streaming_in_many_blocks_equals_the_loaded_table() {
+        let dir = tempfile::tempdir().unwrap();
+        let csv = dir.path().join("g.csv");
+        let generated = GenerateOptions {
+            rows: 6_000,
+            seed: 5,
+            years: 2021..=2022,
+            products: 120,
+        };
+        generate_file(&generated, &csv).unwrap();
+        let options = ImportOptions {
+            cache_dir: Some(dir.path().join("cache")),
+            ..ImportOptions::default()
+        };
+        let imported = import(&csv, &options).unwrap();
+        let key = file_identity(&csv, &options).unwrap();
+        let cache_dir = options.cache_dir.as_deref().unwrap();
+        let source = imported.table.source();
+        for side in [Side::Exporter, Side::Importer] {
+            for basis in [Basis::Value, Basis::Quantity] {
+                let loaded = product_concentration(&imported.table, side, basis);
+                // One group per block, odd sizes, and one block for everything.
+                for block_rows in [1, 7, 100, 1_000, usize::MAX / 2] {
+                    let streamed =
+                        stream_in_blocks(cache_dir, &key, &options.countries, source, side, basis, block_rows).unwrap();
+                    assert_eq!(loaded, streamed, "{side:?} {basis:?} blocks of {block_rows}");
+                }
+            }
         }
     }
 }
