@@ -12,122 +12,15 @@
 
 #![cfg(unix)]
 
-use std::fs::File;
+mod support;
+
 use std::net::SocketAddr;
-use std::os::unix::process::CommandExt;
-use std::path::Path;
-use std::process::{Command, Stdio};
-use std::time::{Duration, Instant};
 
 use critmin_server::test_client::Client;
 use critmin_server::{AppState, ServerConfig};
 use critmin_store::Store;
 use serde_json::Value;
-
-const CHROMIUM: &str = "/usr/bin/chromium";
-
-fn chromium() -> Option<&'static Path> {
-    let path = Path::new(CHROMIUM);
-    if path.is_file() {
-        return Some(path);
-    }
-    assert!(
-        std::env::var_os("CI").is_none(),
-        "{CHROMIUM} is missing on CI: .ci/run must install chromium"
-    );
-    eprintln!("\n!!! SKIPPED: {CHROMIUM} not found; the dashboard browser test did not run !!!\n");
-    None
-}
-
-/// Runs Chromium on `url` with `extra` flags; returns (stdout, stderr); fails on a non-zero
-/// exit, a hang (killed after 60 s) or any console line of the page.
-fn browse(chromium: &Path, extra: &[String], url: &str) -> String {
-    let work = tempfile::tempdir().unwrap();
-    let (out, err) = (work.path().join("out"), work.path().join("err"));
-    let mut child = Command::new(chromium)
-        .args([
-            "--headless",
-            "--no-sandbox",
-            "--disable-gpu",
-            "--hide-scrollbars",
-            "--disable-background-networking",
-            "--disable-component-update",
-            "--no-first-run",
-            "--disable-sync",
-            "--enable-logging=stderr",
-            "--v=0",
-            "--virtual-time-budget=2000",
-        ])
-        .arg(format!("--user-data-dir={}", work.path().join("profile").display()))
-        .args(extra)
-        .arg(url)
-        .current_dir(work.path())
-        .stdin(Stdio::null())
-        .stdout(File::create(&out).unwrap())
-        .stderr(File::create(&err).unwrap())
-        .process_group(0)
-        .spawn()
-        .expect("starting Chromium");
-    let deadline = Instant::now() + Duration::from_secs(60);
-    let status = loop {
-        if let Some(status) = child.try_wait().unwrap() {
-            break status;
-        }
-        if Instant::now() > deadline {
-            let _ = Command::new("kill")
-                .args(["-KILL", "--", &format!("-{}", child.id())])
-                .status();
-            let _ = child.wait();
-            panic!("Chromium hung on {url}");
-        }
-        std::thread::sleep(Duration::from_millis(25));
-    };
-    let stderr = std::fs::read_to_string(&err).unwrap_or_default();
-    assert!(status.success(), "Chromium failed on {url}: {status:?}\n{stderr}");
-    let problems: Vec<&str> = stderr
-        .lines()
-        .filter(|l| l.contains("Uncaught") || l.contains(":CONSOLE") || l.contains("CONSOLE("))
-        .collect();
-    assert!(problems.is_empty(), "console output on {url}:\n{}", problems.join("\n"));
-    std::fs::read_to_string(&out).unwrap_or_default()
-}
-
-fn screenshot(chromium: &Path, base: &str, path: &str, name: &str) {
-    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../target/test-artifacts");
-    std::fs::create_dir_all(&dir).unwrap();
-    let png = dir.join(format!("dashboard-{name}.png"));
-    let _ = std::fs::remove_file(&png);
-    browse(
-        chromium,
-        &[
-            format!("--screenshot={}", png.display()),
-            "--window-size=1300,1600".into(),
-        ],
-        &format!("{base}{path}"),
-    );
-    let bytes = std::fs::read(&png).unwrap_or_else(|e| panic!("no screenshot {}: {e}", png.display()));
-    assert!(
-        bytes.starts_with(b"\x89PNG") && bytes.len() > 20 * 1024,
-        "blank screenshot of {path}?"
-    );
-}
-
-/// The value of attribute `name` in the tag text `tag`.
-fn attr<'a>(tag: &'a str, name: &str) -> Option<&'a str> {
-    let start = tag.find(&format!("{name}=\""))? + name.len() + 2;
-    Some(&tag[start..start + tag[start..].find('"')?])
-}
-
-/// Every element of the DOM whose start tag contains `marker`, up to the next `end`.
-fn tags_with<'a>(dom: &'a str, marker: &str, end: &str) -> Vec<&'a str> {
-    dom.match_indices(marker)
-        .map(|(i, _)| {
-            let start = dom[..i].rfind('<').unwrap();
-            let stop = dom[i..].find(end).map_or(dom.len(), |e| i + e);
-            &dom[start..stop]
-        })
-        .collect()
-}
+use support::{attr, browse, chromium, screenshot, tags_with};
 
 /// The page's exact value against the API's (serde_json may parse the last digit one unit off).
 fn assert_close(shown: &str, api: f64) {
@@ -249,7 +142,7 @@ fn every_page_opens_clean_and_shows_the_apis_numbers() {
         let shown = &cell[cell.find("class=\"hhi\">").unwrap() + 12..];
         assert_eq!(&shown[..shown.find('<').unwrap()], format!("{hhi:.0}"), "{id}");
     }
-    screenshot(chromium, &base, "/?mineral=cobalt&stage=refined", "overview");
+    screenshot(chromium, &format!("{base}/?mineral=cobalt&stage=refined"), "overview");
 
     // Mineral detail, lithium picked: every stage chart's bars equal the API's shares.
     let dom = browse(chromium, &["--dump-dom".into()], &format!("{base}/minerals/lithium"));
@@ -268,7 +161,7 @@ fn every_page_opens_clean_and_shows_the_apis_numbers() {
     assert!(dom.contains("id=\"sankey\""), "no Sankey");
     let nodes = tags_with(&dom, "class=\"node\" data-stage=\"processing\"", "</text>");
     assert!(!nodes.is_empty());
-    screenshot(chromium, &base, "/minerals/lithium", "mineral");
+    screenshot(chromium, &format!("{base}/minerals/lithium"), "mineral");
 
     // Exposure of India and of the US: the rows equal /api/v1/exposure.
     for country in ["IND", "USA"] {
@@ -287,8 +180,7 @@ fn every_page_opens_clean_and_shows_the_apis_numbers() {
         }
         screenshot(
             chromium,
-            &base,
-            &format!("/exposure/{country}"),
+            &format!("{base}/exposure/{country}"),
             &format!("exposure-{country}"),
         );
     }

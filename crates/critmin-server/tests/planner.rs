@@ -5,6 +5,9 @@
 //! infeasible one with its explanation). Then `/outlook` in headless Chromium: the numbers on
 //! the page equal the API's, no console message, a screenshot.
 
+#[cfg(unix)]
+mod support;
+
 use std::net::SocketAddr;
 use std::time::{Duration, Instant};
 
@@ -615,72 +618,8 @@ fn planner_api_on_postgres() {
 
 #[cfg(unix)]
 mod browser {
-    use std::fs::File;
-    use std::os::unix::process::CommandExt;
-    use std::path::Path;
-    use std::process::{Command, Stdio};
-    use std::time::{Duration, Instant};
-
+    use super::support::{attr, browse, chromium, screenshot};
     use super::*;
-
-    const CHROMIUM: &str = "/usr/bin/chromium";
-
-    fn browse(extra: &[String], url: &str) -> String {
-        let work = tempfile::tempdir().unwrap();
-        let (out, err) = (work.path().join("out"), work.path().join("err"));
-        let mut child = Command::new(CHROMIUM)
-            .args([
-                "--headless",
-                "--no-sandbox",
-                "--disable-gpu",
-                "--hide-scrollbars",
-                "--disable-background-networking",
-                "--disable-component-update",
-                "--no-first-run",
-                "--disable-sync",
-                "--enable-logging=stderr",
-                "--v=0",
-                "--virtual-time-budget=2000",
-            ])
-            .arg(format!("--user-data-dir={}", work.path().join("profile").display()))
-            .args(extra)
-            .arg(url)
-            .current_dir(work.path())
-            .stdin(Stdio::null())
-            .stdout(File::create(&out).unwrap())
-            .stderr(File::create(&err).unwrap())
-            .process_group(0)
-            .spawn()
-            .expect("starting Chromium");
-        let deadline = Instant::now() + Duration::from_secs(60);
-        let status = loop {
-            if let Some(status) = child.try_wait().unwrap() {
-                break status;
-            }
-            if Instant::now() > deadline {
-                let _ = Command::new("kill")
-                    .args(["-KILL", "--", &format!("-{}", child.id())])
-                    .status();
-                let _ = child.wait();
-                panic!("Chromium hung on {url}");
-            }
-            std::thread::sleep(Duration::from_millis(25));
-        };
-        let stderr = std::fs::read_to_string(&err).unwrap_or_default();
-        assert!(status.success(), "Chromium failed on {url}: {status:?}\n{stderr}");
-        let problems: Vec<&str> = stderr
-            .lines()
-            .filter(|l| l.contains("Uncaught") || l.contains(":CONSOLE") || l.contains("CONSOLE("))
-            .collect();
-        assert!(problems.is_empty(), "console output on {url}:\n{}", problems.join("\n"));
-        std::fs::read_to_string(&out).unwrap_or_default()
-    }
-
-    /// The value of attribute `name` in the tag text `tag`.
-    fn attr<'a>(tag: &'a str, name: &str) -> Option<&'a str> {
-        let start = tag.find(&format!("{name}=\""))? + name.len() + 2;
-        Some(&tag[start..start + tag[start..].find('"')?])
-    }
 
     /// The start tag of the element whose start tag contains every one of `markers`.
     fn tag_with<'a>(dom: &'a str, markers: &[&str]) -> Option<&'a str> {
@@ -705,11 +644,7 @@ mod browser {
 
     #[test]
     fn outlook_page_shows_the_apis_numbers() {
-        if !Path::new(CHROMIUM).is_file() {
-            assert!(std::env::var_os("CI").is_none(), "{CHROMIUM} is missing on CI");
-            eprintln!("\n!!! SKIPPED: {CHROMIUM} not found; the outlook browser test did not run !!!\n");
-            return;
-        }
+        let Some(chromium) = chromium() else { return };
         let dir = tempfile::tempdir().unwrap();
         let server = Running::start(&format!("sqlite:{}", dir.path().join("critmin.db").display()));
         let client = Client::new(server.addr);
@@ -717,7 +652,7 @@ mod browser {
         let base = format!("http://{}", server.addr);
 
         // Before any optimizer run the page says so.
-        let dom = browse(&["--dump-dom".into()], &format!("{base}/outlook"));
+        let dom = browse(chromium, &["--dump-dom".into()], &format!("{base}/outlook"));
         assert!(dom.contains("id=\"no-portfolios\""));
         assert!(dom.contains("<a href=\"/outlook\">Outlook</a>"), "nav link missing");
 
@@ -744,6 +679,7 @@ mod browser {
 
         // Cobalt, APS picked: every point and every mix cell equals /api/v1/outlook.
         let dom = browse(
+            chromium,
             &["--dump-dom".into()],
             &format!("{base}/outlook?mineral=cobalt&scenario=APS"),
         );
@@ -805,21 +741,6 @@ mod browser {
         );
 
         // A screenshot for people.
-        let shots = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../target/test-artifacts");
-        std::fs::create_dir_all(&shots).unwrap();
-        let png = shots.join("dashboard-outlook.png");
-        let _ = std::fs::remove_file(&png);
-        browse(
-            &[
-                format!("--screenshot={}", png.display()),
-                "--window-size=1300,1600".into(),
-            ],
-            &format!("{base}/outlook?mineral=lithium"),
-        );
-        let bytes = std::fs::read(&png).unwrap();
-        assert!(
-            bytes.starts_with(b"\x89PNG") && bytes.len() > 20 * 1024,
-            "blank screenshot?"
-        );
+        screenshot(chromium, &format!("{base}/outlook?mineral=lithium"), "outlook");
     }
 }
