@@ -249,6 +249,36 @@ async fn run(store: Store, id: String, request: JobRequest, dataset: Arc<Dataset
     }
 }
 
+/// Reads a job request, naming the field at fault: a kind that wraps a spec (`optimize`,
+/// `shock`, `risk`) is read as the spec itself, so its fields' paths survive, which they do
+/// not through the internally tagged [`JobRequest`]; other kinds as a `JobRequest`.
+fn parse_request(body: serde_json::Value) -> Result<JobRequest, ApiError> {
+    fn named<T: serde::de::DeserializeOwned>(v: serde_json::Value) -> Result<T, ApiError> {
+        serde_path_to_error::deserialize(v).map_err(|e| {
+            let path = e.path().to_string();
+            let message = format!("field `{path}`: {}", e.into_inner());
+            let err = ApiError::new(StatusCode::BAD_REQUEST, "invalid_body", message);
+            if path == "." { err } else { err.with_field(path) }
+        })
+    }
+    // The variants that wrap a spec are read as the spec itself, so a type error inside one
+    // names its field (serde loses the path inside an internally tagged enum).
+    let kind = body.get("kind").and_then(|k| k.as_str()).map(str::to_owned);
+    let spec_body = || {
+        let mut inner = body.clone();
+        if let Some(map) = inner.as_object_mut() {
+            map.remove("kind");
+        }
+        inner
+    };
+    match kind.as_deref() {
+        Some("optimize") => named(spec_body()).map(|spec| JobRequest::Optimize(crate::planner::OptimizeSpec(spec))),
+        Some("shock") => named(spec_body()).map(JobRequest::Shock),
+        Some("risk") => named(spec_body()).map(JobRequest::Risk),
+        _ => named(body),
+    }
+}
+
 /// Starts a job (role analyst or higher); answers 202 with its status URL.
 #[utoipa::path(post, path = "/api/v1/jobs", tag = "jobs", security(("bearer" = [])), request_body = JobRequest,
     responses((status = 202, body = JobView), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody),
@@ -258,7 +288,7 @@ pub async fn create_job(
     Authorized(key, _): Authorized<Analyst>,
     JsonBody(body): JsonBody<serde_json::Value>,
 ) -> Result<Response, ApiError> {
-    let mut request = crate::planner::parse_job_request(body)?;
+    let mut request = parse_request(body)?;
     let dataset = match &mut request {
         JobRequest::ConcentrationOverview { dataset, .. } => dataset_for(&state, dataset.as_deref()).await?,
         JobRequest::Shock(_) | JobRequest::Risk(_) => crate::stress::validate_job(&state, &request).await?,

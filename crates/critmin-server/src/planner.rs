@@ -956,36 +956,6 @@ pub struct PortfolioSpecSchema {
     project_ids: Option<Vec<String>>,
 }
 
-/// Reads a job request, naming the field at fault: an `optimize` request is read as a
-/// [`PortfolioSpec`] (its fields' paths survive, which they do not through the internally
-/// tagged [`crate::jobs::JobRequest`]); other kinds as a `JobRequest`.
-pub(crate) fn parse_job_request(body: serde_json::Value) -> Result<crate::jobs::JobRequest, ApiError> {
-    fn named<T: serde::de::DeserializeOwned>(v: serde_json::Value) -> Result<T, ApiError> {
-        serde_path_to_error::deserialize(v).map_err(|e| {
-            let path = e.path().to_string();
-            let message = format!("field `{path}`: {}", e.into_inner());
-            let err = ApiError::new(StatusCode::BAD_REQUEST, "invalid_body", message);
-            if path == "." { err } else { err.with_field(path) }
-        })
-    }
-    // The variants that wrap a spec are read as the spec itself, so a type error inside one
-    // names its field (serde loses the path inside an internally tagged enum).
-    let kind = body.get("kind").and_then(|k| k.as_str()).map(str::to_owned);
-    let spec_body = || {
-        let mut inner = body.clone();
-        if let Some(map) = inner.as_object_mut() {
-            map.remove("kind");
-        }
-        inner
-    };
-    match kind.as_deref() {
-        Some("optimize") => named(spec_body()).map(|spec| crate::jobs::JobRequest::Optimize(OptimizeSpec(spec))),
-        Some("shock") => named(spec_body()).map(crate::jobs::JobRequest::Shock),
-        Some("risk") => named(spec_body()).map(crate::jobs::JobRequest::Risk),
-        _ => named(body),
-    }
-}
-
 /// Checks an optimize request before its job is created (400 naming the field), and replaces
 /// its stored-project ids by the stored rows, so the job's parameters hold everything it
 /// computes from.
