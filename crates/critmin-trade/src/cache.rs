@@ -352,7 +352,7 @@ pub fn stream_concentration(
 }
 
 /// [`stream_concentration`] with blocks of about `block_rows` rows (tests use small blocks to
-/// cover the block loop on small files).
+/// run the two-buffer pipeline over many blocks on small files).
 fn stream_in_blocks(
     dir: &Path,
     key: &CacheKey,
@@ -379,41 +379,63 @@ fn stream_in_blocks(
     amount_file
         .seek(SeekFrom::Start(amount_offset))
         .map_err(|e| corrupt(format!("unreadable ({e})")))?;
-    let (mut code_hash, mut amount_hash) = (Xxh3::new(), Xxh3::new());
-    let mut codes: Vec<u16> = Vec::new();
-    let mut amounts: Vec<f64> = Vec::new();
-    let mut results = Vec::with_capacity(open.groups.len());
+    // Blocks of whole groups, at least one, up to about STREAM_ROWS rows each.
+    let mut blocks: Vec<(usize, usize)> = Vec::new();
     let mut g = 0usize;
     while g < open.groups.len() {
-        // Whole groups, at least one, up to about STREAM_ROWS rows.
         let first_row = open.starts[g] as usize;
         let mut end = g + 1;
         while end < open.groups.len() && open.starts[end + 1] as usize - first_row <= block_rows {
             end += 1;
         }
-        let n = open.starts[end] as usize - first_row;
-        codes.resize(n, 0);
-        amounts.resize(n, 0.0);
-        code_file
-            .read_exact(bytemuck::cast_slice_mut(&mut codes))
-            .and_then(|()| amount_file.read_exact(bytemuck::cast_slice_mut(&mut amounts)))
-            .map_err(|e| corrupt(format!("truncated column ({e})")))?;
-        code_hash.update(bytemuck::cast_slice(&codes));
-        amount_hash.update(bytemuck::cast_slice(&amounts));
-        if codes.iter().any(|&c| !countries.contains(c)) {
-            return Err(corrupt("country code missing from the code table"));
-        }
-        let block: Vec<ProductConcentration> = (g..end)
-            .into_par_iter()
-            .with_min_len(64)
-            .map_init(Scratch::new, |scratch, h| {
-                let rows = open.starts[h] as usize - first_row..open.starts[h + 1] as usize - first_row;
-                group_concentration(scratch, open.groups[h], &codes[rows.clone()], &amounts[rows])
-            })
-            .collect();
-        results.extend(block);
+        blocks.push((g, end));
         g = end;
     }
+    let mut reader = BlockReader {
+        code_file,
+        amount_file,
+        code_hash: Xxh3::new(),
+        amount_hash: Xxh3::new(),
+        countries,
+    };
+    // Two buffers: while both cores compute the HHIs of one block, the next one is read and
+    // checksummed (rayon::join), so reading no longer waits for computing and vice versa.
+    let mut current = Block::default();
+    let mut next = Block::default();
+    let mut results = Vec::with_capacity(open.groups.len());
+    if let Some(&first) = blocks.first() {
+        reader.read(&open.starts, first, &mut current)?;
+    }
+    for (i, &(g, end)) in blocks.iter().enumerate() {
+        let first_row = open.starts[g] as usize;
+        let (block, read) = rayon::join(
+            || {
+                (g..end)
+                    .into_par_iter()
+                    .with_min_len(64)
+                    .map_init(Scratch::new, |scratch, h| {
+                        let rows = open.starts[h] as usize - first_row..open.starts[h + 1] as usize - first_row;
+                        group_concentration(
+                            scratch,
+                            open.groups[h],
+                            &current.codes[rows.clone()],
+                            &current.amounts[rows],
+                        )
+                    })
+                    .collect::<Vec<ProductConcentration>>()
+            },
+            || match blocks.get(i + 1) {
+                Some(&following) => reader.read(&open.starts, following, &mut next),
+                None => Ok(()),
+            },
+        );
+        read?;
+        results.extend(block);
+        std::mem::swap(&mut current, &mut next);
+    }
+    let BlockReader {
+        code_hash, amount_hash, ..
+    } = reader;
     if code_hash.digest() != code_sum {
         return Err(corrupt(format!(
             "checksum mismatch in column {}",
@@ -427,6 +449,42 @@ fn stream_in_blocks(
         )));
     }
     Ok(results)
+}
+
+/// One streamed block of the two columns an HHI needs.
+#[derive(Default)]
+struct Block {
+    codes: Vec<u16>,
+    amounts: Vec<f64>,
+}
+
+/// Reads consecutive blocks of a code column and an amount column, checksumming and checking
+/// the codes as they go by.
+struct BlockReader<'a> {
+    code_file: File,
+    amount_file: File,
+    code_hash: Xxh3,
+    amount_hash: Xxh3,
+    countries: &'a CountryTable,
+}
+
+impl BlockReader<'_> {
+    /// Reads the rows of groups `g..end` (the next rows of both files) into `into`.
+    fn read(&mut self, starts: &[u64], (g, end): (usize, usize), into: &mut Block) -> Result<(), CacheRejection> {
+        let n = (starts[end] - starts[g]) as usize;
+        into.codes.resize(n, 0);
+        into.amounts.resize(n, 0.0);
+        self.code_file
+            .read_exact(bytemuck::cast_slice_mut(&mut into.codes))
+            .and_then(|()| self.amount_file.read_exact(bytemuck::cast_slice_mut(&mut into.amounts)))
+            .map_err(|e| corrupt(format!("truncated column ({e})")))?;
+        self.code_hash.update(bytemuck::cast_slice(&into.codes));
+        self.amount_hash.update(bytemuck::cast_slice(&into.amounts));
+        if into.codes.iter().any(|&c| !self.countries.contains(c)) {
+            return Err(corrupt("country code missing from the code table"));
+        }
+        Ok(())
+    }
 }
 
 impl CacheRejection {
@@ -467,7 +525,7 @@ mod tests {
         for side in [Side::Exporter, Side::Importer] {
             for basis in [Basis::Value, Basis::Quantity] {
                 let loaded = product_concentration(&imported.table, side, basis);
-                // One group per block, odd sizes, and one block for everything.
+                // 1 row per block (one group each), odd sizes, and one block for everything.
                 for block_rows in [1, 7, 100, 1_000, usize::MAX / 2] {
                     let streamed =
                         stream_in_blocks(cache_dir, &key, &options.countries, source, side, basis, block_rows).unwrap();
