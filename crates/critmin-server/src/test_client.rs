@@ -152,6 +152,66 @@ fn dechunk(mut data: &[u8]) -> Option<Vec<u8>> {
     }
 }
 
+/// A server for tests: the embedded dataset and the store at a database URL, served on a free
+/// loopback port by its own two-thread runtime; stops gracefully (in-flight requests finish)
+/// when dropped.
+pub struct TestServer {
+    /// Where it listens.
+    pub addr: SocketAddr,
+    /// Its store (the tests count rows and create keys through it).
+    pub store: critmin_store::Store,
+    /// The runtime that serves it; `runtime.block_on` runs store calls from a test.
+    pub runtime: tokio::runtime::Runtime,
+    stop: Option<tokio::sync::oneshot::Sender<()>>,
+    done: Option<tokio::task::JoinHandle<std::io::Result<()>>>,
+}
+
+impl TestServer {
+    /// Starts a server with `config`; `with` may extend the state (a ledger, trade files)
+    /// before it serves. Panics when the store or the socket cannot be opened.
+    pub fn start(
+        url: &str,
+        config: crate::ServerConfig,
+        with: impl AsyncFnOnce(crate::AppState) -> crate::AppState,
+    ) -> TestServer {
+        let runtime = tokio::runtime::Builder::new_multi_thread()
+            .worker_threads(2)
+            .enable_all()
+            .build()
+            .expect("a test runtime");
+        let (addr, store, stop, done) = runtime.block_on(async {
+            let store = critmin_store::Store::connect(url).await.expect("store");
+            let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("a free port");
+            let addr = listener.local_addr().expect("the bound address");
+            let dataset = critmin_data::load_embedded().expect("the embedded dataset");
+            let state = with(crate::AppState::new(dataset, store.clone(), config)).await;
+            let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
+            let done = tokio::spawn(crate::serve(listener, state, async {
+                let _ = stopped.await;
+            }));
+            (addr, store, stop, done)
+        });
+        TestServer {
+            addr,
+            store,
+            runtime,
+            stop: Some(stop),
+            done: Some(done),
+        }
+    }
+}
+
+impl Drop for TestServer {
+    fn drop(&mut self) {
+        if let Some(stop) = self.stop.take() {
+            let _ = stop.send(());
+        }
+        if let Some(done) = self.done.take() {
+            let _ = self.runtime.block_on(done);
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -2,58 +2,36 @@
 //! roles, body limits, malformed bodies, slow clients, rejected requests that change nothing,
 //! concurrent writers, and a job whose result equals the synchronous endpoint's.
 
-use std::net::SocketAddr;
 use std::time::{Duration, Instant};
 
-use critmin_server::test_client::{Answer, Client};
-use critmin_server::{AppState, ServerConfig};
+use critmin_server::ServerConfig;
+use critmin_server::test_client::{Answer, Client, TestServer};
+use critmin_store::Role;
 use critmin_store::test_postgres::ThrowawayPostgres;
-use critmin_store::{Role, Store};
 use serde_json::{Value, json};
 
 const BODY_LIMIT: usize = 64 * 1024;
 const HEADER: &str = "mineral,stage,country_iso3,year,value,unit,source,note\n";
 
-/// A server running on its own runtime; stops (gracefully) when dropped.
-struct Running {
-    addr: SocketAddr,
-    store: Store,
-    runtime: tokio::runtime::Runtime,
-    stop: Option<tokio::sync::oneshot::Sender<()>>,
-    done: Option<tokio::task::JoinHandle<std::io::Result<()>>>,
+/// The test server ([`TestServer`]), with this file's helpers.
+struct Running(TestServer);
+
+impl std::ops::Deref for Running {
+    type Target = TestServer;
+    fn deref(&self) -> &TestServer {
+        &self.0
+    }
 }
 
 impl Running {
     fn start(url: &str) -> Running {
-        let runtime = tokio::runtime::Builder::new_multi_thread()
-            .worker_threads(2)
-            .enable_all()
-            .build()
-            .unwrap();
-        let (addr, store, stop, done) = runtime.block_on(async {
-            let store = Store::connect(url).await.expect("store");
-            let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-            let addr = listener.local_addr().unwrap();
-            let config = ServerConfig {
-                body_limit: BODY_LIMIT,
-                body_timeout: Duration::from_secs(1),
-                header_timeout: Duration::from_secs(1),
-                ..ServerConfig::default()
-            };
-            let state = AppState::new(critmin_data::load_embedded().unwrap(), store.clone(), config);
-            let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
-            let done = tokio::spawn(critmin_server::serve(listener, state, async {
-                let _ = stopped.await;
-            }));
-            (addr, store, stop, done)
-        });
-        Running {
-            addr,
-            store,
-            runtime,
-            stop: Some(stop),
-            done: Some(done),
-        }
+        let config = ServerConfig {
+            body_limit: BODY_LIMIT,
+            body_timeout: Duration::from_secs(1),
+            header_timeout: Duration::from_secs(1),
+            ..ServerConfig::default()
+        };
+        Running(TestServer::start(url, config, async |state| state))
     }
 
     fn key(&self, role: Role) -> String {
@@ -65,17 +43,6 @@ impl Running {
 
     fn datasets(&self) -> i64 {
         self.runtime.block_on(self.store.count_datasets()).unwrap()
-    }
-}
-
-impl Drop for Running {
-    fn drop(&mut self) {
-        if let Some(stop) = self.stop.take() {
-            let _ = stop.send(());
-        }
-        if let Some(done) = self.done.take() {
-            let _ = self.runtime.block_on(done);
-        }
     }
 }
 

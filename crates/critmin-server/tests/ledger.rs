@@ -8,14 +8,13 @@
 //! verifies.
 
 use std::collections::HashMap;
-use std::net::SocketAddr;
 use std::time::Duration;
 
 use critmin_ledger::entry::{Payload, Signer, to_hex};
 use critmin_ledger::{SignedEntry, bundle};
 use critmin_merkle::case::ProofCase;
 use critmin_server::ledger::LedgerService;
-use critmin_server::test_client::{Answer, Client};
+use critmin_server::test_client::{Answer, Client, TestServer};
 use critmin_server::{AppState, ServerConfig};
 use critmin_store::test_postgres::ThrowawayPostgres;
 use critmin_store::{Role, Store};
@@ -25,47 +24,27 @@ use serde_json::{Value, json};
 const ORIGIN: &str = "http-test-log";
 const ENTRIES: &str = "/api/v1/ledger/entries";
 
-struct Running {
-    addr: SocketAddr,
-    store: Store,
-    runtime: tokio::runtime::Runtime,
-    stop: Option<tokio::sync::oneshot::Sender<()>>,
-    done: Option<tokio::task::JoinHandle<std::io::Result<()>>>,
+/// The test server ([`TestServer`]), with this file's helpers.
+struct Running(TestServer);
+
+impl std::ops::Deref for Running {
+    type Target = TestServer;
+    fn deref(&self) -> &TestServer {
+        &self.0
+    }
 }
 
 impl Running {
     fn start(url: &str, operator: &SigningKey) -> Running {
-        let runtime = tokio::runtime::Builder::new_multi_thread()
-            .worker_threads(2)
-            .enable_all()
-            .build()
-            .unwrap();
-        let (addr, store, stop, done) = runtime.block_on(async {
-            let store = Store::connect(url).await.expect("store");
-            let ledger = LedgerService::open(&store, Some(operator.clone()))
-                .await
-                .expect("ledger");
-            let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-            let addr = listener.local_addr().unwrap();
-            let config = ServerConfig {
-                body_timeout: Duration::from_secs(2),
-                ..ServerConfig::default()
-            };
-            let state =
-                AppState::new(critmin_data::load_embedded().unwrap(), store.clone(), config).with_ledger(ledger);
-            let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
-            let done = tokio::spawn(critmin_server::serve(listener, state, async {
-                let _ = stopped.await;
-            }));
-            (addr, store, stop, done)
-        });
-        Running {
-            addr,
-            store,
-            runtime,
-            stop: Some(stop),
-            done: Some(done),
-        }
+        let config = ServerConfig {
+            body_timeout: Duration::from_secs(2),
+            ..ServerConfig::default()
+        };
+        let operator = operator.clone();
+        Running(TestServer::start(url, config, async move |state| {
+            let ledger = LedgerService::open(&state.store, Some(operator)).await.expect("ledger");
+            state.with_ledger(ledger)
+        }))
     }
 
     fn key(&self, role: Role, org: Option<&str>) -> String {
@@ -79,17 +58,6 @@ impl Running {
     /// The log size as the database holds it.
     fn stored(&self) -> i64 {
         self.runtime.block_on(self.store.ledger_entry_count()).unwrap()
-    }
-}
-
-impl Drop for Running {
-    fn drop(&mut self) {
-        if let Some(stop) = self.stop.take() {
-            let _ = stop.send(());
-        }
-        if let Some(done) = self.done.take() {
-            let _ = self.runtime.block_on(done);
-        }
     }
 }
 

@@ -8,55 +8,33 @@
 #[cfg(unix)]
 mod support;
 
-use std::net::SocketAddr;
 use std::time::{Duration, Instant};
 
 use critmin_planner::compose::{OutlookSpec, StockSpec, parse_project_text};
+use critmin_server::ServerConfig;
 use critmin_server::planner::outlook_document;
-use critmin_server::test_client::{Answer, Client};
-use critmin_server::{AppState, ServerConfig};
+use critmin_server::test_client::{Answer, Client, TestServer};
+use critmin_store::Role;
 use critmin_store::test_postgres::ThrowawayPostgres;
-use critmin_store::{Role, Store};
 use serde_json::{Value, json};
 
-/// A server on its own runtime; stops when dropped.
-struct Running {
-    addr: SocketAddr,
-    store: Store,
-    runtime: tokio::runtime::Runtime,
-    stop: Option<tokio::sync::oneshot::Sender<()>>,
-    done: Option<tokio::task::JoinHandle<std::io::Result<()>>>,
+/// The test server ([`TestServer`]), with this file's helpers.
+struct Running(TestServer);
+
+impl std::ops::Deref for Running {
+    type Target = TestServer;
+    fn deref(&self) -> &TestServer {
+        &self.0
+    }
 }
 
 impl Running {
     fn start(url: &str) -> Running {
-        let runtime = tokio::runtime::Builder::new_multi_thread()
-            .worker_threads(2)
-            .enable_all()
-            .build()
-            .unwrap();
-        let (addr, store, stop, done) = runtime.block_on(async {
-            let store = Store::connect(url).await.expect("store");
-            let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-            let addr = listener.local_addr().unwrap();
-            let config = ServerConfig {
-                body_limit: 256 * 1024,
-                ..ServerConfig::default()
-            };
-            let state = AppState::new(critmin_data::load_embedded().unwrap(), store.clone(), config);
-            let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
-            let done = tokio::spawn(critmin_server::serve(listener, state, async {
-                let _ = stopped.await;
-            }));
-            (addr, store, stop, done)
-        });
-        Running {
-            addr,
-            store,
-            runtime,
-            stop: Some(stop),
-            done: Some(done),
-        }
+        let config = ServerConfig {
+            body_limit: 256 * 1024,
+            ..ServerConfig::default()
+        };
+        Running(TestServer::start(url, config, async |state| state))
     }
 
     /// (public id, secret) of a new key.
@@ -67,17 +45,6 @@ impl Running {
 
     fn projects(&self) -> i64 {
         self.runtime.block_on(self.store.count_projects()).unwrap()
-    }
-}
-
-impl Drop for Running {
-    fn drop(&mut self) {
-        if let Some(stop) = self.stop.take() {
-            let _ = stop.send(());
-        }
-        if let Some(done) = self.done.take() {
-            let _ = self.runtime.block_on(done);
-        }
     }
 }
 

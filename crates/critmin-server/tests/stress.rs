@@ -4,7 +4,6 @@
 //! progress whose result equals the library's, and a trade upload whose HHI and dependence
 //! equal the library's.
 
-use std::net::SocketAddr;
 use std::time::{Duration, Instant};
 
 use critmin_model::CountryCode;
@@ -12,10 +11,10 @@ use critmin_network::spec::{RiskDocument, ShockDocument};
 use critmin_network::{
     Convergence, MonteCarlo, PooledOptions, RiskSpec, Scenarios, ShockSpec, pooled_market, run_shock,
 };
-use critmin_server::test_client::{Answer, Client};
-use critmin_server::{AppState, ServerConfig};
+use critmin_server::ServerConfig;
+use critmin_server::test_client::{Answer, Client, TestServer};
+use critmin_store::Role;
 use critmin_store::test_postgres::ThrowawayPostgres;
-use critmin_store::{Role, Store};
 use critmin_trade::{Basis, HhiFilter, HsMap, HsRevision, ImportOptions, Side};
 use serde_json::{Value, json};
 
@@ -30,44 +29,23 @@ const SMALL: &str = "t,i,j,k,v,q
 2023,156,699,283691,80,16
 ";
 
-/// A server on its own runtime; stops gracefully when dropped.
-struct Running {
-    addr: SocketAddr,
-    store: Store,
-    runtime: tokio::runtime::Runtime,
-    stop: Option<tokio::sync::oneshot::Sender<()>>,
-    done: Option<tokio::task::JoinHandle<std::io::Result<()>>>,
+/// The test server ([`TestServer`]), with this file's helpers.
+struct Running(TestServer);
+
+impl std::ops::Deref for Running {
+    type Target = TestServer;
+    fn deref(&self) -> &TestServer {
+        &self.0
+    }
 }
 
 impl Running {
     fn start(url: &str) -> Running {
-        let runtime = tokio::runtime::Builder::new_multi_thread()
-            .worker_threads(2)
-            .enable_all()
-            .build()
-            .unwrap();
-        let (addr, store, stop, done) = runtime.block_on(async {
-            let store = Store::connect(url).await.expect("store");
-            let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-            let addr = listener.local_addr().unwrap();
-            let config = ServerConfig {
-                body_limit: BODY_LIMIT,
-                ..ServerConfig::default()
-            };
-            let state = AppState::new(critmin_data::load_embedded().unwrap(), store.clone(), config);
-            let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
-            let done = tokio::spawn(critmin_server::serve(listener, state, async {
-                let _ = stopped.await;
-            }));
-            (addr, store, stop, done)
-        });
-        Running {
-            addr,
-            store,
-            runtime,
-            stop: Some(stop),
-            done: Some(done),
-        }
+        let config = ServerConfig {
+            body_limit: BODY_LIMIT,
+            ..ServerConfig::default()
+        };
+        Running(TestServer::start(url, config, async |state| state))
     }
 
     fn key(&self, role: Role) -> String {
@@ -86,17 +64,6 @@ impl Running {
                 self.store.count_trade().await.unwrap(),
             )
         })
-    }
-}
-
-impl Drop for Running {
-    fn drop(&mut self) {
-        if let Some(stop) = self.stop.take() {
-            let _ = stop.send(());
-        }
-        if let Some(done) = self.done.take() {
-            let _ = self.runtime.block_on(done);
-        }
     }
 }
 
