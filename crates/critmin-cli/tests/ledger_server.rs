@@ -7,10 +7,9 @@
 
 mod support;
 
-use std::io::{BufRead, BufReader};
-use std::net::SocketAddr;
+use support::Server;
+
 use std::path::Path;
-use std::process::{Child, Command, Stdio};
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Mutex, RwLock};
 use std::time::{Duration, Instant};
@@ -24,46 +23,6 @@ use serde_json::{Value, json};
 
 const MEMBERS: usize = 4;
 const KILLS: usize = 3;
-
-/// A `critmin serve --ledger-key` process; killed when dropped.
-struct Server {
-    child: Child,
-    addr: SocketAddr,
-}
-
-impl Server {
-    fn start(dir: &Path, db: &str) -> Server {
-        let key = dir.join("ledger/keys/operator.key");
-        let mut child = Command::new(env!("CARGO_BIN_EXE_critmin"))
-            .args(["serve", "--bind", "127.0.0.1:0", "--db", db, "--ledger-key"])
-            .arg(&key)
-            .current_dir(dir)
-            .env("RUST_LOG", "warn")
-            .stdin(Stdio::null())
-            .stdout(Stdio::piped())
-            .stderr(Stdio::inherit())
-            .spawn()
-            .expect("starting critmin serve");
-        let mut line = String::new();
-        BufReader::new(child.stdout.take().unwrap())
-            .read_line(&mut line)
-            .expect("reading the first line of critmin serve");
-        let addr = line
-            .trim()
-            .strip_prefix("listening on http://")
-            .unwrap_or_else(|| panic!("unexpected first line {line:?}"))
-            .parse()
-            .unwrap();
-        Server { child, addr }
-    }
-}
-
-impl Drop for Server {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
 
 fn ledger(dir: &Path, db: &str, args: &[&str]) -> support::Run {
     let mut all = vec!["ledger", "--dir", "ledger", "--db", db];
@@ -121,7 +80,7 @@ fn kill_during_appends(db: &str) {
     let operator_reader = api_key(dir, db, "viewer", "operator");
     let origin = "crash-log";
 
-    let mut server = Server::start(dir, db);
+    let mut server = Server::start(dir, db, &["--ledger-key", "ledger/keys/operator.key"]);
     // The log has one writer: the CLI is locked out while the server holds it.
     let locked = ledger(dir, db, &["show"]).fails_with(1);
     assert!(locked.stderr.contains("another process"), "{}", locked.stderr);
@@ -197,7 +156,7 @@ fn kill_during_appends(db: &str) {
                 round + 1,
                 acked.lock().unwrap().len()
             );
-            server = Server::start(dir, db);
+            server = Server::start(dir, db, &["--ledger-key", "ledger/keys/operator.key"]);
             *addr.write().unwrap() = server.addr;
         }
         let target = acked.lock().unwrap().len() + 10;

@@ -4,15 +4,11 @@
 
 mod support;
 
-use std::io::{BufRead, BufReader};
-use std::net::SocketAddr;
-use std::path::Path;
-use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
 use critmin_server::test_client::Client;
 use serde_json::{Value, json};
-use support::{critmin, critmin_with, tmp};
+use support::{Server, critmin, critmin_with, tmp};
 
 const SMALL: &str = "t,i,j,k,v,q
 2022,156,699,283691,60,10
@@ -22,47 +18,6 @@ const SMALL: &str = "t,i,j,k,v,q
 2022,699,842,850760,50,2
 2023,156,699,283691,80,16
 ";
-
-/// A `critmin serve` process; killed when dropped.
-struct Server {
-    child: Child,
-    addr: SocketAddr,
-}
-
-impl Server {
-    fn start(dir: &Path, db: &str, extra: &[&str]) -> Server {
-        let mut child = Command::new(env!("CARGO_BIN_EXE_critmin"))
-            .args(["serve", "--bind", "127.0.0.1:0", "--db", db])
-            .args(extra)
-            .current_dir(dir)
-            .env("RUST_LOG", "warn")
-            .env("XDG_CACHE_HOME", dir.join("cache"))
-            .env_remove("CRITMIN_DATA")
-            .stdin(Stdio::null())
-            .stdout(Stdio::piped())
-            .stderr(Stdio::inherit())
-            .spawn()
-            .expect("starting critmin serve");
-        let mut line = String::new();
-        BufReader::new(child.stdout.take().unwrap())
-            .read_line(&mut line)
-            .expect("reading the first line of critmin serve");
-        let addr = line
-            .trim()
-            .strip_prefix("listening on http://")
-            .unwrap_or_else(|| panic!("unexpected first line {line:?}"))
-            .parse()
-            .unwrap();
-        Server { child, addr }
-    }
-}
-
-impl Drop for Server {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
 
 fn get(client: &Client, path: &str, key: Option<&str>, status: u16) -> Value {
     let a = client.get(path, key).unwrap();

@@ -4,9 +4,9 @@
 
 mod support;
 
-use std::io::{BufRead, BufReader};
-use std::net::SocketAddr;
-use std::process::{Child, Command, Stdio};
+use support::Server;
+
+use std::process::Command;
 use std::sync::Mutex;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::{Duration, Instant};
@@ -14,44 +14,6 @@ use std::time::{Duration, Instant};
 use critmin_server::test_client::Client;
 use critmin_store::test_postgres::ThrowawayPostgres;
 use serde_json::json;
-
-/// A `critmin serve` process; killed when dropped.
-struct Server {
-    child: Child,
-    addr: SocketAddr,
-}
-
-impl Server {
-    fn start(dir: &std::path::Path, db: &str) -> Server {
-        let mut child = Command::new(env!("CARGO_BIN_EXE_critmin"))
-            .args(["serve", "--bind", "127.0.0.1:0", "--db", db])
-            .current_dir(dir)
-            .env("RUST_LOG", "warn")
-            .stdin(Stdio::null())
-            .stdout(Stdio::piped())
-            .stderr(Stdio::inherit())
-            .spawn()
-            .expect("starting critmin serve");
-        let mut line = String::new();
-        BufReader::new(child.stdout.take().unwrap())
-            .read_line(&mut line)
-            .expect("reading the first line of critmin serve");
-        let addr = line
-            .trim()
-            .strip_prefix("listening on http://")
-            .unwrap_or_else(|| panic!("unexpected first line {line:?}"))
-            .parse()
-            .unwrap();
-        Server { child, addr }
-    }
-}
-
-impl Drop for Server {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
 
 fn create_key(dir: &std::path::Path, db: &str, role: &str) -> String {
     let run = support::critmin(dir, &["keys", "create", "--role", role, "--db", db]).success();
@@ -83,7 +45,7 @@ fn stop_during_burst(db: &str, how: Stop) {
     let dir = support::tmp();
     let key = create_key(dir.path(), db, "analyst");
     let viewer = create_key(dir.path(), db, "viewer");
-    let mut server = Server::start(dir.path(), db);
+    let mut server = Server::start(dir.path(), db, &[]);
     let client = Client::new(server.addr);
     let acked = Mutex::new(Vec::<String>::new());
     let stop = AtomicBool::new(false);
@@ -138,7 +100,7 @@ fn stop_during_burst(db: &str, how: Stop) {
         acked.len()
     );
 
-    let restarted = Server::start(dir.path(), db);
+    let restarted = Server::start(dir.path(), db, &[]);
     let list = Client::new(restarted.addr)
         .get("/api/v1/datasets", Some(&viewer))
         .unwrap();

@@ -102,3 +102,50 @@ pub(crate) fn records(v: &Value) -> &Vec<Value> {
     v.as_array()
         .unwrap_or_else(|| panic!("expected a JSON array, found {v}"))
 }
+
+/// A `critmin serve` child process on a free loopback port, with `dir` as its working
+/// directory (and trade cache), the embedded data only; killed when dropped. Tests kill it
+/// with SIGKILL through `child`.
+pub(crate) struct Server {
+    pub(crate) child: std::process::Child,
+    pub(crate) addr: std::net::SocketAddr,
+}
+
+impl Server {
+    /// Starts `critmin serve --bind 127.0.0.1:0 --db DB EXTRA...` and reads the address from
+    /// its first stdout line.
+    pub(crate) fn start(dir: &Path, db: &str, extra: &[&str]) -> Server {
+        use std::io::{BufRead, BufReader};
+        use std::process::Stdio;
+        let mut child = Command::new(env!("CARGO_BIN_EXE_critmin"))
+            .args(["serve", "--bind", "127.0.0.1:0", "--db", db])
+            .args(extra)
+            .current_dir(dir)
+            .env("RUST_LOG", "warn")
+            .env("XDG_CACHE_HOME", dir.join("cache"))
+            .env_remove("CRITMIN_DATA")
+            .stdin(Stdio::null())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::inherit())
+            .spawn()
+            .expect("starting critmin serve");
+        let mut line = String::new();
+        BufReader::new(child.stdout.take().expect("piped stdout"))
+            .read_line(&mut line)
+            .expect("reading the first line of critmin serve");
+        let addr = line
+            .trim()
+            .strip_prefix("listening on http://")
+            .unwrap_or_else(|| panic!("unexpected first line {line:?}"))
+            .parse()
+            .expect("an address");
+        Server { child, addr }
+    }
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
