@@ -42,6 +42,16 @@ pub enum ScenarioKind {
     Ban,
 }
 
+impl ScenarioKind {
+    /// The word of the scenario file's `kind` column (`cut`, `ban`).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ScenarioKind::Cut => "cut",
+            ScenarioKind::Ban => "ban",
+        }
+    }
+}
+
 /// One validated row of the scenario file.
 #[derive(Debug, Clone, PartialEq)]
 pub struct ScenarioRow {

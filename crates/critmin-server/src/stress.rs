@@ -279,10 +279,7 @@ fn named_view(scenarios: &Scenarios, name: &str) -> NamedScenarioView {
         .rows_of(name)
         .map(|r| ScenarioRowView {
             mineral: r.mineral.clone(),
-            kind: match r.kind {
-                critmin_network::ScenarioKind::Cut => "cut",
-                critmin_network::ScenarioKind::Ban => "ban",
-            },
+            kind: r.kind.as_str(),
             country: r.country.to_string(),
             stage: r.stage.to_string(),
             destination: r.destination.to_string(),

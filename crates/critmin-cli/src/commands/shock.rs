@@ -234,10 +234,7 @@ fn list(scenarios: &Scenarios, format: Format) -> Result<()> {
         .map(|r| ScenarioRecord {
             scenario: r.scenario.clone(),
             mineral: r.mineral.clone(),
-            kind: match r.kind {
-                critmin_network::ScenarioKind::Cut => "cut",
-                critmin_network::ScenarioKind::Ban => "ban",
-            },
+            kind: r.kind.as_str(),
             country: r.country.to_string(),
             stage: r.stage.to_string(),
             destination: r.destination.to_string(),
