@@ -326,10 +326,10 @@ fn reads_follow_role_custody_and_publication() {
 }
 
 fn vector_files() -> Vec<std::path::PathBuf> {
-    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../../shared/testdata/rfc9162");
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../testdata/rfc9162");
     assert!(
         root.is_dir(),
-        "RFC 9162 test vectors not found at {}: put `shared` beside the clone",
+        "RFC 9162 test vectors not found at {}: the repository's testdata/rfc9162 is missing",
         root.display()
     );
     let mut out = Vec::new();

@@ -34,9 +34,9 @@ fn chromium() -> Option<&'static Path> {
     if path.is_file() {
         return Some(path);
     }
-    if std::env::var_os("CI").is_some() {
+    if critmin_store::test_postgres::test_tools_required() {
         panic!(
-            "{CHROMIUM} is missing on CI: .ci/run must install chromium (apt-get install -y chromium) for the browser test of the report"
+            "{CHROMIUM} is missing: `./dev test` installs chromium (or apt-get install -y chromium) for the browser test of the report"
         );
     }
     eprintln!(

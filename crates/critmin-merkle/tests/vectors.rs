@@ -1,16 +1,16 @@
-//! The 196 public RFC 9162 proof test vectors (transparency-dev/merkle `testdata/`), read from
-//! `../shared/testdata/rfc9162` beside the clone. A missing directory fails the test: CI puts
-//! `../shared` beside the clone, and a silently skipped conformance gate is worse than none.
+//! The 196 public RFC 9162 proof test vectors (transparency-dev/merkle `testdata/`), kept in the
+//! repository at `testdata/rfc9162` with their licence. A missing directory fails the test: a
+//! silently skipped conformance gate is worse than none.
 
 use std::path::{Path, PathBuf};
 
 use critmin_merkle::case::ProofCase;
 
 fn vectors_dir() -> PathBuf {
-    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../../shared/testdata/rfc9162");
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../testdata/rfc9162");
     assert!(
         dir.is_dir(),
-        "RFC 9162 test vectors not found at {}: put the project's `shared` directory beside the clone",
+        "RFC 9162 test vectors not found at {}: the repository's testdata/rfc9162 is missing",
         dir.display()
     );
     dir

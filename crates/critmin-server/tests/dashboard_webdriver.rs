@@ -39,8 +39,8 @@ fn free_port() -> u16 {
 fn start_driver() -> Option<(Driver, u16)> {
     if !Path::new(CHROMEDRIVER).is_file() {
         assert!(
-            std::env::var_os("CI").is_none(),
-            "{CHROMEDRIVER} is missing on CI: .ci/run must install chromium-driver"
+            !critmin_store::test_postgres::test_tools_required(),
+            "{CHROMEDRIVER} is missing: `./dev test` installs chromium-driver (or apt-get install -y chromium-driver)"
         );
         eprintln!("\n!!! SKIPPED: {CHROMEDRIVER} not found; the WebDriver interaction test did not run !!!\n");
         return None;

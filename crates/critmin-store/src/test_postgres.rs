@@ -10,7 +10,8 @@
 //! directory chowned to it.
 //!
 //! Without PostgreSQL, [`ThrowawayPostgres::start`] returns `Ok(None)` and prints a loud note,
-//! except when the `CI` variable is set: then it is an error, because CI must test both engines.
+//! except under `./dev test` or on CI ([`test_tools_required`]): then it is an error, because
+//! the suite must test both engines.
 
 use std::net::TcpListener;
 use std::os::unix::fs::MetadataExt;
@@ -86,15 +87,23 @@ fn check(what: &str, out: std::io::Result<Output>) -> Result<Output, String> {
     }
 }
 
+/// Whether a test must fail rather than skip when a tool it needs (PostgreSQL, Chromium,
+/// chromedriver) is missing: on CI (`CI` set) and under `./dev test`
+/// (`CRITMIN_REQUIRE_TEST_TOOLS` set), which installs them first. A plain `cargo test` on a
+/// machine without them skips those tests with a loud note instead.
+pub fn test_tools_required() -> bool {
+    std::env::var_os("CI").is_some() || std::env::var_os("CRITMIN_REQUIRE_TEST_TOOLS").is_some()
+}
+
 impl ThrowawayPostgres {
-    /// Starts a server, or returns `Ok(None)` when PostgreSQL is not installed and `CI` is not
-    /// set (after printing why the caller's test is skipped).
+    /// Starts a server, or returns `Ok(None)` when PostgreSQL is not installed and
+    /// [`test_tools_required`] is false (after printing why the caller's test is skipped).
     pub fn start() -> Result<Option<ThrowawayPostgres>, String> {
         let Some(bindir) = find_bindir() else {
-            if std::env::var_os("CI").is_some() {
+            if test_tools_required() {
                 return Err(
-                    "PostgreSQL is not installed but CI is set: .ci/run must install the postgresql \
-                            package; the PostgreSQL tests cannot be skipped on CI"
+                    "PostgreSQL is not installed: `./dev test` installs the postgresql package \
+                            (or run `apt-get install -y postgresql`); these tests may not be skipped here"
                         .into(),
                 );
             }
