@@ -66,7 +66,7 @@ fn main() {
     let cpp_build = configure(true);
     let c_build = configure(false);
 
-    let key = cache_key(&highs, &sources, &config, &cpp_build, &c_build, &target);
+    let key = cache_key(&highs, &sources, &config, &cpp_build, &c_build, &target, &out_dir);
     let lib_dir = match shared_cache_dir(&out_dir) {
         Some(cache) => {
             let dir = cache.join(format!("{key:016x}"));
@@ -186,6 +186,7 @@ fn cache_key(
     cpp_build: &cc::Build,
     c_build: &cc::Build,
     target: &str,
+    out_dir: &Path,
 ) -> u64 {
     let mut hasher = DefaultHasher::new();
     RECIPE.hash(&mut hasher);
@@ -195,7 +196,13 @@ fn cache_key(
     for build in [cpp_build, c_build] {
         let compiler = build.get_compiler();
         compiler.path().hash(&mut hasher);
-        for arg in compiler.args() {
+        // The generated HConfig.h lives in this profile's OUT_DIR: its path differs between
+        // profiles but its content, hashed above, is what matters.
+        for arg in compiler
+            .args()
+            .iter()
+            .filter(|arg| !Path::new(arg).starts_with(out_dir))
+        {
             arg.hash(&mut hasher);
         }
         let version = Command::new(compiler.path()).arg("--version").output();
