@@ -65,7 +65,7 @@ pub use exposure::{CountryExposure, MineralExposure, RELIANCE_METRICS, StageExpo
 pub use geopolrisk::{GeoPolRisk, GeoPolRiskError, geopolrisk};
 pub use governance::{GovernanceHhi, ScoredShare, governance_hhi};
 pub use overview::{NotComputable, SeriesConcentration, SeriesFilter, concentration_overview, series_concentration};
-pub use partner::{ClassifiedShare, PartnerLens, PartnerSet, SupplierClass, feoc_share, partner_lens};
+pub use partner::{ClassifiedShare, PartnerLens, PartnerSet, PartnerSetError, SupplierClass, feoc_share, partner_lens};
 pub use reliance::{NetImportReliance, NirInputs, RelianceError, eu_import_reliance, net_import_reliance};
 pub use shares::{CountryShare, QualityNote, QualityNoteKind, SharesError, SupplyShares, TotalBasis};
 pub use supply_risk::{SupplyRisk, SupplyRiskError, SupplyRiskParams, supply_risk};

@@ -36,6 +36,27 @@ impl PartnerSet {
         self
     }
 
+    /// Parses a partner definition as users write it: policy groups and/or ISO3 codes of
+    /// `dataset` joined by `+`, `,` or spaces (`msp`, `quad+CHL`; a URL query decodes `+` to a
+    /// space). Every shell parses partner definitions through this.
+    pub fn parse(dataset: &Dataset, text: &str) -> Result<PartnerSet, PartnerSetError> {
+        let mut groups = Vec::new();
+        let mut countries = Vec::new();
+        for part in text.split(['+', ',', ' ']).map(str::trim).filter(|p| !p.is_empty()) {
+            match part.parse::<Group>() {
+                Ok(g) => groups.push(g),
+                Err(group_err) => match dataset.resolve_country(part) {
+                    Ok(c) if part.len() == 3 => countries.push(c),
+                    _ => return Err(PartnerSetError::Part(format!("{group_err}, or an ISO3 country code"))),
+                },
+            }
+        }
+        if groups.is_empty() && countries.is_empty() {
+            return Err(PartnerSetError::Empty);
+        }
+        Ok(PartnerSet::from_groups(groups).with_countries(countries))
+    }
+
     /// Whether `country` is a partner: listed explicitly or a member of one of the groups.
     ///
     /// Formula: `c ∈ countries ∨ ∃ g ∈ groups : in_group(c, g)`. Source: project DESIGN
@@ -51,6 +72,17 @@ impl PartnerSet {
     pub fn is_empty(&self) -> bool {
         self.groups == GroupSet::EMPTY && self.countries.is_empty()
     }
+}
+
+/// Why a partner definition does not parse.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum PartnerSetError {
+    /// A part is neither a group id nor a country code of the dataset.
+    #[error("{0}")]
+    Part(String),
+    /// Nothing but separators.
+    #[error("needs at least one group or country code, e.g. msp or quad+CHL")]
+    Empty,
 }
 
 impl fmt::Display for PartnerSet {

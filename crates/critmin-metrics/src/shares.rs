@@ -24,6 +24,13 @@ pub enum TotalBasis {
 }
 
 impl TotalBasis {
+    /// The basis with this [`id`](TotalBasis::id), for renderers that receive documents.
+    pub fn from_id(id: &str) -> Option<TotalBasis> {
+        [TotalBasis::PublishedWorld, TotalBasis::SumOfRows]
+            .into_iter()
+            .find(|b| b.id() == id)
+    }
+
     /// Short identifier (`published-world`, `sum-of-rows`).
     ///
     /// Formula: none (a stable label for scripts and output). Source: this crate.

@@ -208,6 +208,24 @@ impl Dataset {
             .or_else(|| self.minerals.iter().find(|m| m.answers_to(name)))
     }
 
+    /// The mineral a user named (id or alias, surrounding spaces ignored), or an error that
+    /// lists the ids it could have been. Every shell resolves mineral names through this.
+    pub fn resolve_mineral(&self, name: &str) -> Result<&Mineral, Unresolved> {
+        self.mineral(name.trim()).ok_or_else(|| Unresolved::Mineral {
+            name: name.to_owned(),
+            known: self.minerals.iter().map(|m| m.id.to_string()).collect(),
+        })
+    }
+
+    /// The country a user named by ISO3 code (case-insensitive, surrounding spaces ignored):
+    /// one of the dataset's countries, never a pseudo-code such as `ROW`.
+    pub fn resolve_country(&self, code: &str) -> Result<CountryCode, Unresolved> {
+        let parsed: Option<CountryCode> = code.trim().to_ascii_uppercase().parse().ok();
+        parsed
+            .filter(|c| self.country(*c).is_some() && !c.is_pseudo())
+            .ok_or_else(|| Unresolved::Country { code: code.to_owned() })
+    }
+
     /// The stage with this id.
     pub fn stage(&self, id: &StageId) -> Option<&Stage> {
         self.stages.iter().find(|s| &s.id == id)
@@ -361,4 +379,23 @@ mod tests {
         assert_eq!(ds.governance_risk(aaa, 2010), Some((2019, 1.0)));
         assert_eq!(ds.governance_risk("BBB".parse().unwrap(), 2021), None);
     }
+}
+
+/// A mineral or country name a user gave that the dataset does not know.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum Unresolved {
+    /// No mineral has this id or alias.
+    #[error("unknown mineral `{name}`; expected one of: {}", known.join(", "))]
+    Mineral {
+        /// The name as given.
+        name: String,
+        /// The dataset's mineral ids.
+        known: Vec<String>,
+    },
+    /// No country of the dataset has this ISO3 code.
+    #[error("unknown country `{code}`; expected an ISO 3166-1 alpha-3 code such as IND or USA")]
+    Country {
+        /// The code as given.
+        code: String,
+    },
 }

@@ -21,6 +21,7 @@ mod trade;
 pub use country::{Country, CountryCode, CountryCodeError, Group, GroupSet, ParseGroupError};
 pub use dataset::{
     CriticalList, Dataset, GovernanceRecord, ImportRelianceRecord, ObservationTable, Series, SeriesKey, SeriesRow,
+    Unresolved,
 };
 pub use mineral::{ChainStage, Mineral, MineralId, Stage, StageId};
 pub use observation::{Observation, Provenance, Qualifier, SourceCode};

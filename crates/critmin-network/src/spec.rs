@@ -165,28 +165,17 @@ impl Default for RiskSpec {
     }
 }
 
-/// Resolves a mineral id or alias.
+/// Resolves a mineral id or alias ([`Dataset::resolve_mineral`]), naming `field` when unknown.
 pub fn resolve_mineral(ds: &Dataset, field: &str, name: &str) -> Result<MineralId, SpecError> {
-    ds.mineral(name).map(|m| m.id.clone()).ok_or_else(|| {
-        let ids: Vec<&str> = ds.minerals.iter().map(|m| m.id.as_str()).collect();
-        SpecError::new(
-            field,
-            format!("unknown mineral `{name}`; expected one of: {}", ids.join(", ")),
-        )
-    })
+    ds.resolve_mineral(name)
+        .map(|m| m.id.clone())
+        .map_err(|e| SpecError::new(field, e.to_string()))
 }
 
-/// Resolves an ISO3 country code of the dataset (case-insensitive; no pseudo-codes).
+/// Resolves an ISO3 country code ([`Dataset::resolve_country`]), naming `field` when unknown.
 pub fn resolve_country(ds: &Dataset, field: &str, code: &str) -> Result<CountryCode, SpecError> {
-    let parsed: Option<CountryCode> = code.trim().to_ascii_uppercase().parse().ok();
-    parsed
-        .filter(|c| ds.country(*c).is_some() && !c.is_pseudo())
-        .ok_or_else(|| {
-            SpecError::new(
-                field,
-                format!("unknown country `{code}`; expected an ISO 3166-1 alpha-3 code such as IND or USA"),
-            )
-        })
+    ds.resolve_country(code)
+        .map_err(|e| SpecError::new(field, e.to_string()))
 }
 
 fn parse_stage(field: &str, spec: &str, s: &str) -> Result<LayerKind, SpecError> {

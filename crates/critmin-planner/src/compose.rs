@@ -79,28 +79,17 @@ impl ComposeError {
     }
 }
 
-/// A mineral by id or alias.
+/// A mineral by id or alias ([`Dataset::resolve_mineral`]), naming `field` when unknown.
 pub fn resolve_mineral(ds: &Dataset, field: &str, text: &str) -> Result<MineralId, ComposeError> {
-    ds.mineral(text.trim()).map(|m| m.id.clone()).ok_or_else(|| {
-        let ids: Vec<&str> = ds.minerals.iter().map(|m| m.id.as_str()).collect();
-        ComposeError::invalid(
-            field,
-            format!("unknown mineral `{text}`; expected one of: {}", ids.join(", ")),
-        )
-    })
+    ds.resolve_mineral(text)
+        .map(|m| m.id.clone())
+        .map_err(|e| ComposeError::invalid(field, e.to_string()))
 }
 
-/// A country of the dataset by ISO3 code (case-insensitive; pseudo-codes refused).
+/// A country of the dataset by ISO3 code ([`Dataset::resolve_country`]), naming `field`.
 pub fn resolve_country(ds: &Dataset, field: &str, text: &str) -> Result<CountryCode, ComposeError> {
-    let parsed: Option<CountryCode> = text.trim().to_ascii_uppercase().parse().ok();
-    parsed
-        .filter(|c| ds.country(*c).is_some() && !c.is_pseudo())
-        .ok_or_else(|| {
-            ComposeError::invalid(
-                field,
-                format!("unknown country `{text}`; expected an ISO 3166-1 alpha-3 code such as IND or USA"),
-            )
-        })
+    ds.resolve_country(text)
+        .map_err(|e| ComposeError::invalid(field, e.to_string()))
 }
 
 /// A stage id (`mine`, `refined`, …): lower-case letters, digits and `_`.
@@ -119,31 +108,9 @@ pub fn resolve_stage(field: &str, text: &str) -> Result<StageId, ComposeError> {
     }
 }
 
-/// Partner groups and/or ISO3 codes joined with `+` or `,` (`msp`, `quad+CHL`).
+/// Partner groups and/or ISO3 codes ([`PartnerSet::parse`]), naming `field` when invalid.
 pub fn parse_partners(ds: &Dataset, field: &str, text: &str) -> Result<PartnerSet, ComposeError> {
-    let mut groups = Vec::new();
-    let mut countries = Vec::new();
-    for part in text.split(['+', ',']).map(str::trim).filter(|p| !p.is_empty()) {
-        match part.parse::<Group>() {
-            Ok(g) => groups.push(g),
-            Err(group_err) => match resolve_country(ds, field, part) {
-                Ok(c) if part.len() == 3 => countries.push(c),
-                _ => {
-                    return Err(ComposeError::invalid(
-                        field,
-                        format!("{group_err}, or an ISO3 country code"),
-                    ));
-                }
-            },
-        }
-    }
-    if groups.is_empty() && countries.is_empty() {
-        return Err(ComposeError::invalid(
-            field,
-            "needs at least one group or country code, e.g. msp or quad+CHL",
-        ));
-    }
-    Ok(PartnerSet::from_groups(groups).with_countries(countries))
+    PartnerSet::parse(ds, text).map_err(|e| ComposeError::invalid(field, e.to_string()))
 }
 
 /// The dataset's countries in a partner set.

@@ -8,7 +8,6 @@ use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use critmin_data::{FileKind, InputFile, embedded_file, embedded_inputs, load, overlay};
-use critmin_metrics::SeriesFilter;
 use critmin_model::StageId;
 use critmin_store::{NewDataset, Role};
 use serde::{Deserialize, Serialize};
@@ -153,7 +152,7 @@ async fn openapi_json(State(state): State<AppState>) -> Result<Response, ApiErro
 pub async fn list_minerals(State(state): State<AppState>) -> Result<Response, ApiError> {
     state
         .cache
-        .get_or_try("minerals", || to_bytes(&records::minerals(&state.dataset)))
+        .get_or_try("minerals", || to_bytes(&critmin_app::catalog::minerals(&state.dataset)))
         .map(json_bytes)
 }
 
@@ -188,10 +187,13 @@ pub async fn get_supply(
     state
         .cache
         .get_or_try(&key, || {
-            let ds = &ds;
-            let mineral = records::mineral(ds, "mineral", &q.mineral)?;
-            let series = records::select_series(ds, mineral, q.stage.as_deref(), q.year, q.source.as_deref())?;
-            to_bytes(&records::supply(ds, series)?)
+            let query = records::SupplyQuery {
+                mineral: q.mineral.clone(),
+                stage: q.stage.clone(),
+                year: q.year,
+                source: q.source.clone(),
+            };
+            to_bytes(&critmin_app::supply::supply(&ds, &query).map_err(records::supply_error)?)
         })
         .map(json_bytes)
 }
@@ -225,19 +227,13 @@ pub async fn get_concentration(
     state
         .cache
         .get_or_try(&key, || {
-            let ds = &state.dataset;
-            let mineral = q
-                .mineral
-                .as_deref()
-                .map(|m| records::mineral(ds, "mineral", m))
-                .transpose()?;
-            let filter = SeriesFilter {
-                mineral: mineral.map(|m| m.id.clone()),
-                stage: q.stage.clone().map(StageId),
+            let query = records::ConcentrationQuery {
+                mineral: q.mineral.clone(),
+                stage: q.stage.clone(),
                 year: q.year,
                 source: q.source.clone(),
             };
-            to_bytes(&records::concentration(ds, &filter))
+            to_bytes(&critmin_app::concentration::concentration(&state.dataset, &query).map_err(records::field_error)?)
         })
         .map(json_bytes)
 }
@@ -273,10 +269,11 @@ pub async fn get_exposure(
     state
         .cache
         .get_or_try(&key, || {
-            let ds = &ds;
-            let code = records::country(ds, "country", &country)?;
-            let partners = records::partners(ds, &partners_text)?;
-            to_bytes(&records::exposure(ds, code, &partners, &partners_text))
+            let query = records::ExposureQuery {
+                country: country.clone(),
+                partners: partners_text.clone(),
+            };
+            to_bytes(&critmin_app::exposure::exposure(&ds, &query).map_err(records::field_error)?)
         })
         .map(json_bytes)
 }

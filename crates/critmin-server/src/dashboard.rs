@@ -151,12 +151,18 @@ async fn overview(State(state): State<AppState>, Query(q): Query<OverviewQuery>)
 fn render_overview(state: &AppState, mineral: Option<&str>, stage: Option<&str>) -> Result<String, ApiError> {
     let ds = &state.dataset;
     let mineral = records::mineral(ds, "mineral", mineral.unwrap_or("lithium"))?;
-    let series = match records::select_series(ds, mineral, stage, None, None) {
+    let query = |stage: Option<&str>| records::SupplyQuery {
+        mineral: mineral.id.to_string(),
+        stage: stage.map(str::to_owned),
+        year: None,
+        source: None,
+    };
+    let series = match critmin_app::supply::select_series(ds, &query(stage)) {
         Ok(s) => s,
         // A stage the mineral lacks: fall back to its default rather than an error page.
-        Err(_) => records::select_series(ds, mineral, None, None, None)?,
+        Err(_) => critmin_app::supply::select_series(ds, &query(None)).map_err(records::supply_error)?,
     };
-    let doc = records::supply(ds, series)?;
+    let doc = critmin_app::supply::series_supply(ds, series).map_err(records::supply_error)?;
     let mut stages: Vec<String> = ds
         .find_series(Some(&mineral.id), None, None, None)
         .map(|s| s.key.stage.to_string())
@@ -439,7 +445,9 @@ fn render_mineral(state: &AppState, id: &str) -> Result<String, ApiError> {
          <span><i class=\"sw\" style=\"background:{REST_COLOUR}\"></i>rest (smaller suppliers, residual, uncovered)</span></div>"
     );
     for s in &series {
-        let Ok(doc) = records::supply(ds, s) else { continue };
+        let Ok(doc) = critmin_app::supply::series_supply(ds, s) else {
+            continue;
+        };
         b.push_str(&stage_bars(ds, &doc));
     }
     b.push_str("</section>");
@@ -530,7 +538,10 @@ fn sankey_section(ds: &Dataset, mineral: &Mineral, series: &[&Series]) -> String
             esc(&mineral.name)
         );
     };
-    let (Ok(mine), Ok(refine)) = (records::supply(ds, mining), records::supply(ds, processing)) else {
+    let (Ok(mine), Ok(refine)) = (
+        critmin_app::supply::series_supply(ds, mining),
+        critmin_app::supply::series_supply(ds, processing),
+    ) else {
         return String::new();
     };
     let (w, h) = (900.0, 360.0);
@@ -668,9 +679,14 @@ async fn exposure_page(
 
 fn render_exposure(state: &AppState, country: &str, partners_text: &str) -> Result<String, ApiError> {
     let ds = &state.dataset;
-    let code = records::country(ds, "country", country)?;
-    let partners = records::partners(ds, partners_text)?;
-    let doc = records::exposure(ds, code, &partners, partners_text);
+    let query = records::ExposureQuery {
+        country: country.to_owned(),
+        partners: partners_text.to_owned(),
+    };
+    let doc = critmin_app::exposure::exposure(ds, &query).map_err(records::field_error)?;
+    let code = ds
+        .resolve_country(country)
+        .map_err(|e| ApiError::bad_param("country", e.to_string()))?;
     // India and the US first, then every other country with import-reliance data.
     let mut choices = vec![CountryCode::INDIA, CountryCode::USA];
     for r in &ds.import_reliance {

@@ -13,7 +13,6 @@ use axum::extract::{Path, State};
 use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use critmin_data::{InputFile, embedded_inputs, load, overlay};
-use critmin_metrics::SeriesFilter;
 use critmin_model::Dataset;
 use critmin_store::{JobRecord, JobStatus, Store};
 use serde::{Deserialize, Serialize};
@@ -183,13 +182,13 @@ pub fn compute(
             let mut left_out = Vec::new();
             progress(0, total);
             for (i, mineral) in dataset.minerals.iter().enumerate() {
-                let filter = SeriesFilter {
-                    mineral: Some(mineral.id.clone()),
+                let query = records::ConcentrationQuery {
+                    mineral: Some(mineral.id.to_string()),
                     stage: None,
                     year: *year,
                     source: source.clone(),
                 };
-                let doc = records::concentration(dataset, &filter);
+                let doc = critmin_app::concentration::concentration(dataset, &query).map_err(|e| e.to_string())?;
                 series.extend(doc.series);
                 left_out.extend(doc.left_out);
                 progress(i as i64 + 1, total);

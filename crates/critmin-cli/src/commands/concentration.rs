@@ -1,9 +1,8 @@
 //! `critmin concentration`: one record per (mineral, stage, year, source).
 
 use anyhow::Result;
-use critmin_metrics::{METHODS_VERSION, SeriesFilter, concentration_overview, governance_hhi};
-use critmin_model::{Dataset, StageId};
-use serde::Serialize;
+use critmin_app::concentration::{ConcentrationQuery, concentration};
+use critmin_model::Dataset;
 
 use crate::output::{Format, Table, emit, pct};
 
@@ -26,98 +25,25 @@ pub(crate) struct Args {
     format: Format,
 }
 
-/// One series' concentration. `hhi` is the lower bound (the source's residual and any
-/// uncovered part left out), `hhi_upper` counts it as one supplier.
-#[derive(Serialize)]
-pub(crate) struct ConcentrationRecord {
-    mineral: String,
-    stage: String,
-    chain_stage: String,
-    capacity: bool,
-    year: u16,
-    source: String,
-    unit: String,
-    hhi: f64,
-    hhi_upper: f64,
-    band: String,
-    top3_share: f64,
-    top_country: Option<String>,
-    top_share: f64,
-    feoc_share: f64,
-    n_suppliers: usize,
-    effective_suppliers_lower: Option<f64>,
-    effective_suppliers_upper: Option<f64>,
-    /// Governance-weighted HHI (0–10; WGI risk 0–10, 10 = weakest), lower and upper bound.
-    hhi_wgi: f64,
-    hhi_wgi_upper: f64,
-    uncovered_share: f64,
-    total: f64,
-    total_basis: String,
-    method_version: &'static str,
-    notes: String,
-}
-
 pub(crate) fn run(ds: &Dataset, args: &Args) -> Result<()> {
-    let mineral = args.mineral.as_deref().map(|m| super::mineral(ds, m)).transpose()?;
-    let filter = SeriesFilter {
-        mineral: mineral.map(|m| m.id.clone()),
-        stage: args.stage.clone().map(StageId),
+    let query = ConcentrationQuery {
+        mineral: args.mineral.clone(),
+        stage: args.stage.clone(),
         year: args.year,
         source: args.source.clone(),
     };
-    let (rows, failed) = concentration_overview(ds, &filter);
-    let records: Vec<ConcentrationRecord> = rows
-        .iter()
-        .map(|c| {
-            let k = &c.series.key;
-            let wgi = governance_hhi(&c.shares, ds);
-            ConcentrationRecord {
-                mineral: k.mineral.to_string(),
-                stage: k.stage.to_string(),
-                chain_stage: c.chain_stage.map_or("", |s| s.id()).to_owned(),
-                capacity: c.capacity,
-                year: k.year,
-                source: k.source.to_string(),
-                unit: c.series.unit.clone(),
-                hhi: c.concentration.hhi,
-                hhi_upper: c.concentration.hhi_upper,
-                band: c.concentration.band_lower().map_or("", |b| b.id()).to_owned(),
-                top3_share: c.concentration.top3_share,
-                top_country: c.shares.named.first().map(|s| s.country.to_string()),
-                top_share: c.concentration.top_share,
-                feoc_share: c.feoc_share,
-                n_suppliers: c.concentration.n_suppliers,
-                effective_suppliers_lower: c.concentration.effective_suppliers_lower,
-                effective_suppliers_upper: c.concentration.effective_suppliers_upper,
-                hhi_wgi: wgi.lower,
-                hhi_wgi_upper: wgi.upper,
-                uncovered_share: c.shares.remainder,
-                total: c.shares.total,
-                total_basis: c.shares.basis.id().to_owned(),
-                method_version: METHODS_VERSION,
-                notes: c
-                    .shares
-                    .notes
-                    .iter()
-                    .map(ToString::to_string)
-                    .collect::<Vec<_>>()
-                    .join("; "),
-            }
-        })
-        .collect();
+    let doc = concentration(ds, &query).map_err(|e| anyhow::anyhow!(e.message))?;
+    let (records, failed) = (&doc.series, &doc.left_out);
     if records.is_empty() && failed.is_empty() {
         let sources: Vec<String> = ds.source_codes().iter().map(ToString::to_string).collect();
         anyhow::bail!("no series match those filters (sources: {})", sources.join(", "));
     }
     if format_is_machine(args.format) {
-        for (key, why) in &failed {
-            eprintln!(
-                "note: {} {} {} {} left out: {why}",
-                key.mineral, key.stage, key.year, key.source
-            );
+        for left_out in failed {
+            eprintln!("note: left out {left_out}");
         }
     }
-    emit(args.format, &records, || {
+    emit(args.format, records, || {
         let mut t = Table::new(&[
             "mineral",
             "stage",
@@ -131,7 +57,7 @@ pub(crate) fn run(ds: &Dataset, args: &Args) -> Result<()> {
             "FEOC>",
             "n>",
         ]);
-        for r in &records {
+        for r in records {
             t.row(vec![
                 r.mineral.clone(),
                 if r.capacity {
@@ -153,11 +79,8 @@ pub(crate) fn run(ds: &Dataset, args: &Args) -> Result<()> {
         t.footer.push("HHI on 0–10,000: lower bound leaves the residual out, upper counts it as one supplier. DOJ/FTC bands: <1,500 unconcentrated, 1,500–2,500 moderate, >2,500 high.".into());
         t.footer
             .push("FEOC = share from FEOC-covered nations (CHN, RUS, PRK, IRN).".into());
-        for (key, why) in &failed {
-            t.footer.push(format!(
-                "Left out: {} {} {} {}: {why}",
-                key.mineral, key.stage, key.year, key.source
-            ));
+        for left_out in failed {
+            t.footer.push(format!("Left out: {left_out}"));
         }
         t
     })

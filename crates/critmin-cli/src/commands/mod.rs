@@ -16,25 +16,21 @@ pub(crate) mod shock;
 pub(crate) mod supply;
 pub(crate) mod trade;
 
-use anyhow::{Result, bail};
+use anyhow::Result;
+use critmin_metrics::PartnerSet;
 use critmin_model::{CountryCode, Dataset, Mineral};
 
 /// Resolves a mineral name given on the command line (id or alias).
 pub(crate) fn mineral<'a>(ds: &'a Dataset, name: &str) -> Result<&'a Mineral> {
-    match ds.mineral(name) {
-        Some(m) => Ok(m),
-        None => {
-            let ids: Vec<&str> = ds.minerals.iter().map(|m| m.id.as_str()).collect();
-            bail!("unknown mineral `{name}`; expected one of: {}", ids.join(", "))
-        }
-    }
+    Ok(ds.resolve_mineral(name)?)
 }
 
 /// Resolves a country code given on the command line (case-insensitive).
 pub(crate) fn country(ds: &Dataset, code: &str) -> Result<CountryCode> {
-    let parsed: Option<CountryCode> = code.to_ascii_uppercase().parse().ok();
-    match parsed.filter(|c| ds.country(*c).is_some() && !c.is_pseudo()) {
-        Some(c) => Ok(c),
-        None => bail!("unknown country `{code}`; expected an ISO 3166-1 alpha-3 code such as IND or USA"),
-    }
+    Ok(ds.resolve_country(code)?)
+}
+
+/// Parses `--partners` (`quad+msp+CHL`) into a partner set.
+pub(crate) fn partners(ds: &Dataset, text: &str) -> Result<PartnerSet> {
+    PartnerSet::parse(ds, text).map_err(|e| anyhow::anyhow!("--partners: {e}"))
 }

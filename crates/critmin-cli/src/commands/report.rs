@@ -6,8 +6,6 @@ use anyhow::{Context, Result};
 use critmin_model::Dataset;
 use critmin_report::{ReportOptions, build_report};
 
-use super::exposure::parse_partners;
-
 #[derive(Debug, clap::Args)]
 pub(crate) struct Args {
     /// Countries whose exposure is shown (ISO3; repeat or separate with commas).
@@ -29,7 +27,7 @@ pub(crate) fn run(ds: &Dataset, args: &Args) -> Result<()> {
         .collect::<Result<Vec<_>>>()?;
     let options = ReportOptions {
         countries,
-        partners: parse_partners(ds, &args.partners)?,
+        partners: super::partners(ds, &args.partners)?,
         partners_label: args.partners.to_uppercase(),
     };
     let report = build_report(ds, &options);

@@ -1,9 +1,9 @@
 //! `critmin supply <mineral>`: country shares of one series.
 
-use anyhow::{Result, bail};
-use critmin_metrics::SupplyShares;
-use critmin_model::{Dataset, StageId};
-use serde::Serialize;
+use anyhow::{Result, anyhow};
+use critmin_app::supply::{SupplyError, SupplyQuery, supply};
+use critmin_metrics::TotalBasis;
+use critmin_model::Dataset;
 
 use crate::output::{Format, Table, emit, pct, quantity};
 
@@ -27,163 +27,28 @@ pub(crate) struct Args {
     format: Format,
 }
 
-#[derive(Serialize)]
-struct ShareRecord {
-    mineral: String,
-    stage: String,
-    year: u16,
-    source: String,
-    unit: String,
-    rank: Option<usize>,
-    country: String,
-    country_name: String,
-    value: Option<f64>,
-    share: Option<f64>,
-    note: String,
-}
-
-#[derive(Serialize)]
-struct SupplyDocument<'a> {
-    mineral: &'a str,
-    stage: &'a str,
-    year: u16,
-    source: &'a str,
-    source_detail: &'a str,
-    files: &'a [String],
-    unit: &'a str,
-    total: f64,
-    total_basis: &'static str,
-    published_world_total: Option<f64>,
-    sum_of_rows: f64,
-    residual_share: Option<f64>,
-    uncovered_share: f64,
-    hhi: f64,
-    hhi_upper: f64,
-    top3_share: f64,
-    shares: &'a [ShareRecord],
-    notes: Vec<String>,
-}
-
 pub(crate) fn run(ds: &Dataset, args: &Args) -> Result<()> {
-    let mineral = super::mineral(ds, &args.mineral)?;
-    let stage_id = args.stage.clone().map(StageId);
-    let stage = match (&stage_id, ds.stage(&StageId("mine".into()))) {
-        (Some(s), _) => Some(s.clone()),
-        // Mine production is the usual question; fall back to whatever the mineral has.
-        (None, Some(mine))
-            if ds
-                .find_series(Some(&mineral.id), Some(&mine.id), args.year, args.source.as_deref())
-                .next()
-                .is_some() =>
-        {
-            Some(mine.id.clone())
-        }
-        _ => None,
+    let query = SupplyQuery {
+        mineral: args.mineral.clone(),
+        stage: args.stage.clone(),
+        year: args.year,
+        source: args.source.clone(),
     };
-    let Some(series) = ds.preferred_series(&mineral.id, stage.as_ref(), None, args.year, args.source.as_deref()) else {
-        let available: Vec<String> = ds
-            .find_series(Some(&mineral.id), None, None, None)
-            .map(|s| {
-                format!(
-                    "--stage {} --year {} --source {}",
-                    s.key.stage, s.key.year, s.key.source
-                )
-            })
-            .collect();
-        bail!(
-            "no series for {} with those filters; available: {}",
-            mineral.id,
-            if available.is_empty() {
-                "none".to_owned()
-            } else {
-                available.join("; ")
-            }
-        );
-    };
-    let shares = SupplyShares::from_series(series)?;
-    let conc = shares.concentration();
-    let name = |c: critmin_model::CountryCode| ds.country(c).map_or_else(String::new, |c| c.name.clone());
-    let base = |rank, country: String, country_name, value, share, note: String| ShareRecord {
-        mineral: series.key.mineral.to_string(),
-        stage: series.key.stage.to_string(),
-        year: series.key.year,
-        source: series.key.source.to_string(),
-        unit: series.unit.clone(),
-        rank,
-        country,
-        country_name,
-        value,
-        share,
-        note,
-    };
-    let row_note = |code| {
-        series
-            .countries
-            .iter()
-            .find(|r| r.country == code)
-            .map_or_else(String::new, |r| r.note.clone())
-    };
-    let mut records: Vec<ShareRecord> = shares
-        .named
-        .iter()
-        .enumerate()
-        .map(|(i, s)| {
-            base(
-                Some(i + 1),
-                s.country.to_string(),
-                name(s.country),
-                Some(s.value),
-                Some(s.share),
-                row_note(s.country),
-            )
-        })
-        .collect();
-    for code in &shares.missing {
-        records.push(base(None, code.to_string(), name(*code), None, None, row_note(*code)));
-    }
-    if let Some(row) = &series.residual {
-        records.push(base(
-            None,
-            "ROW".into(),
-            "Rest of world (source residual)".into(),
-            row.value,
-            shares.residual_share,
-            row.note.clone(),
-        ));
-    }
-    let notes: Vec<String> = shares.notes.iter().map(ToString::to_string).collect();
+    let doc = supply(ds, &query).map_err(cli_error)?.with_standalone_rows();
+    let mineral = ds.resolve_mineral(&args.mineral)?;
+    let records = &doc.shares;
     match args.format {
         Format::Json => {
-            let doc = SupplyDocument {
-                mineral: series.key.mineral.as_str(),
-                stage: series.key.stage.as_str(),
-                year: series.key.year,
-                source: series.key.source.as_str(),
-                source_detail: &series.source_detail,
-                files: &series.tables,
-                unit: &series.unit,
-                total: shares.total,
-                total_basis: shares.basis.id(),
-                published_world_total: shares.published_world,
-                sum_of_rows: shares.sum_of_rows,
-                residual_share: shares.residual_share,
-                uncovered_share: shares.remainder,
-                hhi: conc.hhi,
-                hhi_upper: conc.hhi_upper,
-                top3_share: conc.top3_share,
-                shares: &records,
-                notes,
-            };
             println!("{}", serde_json::to_string_pretty(&doc)?);
             Ok(())
         }
-        format => emit(format, &records, || {
+        format => emit(format, records, || {
             let mut t = Table::new(&["#>", "country", "name", "value>", "share>", "note"]);
             t.title = Some(format!(
                 "{} — {} {} ({}), {}",
-                mineral.name, series.key.stage, series.key.year, series.key.source, series.unit
+                mineral.name, doc.stage, doc.year, doc.source, doc.unit
             ));
-            for r in &records {
+            for r in records {
                 t.row(vec![
                     r.rank.map_or_else(String::new, |n| n.to_string()),
                     r.country.clone(),
@@ -195,19 +60,16 @@ pub(crate) fn run(ds: &Dataset, args: &Args) -> Result<()> {
             }
             t.footer.push(format!(
                 "Shares of the {} ({} {}). HHI {:.0}–{:.0} (residual left out / as one supplier), top-3 {}.",
-                shares.basis,
-                quantity(shares.total),
-                series.unit,
-                conc.hhi,
-                conc.hhi_upper,
-                pct(conc.top3_share)
+                total_basis_label(&doc.total_basis),
+                quantity(doc.total),
+                doc.unit,
+                doc.hhi,
+                doc.hhi_upper,
+                pct(doc.top3_share)
             ));
-            t.footer.push(format!(
-                "Source: {} [{}]",
-                series.source_detail,
-                series.tables.join(", ")
-            ));
-            for n in &shares.notes {
+            t.footer
+                .push(format!("Source: {} [{}]", doc.source_detail, doc.files.join(", ")));
+            for n in &doc.notes {
                 t.footer.push(format!("Note: {n}"));
             }
             t
@@ -221,4 +83,31 @@ fn truncate(s: &str, n: usize) -> String {
     } else {
         format!("{}…", s.chars().take(n - 1).collect::<String>())
     }
+}
+
+/// The use case's error as the CLI says it: the available series as the flags that select them.
+fn cli_error(e: SupplyError) -> anyhow::Error {
+    match e {
+        SupplyError::Field(e) => anyhow!(e.message),
+        SupplyError::NoSeries { mineral, available } => {
+            let available: Vec<String> = available
+                .iter()
+                .map(|k| format!("--stage {} --year {} --source {}", k.stage, k.year, k.source))
+                .collect();
+            anyhow!(
+                "no series for {mineral} with those filters; available: {}",
+                if available.is_empty() {
+                    "none".to_owned()
+                } else {
+                    available.join("; ")
+                }
+            )
+        }
+        SupplyError::NotComputable(message) => anyhow!(message),
+    }
+}
+
+/// How the table footer names the basis of the total (the document carries its id).
+fn total_basis_label(id: &str) -> String {
+    TotalBasis::from_id(id).map_or_else(|| id.to_owned(), |b| b.to_string())
 }

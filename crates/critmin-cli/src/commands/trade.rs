@@ -495,7 +495,7 @@ fn extract_flows(input: &InputArgs, map: &HsMap, revision: HsRevision) -> Result
 fn dependence(args: &DependenceArgs, data_dir: Option<&Path>) -> Result<()> {
     let (ds, map, revision) = dataset_and_map(data_dir, &args.map)?;
     let mineral = args.mineral.as_deref().map(|m| super::mineral(&ds, m)).transpose()?;
-    let partners = super::exposure::parse_partners(&ds, &args.partners)?;
+    let partners = super::partners(&ds, &args.partners)?;
     let (imported, _) = load(&args.input, Columns::ALL)?;
     let basis = match args.by {
         BasisArg::Value => Basis::Value,
