@@ -8,7 +8,6 @@ use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use critmin_data::{FileKind, InputFile, embedded_file, embedded_inputs, load, overlay};
-use critmin_model::StageId;
 use critmin_store::{NewDataset, Role};
 use serde::{Deserialize, Serialize};
 use utoipa::openapi::security::{ApiKey as ApiKeyScheme, ApiKeyValue, HttpAuthScheme, HttpBuilder, SecurityScheme};
