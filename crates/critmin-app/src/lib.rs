@@ -6,13 +6,17 @@
 //! from the same types.
 //!
 //! Modules so far: [`field`] (the one error that names the field at fault), [`catalog`]
-//! (minerals and their series), [`concentration`], [`supply`], [`exposure`]. The network and
+//! (minerals and their series), [`concentration`], [`supply`], [`exposure`], [`recycle`] (the
+//! stock model) and, with the `solver` feature, `portfolio` (the optimizer's records). The network and
 //! planner request specs move here next (see ARCHITECTURE.md).
 
 pub mod catalog;
 pub mod concentration;
 pub mod exposure;
 pub mod field;
+#[cfg(feature = "solver")]
+pub mod portfolio;
+pub mod recycle;
 pub mod supply;
 
 pub use field::FieldError;

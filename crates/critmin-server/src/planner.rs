@@ -20,7 +20,7 @@ use critmin_model::Dataset;
 use critmin_planner::compose::{
     ComposeError, OutlookSpec, PortfolioSpec, StockSpec, parse_project_rows, parse_project_text, rows_from_csv,
 };
-use critmin_planner::optimize::{OptimizeError, PortfolioSolution, SolveOptions, Violation, optimize};
+use critmin_planner::optimize::{OptimizeError, PortfolioSolution, SolveOptions, optimize};
 use critmin_planner::outlook::{CountrySupply, MixConcentration, Outlook};
 use critmin_planner::pipeline::{PipelineEntry, india_pipeline};
 use critmin_planner::portfolio::PROBLEM_ASSUMPTIONS;
@@ -36,6 +36,9 @@ use crate::auth::{Analyst, Authorized, Caller, Viewer};
 use crate::body::{ApiQuery, parse, read_limited};
 use crate::error::{ApiError, ErrorBody};
 use crate::records::ProblemRecord;
+
+pub use critmin_app::portfolio::{ChosenRecord, CountryValue, ShadowRecord, ViolationRecord};
+pub use critmin_app::recycle::StockDocument;
 
 /// The solver time limit of an optimize job that names none, in seconds.
 pub const DEFAULT_JOB_TIME_LIMIT_S: f64 = 60.0;
@@ -689,33 +692,6 @@ pub struct StockSpecSchema {
     recovery: Option<f64>,
 }
 
-/// The stock model's answer: arrays by year.
-#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
-pub struct StockDocument {
-    /// `inflow-driven` or `stock-driven`.
-    pub model: String,
-    /// The lifetime used.
-    pub lifetime: String,
-    /// The convention used.
-    pub convention: String,
-    /// Collection rate.
-    pub collection: f64,
-    /// Recovery rate.
-    pub recovery: f64,
-    /// Year labels.
-    pub year: Vec<i32>,
-    /// Inflow per year.
-    pub inflow: Vec<f64>,
-    /// In-use stock at the end of each year.
-    pub stock: Vec<f64>,
-    /// End-of-life outflow per year.
-    pub outflow: Vec<f64>,
-    /// Stock change per year.
-    pub stock_change: Vec<f64>,
-    /// Outflow × collection × recovery.
-    pub secondary_supply: Vec<f64>,
-}
-
 /// The dynamic stock model by cohort (no key: nothing is stored): stock and outflow from an
 /// inflow series, or the inflow a stock series needs, with the secondary supply.
 #[utoipa::path(post, path = "/api/v1/recycle/stock", tag = "planner", request_body = StockSpecSchema,
@@ -723,80 +699,15 @@ pub struct StockDocument {
 pub async fn recycle_stock(
     crate::body::JsonBody(spec): crate::body::JsonBody<StockSpec>,
 ) -> Result<Json<StockDocument>, ApiError> {
-    let out = tokio::task::spawn_blocking(move || spec.run().map(|o| (spec, o)))
+    let document = tokio::task::spawn_blocking(move || critmin_app::recycle::stock(&spec))
         .await
         .map_err(|e| ApiError::internal(&e))?
         .map_err(compose_error)?;
-    let (spec, o) = out;
-    Ok(Json(StockDocument {
-        model: o.model.to_owned(),
-        lifetime: o.lifetime.to_string(),
-        convention: o.convention.name().to_owned(),
-        collection: spec.collection,
-        recovery: spec.recovery,
-        year: o.years,
-        inflow: o.result.inflow,
-        stock: o.result.stock,
-        outflow: o.result.outflow,
-        stock_change: o.stock_change,
-        secondary_supply: o.secondary_supply,
-    }))
+    Ok(Json(document))
 }
 
 // ---------------------------------------------------------------------------------------------
 // Optimizer: the job and the stored portfolios
-
-/// A chosen project.
-#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
-pub struct ChosenRecord {
-    /// Project id.
-    pub id: String,
-    /// `back` or `offtake`.
-    pub action: String,
-    /// Location (ISO3).
-    pub country: String,
-    /// Tonnes delivered.
-    pub tonnes: f64,
-    /// Cost in USD.
-    pub cost_usd: f64,
-}
-
-/// A value by country.
-#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
-pub struct CountryValue {
-    /// ISO3.
-    pub country: String,
-    /// Value.
-    pub value: f64,
-}
-
-/// A shadow price.
-#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
-pub struct ShadowRecord {
-    /// Constraint name.
-    pub constraint: String,
-    /// Whether it binds.
-    pub binding: bool,
-    /// USD per unit of the constraint's right-hand side.
-    pub usd_per_unit: f64,
-    /// The unit.
-    pub unit: String,
-    /// USD per percentage point (caps and floors).
-    pub usd_per_percentage_point: Option<f64>,
-}
-
-/// A constraint that must be relaxed for an infeasible problem.
-#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
-pub struct ViolationRecord {
-    /// Constraint name.
-    pub constraint: String,
-    /// By how much it must be relaxed.
-    pub amount: f64,
-    /// Unit of the amount.
-    pub unit: String,
-    /// In words.
-    pub explanation: String,
-}
 
 /// The optimizer's answer: a portfolio, or why there is none.
 #[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
@@ -863,50 +774,11 @@ fn solution_fields(doc: &mut PortfolioDocument, s: &PortfolioSolution) {
     doc.risk_t = Some(s.risk_t);
     doc.cost_usd = Some(s.cost_usd);
     doc.unmet_t = Some(s.unmet_t);
-    doc.chosen = s
-        .chosen
-        .iter()
-        .map(|c| ChosenRecord {
-            id: c.id.clone(),
-            action: c.action.to_owned(),
-            country: c.country.to_string(),
-            tonnes: c.tonnes,
-            cost_usd: c.cost_usd,
-        })
-        .collect();
-    let values = |list: &[(critmin_model::CountryCode, f64)]| {
-        list.iter()
-            .map(|(c, v)| CountryValue {
-                country: c.to_string(),
-                value: *v,
-            })
-            .collect()
-    };
-    doc.market = values(&s.market);
-    doc.shares = values(&s.shares);
-    doc.shadow_prices = s
-        .shadow_prices
-        .iter()
-        .map(|p| ShadowRecord {
-            constraint: p.constraint.clone(),
-            binding: p.binding,
-            usd_per_unit: p.per_unit,
-            unit: p.unit.to_owned(),
-            usd_per_percentage_point: p.per_percentage_point,
-        })
-        .collect();
+    doc.chosen = critmin_app::portfolio::chosen(s);
+    doc.market = critmin_app::portfolio::country_values(&s.market);
+    doc.shares = critmin_app::portfolio::country_values(&s.shares);
+    doc.shadow_prices = critmin_app::portfolio::shadow_prices(s);
     doc.model_size = s.size;
-}
-
-fn violations(v: &[Violation]) -> Vec<ViolationRecord> {
-    v.iter()
-        .map(|v| ViolationRecord {
-            constraint: v.constraint.clone(),
-            amount: v.amount,
-            unit: v.unit.to_owned(),
-            explanation: v.explanation.clone(),
-        })
-        .collect()
 }
 
 /// The request of an `optimize` job: the planner's portfolio spec (the fields of
@@ -1037,7 +909,7 @@ pub fn compute_optimize(
                 unreachable!()
             };
             doc.status = "infeasible".into();
-            doc.violations = violations(v);
+            doc.violations = critmin_app::portfolio::violations(v);
             doc.explanation = Some(e.to_string());
         }
         Err(e) => return Err(e.to_string()),

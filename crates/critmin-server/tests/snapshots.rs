@@ -1,4 +1,4 @@
-//! Byte-for-byte snapshots of the public-data endpoints on the embedded data
+//! Byte-for-byte snapshots of the read-only endpoints on the embedded data
 //! (`tests/snapshots/requests.txt` lists them): the documents come from `critmin-app`, shared
 //! with the CLI, and a refactor that changes what a client receives fails here.
 //!
@@ -40,8 +40,14 @@ fn every_public_endpoint_answers_its_snapshot() {
     assert!(requests.len() >= 5, "requests.txt lists too few requests");
     let mut differences = Vec::new();
     for (name, path) in &requests {
-        let answer = client.get(path, None).unwrap();
-        assert_eq!(answer.status, 200, "GET {path}: {}", answer.body);
+        let answer = match path.strip_prefix("POST ") {
+            Some(rest) => {
+                let (path, body) = rest.split_once(' ').expect("`POST path JSON`");
+                client.post_json(path, None, body).unwrap()
+            }
+            None => client.get(path, None).unwrap(),
+        };
+        assert_eq!(answer.status, 200, "{path}: {}", answer.body);
         let file = snapshot_dir().join(format!("{name}.json"));
         if bless {
             std::fs::write(&file, &answer.body).unwrap();
@@ -50,7 +56,7 @@ fn every_public_endpoint_answers_its_snapshot() {
         match std::fs::read_to_string(&file) {
             Ok(expected) if expected == answer.body => {}
             Ok(expected) => differences.push(format!(
-                "{name}: GET {path} differs from {} (first difference at byte {})",
+                "{name}: {path} differs from {} (first difference at byte {})",
                 file.display(),
                 expected
                     .bytes()

@@ -5,6 +5,7 @@ use std::path::{Path, PathBuf};
 
 use anyhow::{Context, Result, bail};
 use clap::Subcommand;
+use critmin_app::portfolio::{self, ChosenRecord, CountryValue, ShadowRecord};
 use critmin_data::read_text;
 use critmin_model::{CountryCode, Dataset, MineralId};
 use critmin_network::{DisruptionSampler, MonteCarlo, PooledOptions, RiskParams, Scenarios, pooled_market};
@@ -261,37 +262,13 @@ struct OptimizeDocument {
     cost_usd: f64,
     unmet_t: f64,
     chosen: Vec<ChosenRecord>,
-    market: Vec<SupplyRecord>,
-    shares: Vec<SupplyRecord>,
+    market: Vec<CountryValue>,
+    shares: Vec<CountryValue>,
     shadow_prices: Vec<ShadowRecord>,
     model_columns: usize,
     model_rows: usize,
     notes: Vec<String>,
     assumptions: Vec<&'static str>,
-}
-
-#[derive(Serialize)]
-struct ChosenRecord {
-    id: String,
-    action: String,
-    country: String,
-    tonnes: f64,
-    cost_usd: f64,
-}
-
-#[derive(Serialize)]
-struct SupplyRecord {
-    country: String,
-    value: f64,
-}
-
-#[derive(Serialize)]
-struct ShadowRecord {
-    constraint: String,
-    binding: bool,
-    usd_per_unit: f64,
-    unit: String,
-    usd_per_percentage_point: Option<f64>,
 }
 
 /// Scenarios of the share of supply the buyer loses from each supplier country of `problem`,
@@ -431,44 +408,10 @@ fn run_optimize(ds: &Dataset, args: &OptimizeArgs, data_dir: Option<&Path>) -> R
         risk_t: solution.risk_t,
         cost_usd: solution.cost_usd,
         unmet_t: solution.unmet_t,
-        chosen: solution
-            .chosen
-            .iter()
-            .map(|c| ChosenRecord {
-                id: c.id.clone(),
-                action: c.action.into(),
-                country: c.country.to_string(),
-                tonnes: c.tonnes,
-                cost_usd: c.cost_usd,
-            })
-            .collect(),
-        market: solution
-            .market
-            .iter()
-            .map(|(c, t)| SupplyRecord {
-                country: c.to_string(),
-                value: *t,
-            })
-            .collect(),
-        shares: solution
-            .shares
-            .iter()
-            .map(|(c, s)| SupplyRecord {
-                country: c.to_string(),
-                value: *s,
-            })
-            .collect(),
-        shadow_prices: solution
-            .shadow_prices
-            .iter()
-            .map(|s| ShadowRecord {
-                constraint: s.constraint.clone(),
-                binding: s.binding,
-                usd_per_unit: s.per_unit,
-                unit: s.unit.into(),
-                usd_per_percentage_point: s.per_percentage_point,
-            })
-            .collect(),
+        chosen: portfolio::chosen(&solution),
+        market: portfolio::country_values(&solution.market),
+        shares: portfolio::country_values(&solution.shares),
+        shadow_prices: portfolio::shadow_prices(&solution),
         model_columns: solution.size.0,
         model_rows: solution.size.1,
         notes,

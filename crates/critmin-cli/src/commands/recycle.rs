@@ -3,7 +3,7 @@
 
 use anyhow::{Result, bail};
 use clap::Subcommand;
-use critmin_planner::compose::{StockOutcome, StockSpec};
+use critmin_planner::compose::StockSpec;
 use serde::Serialize;
 
 use crate::output::{Format, Table, quantity};
@@ -55,21 +55,6 @@ struct StockRecord {
     secondary_supply: f64,
 }
 
-#[derive(Serialize)]
-struct StockDocument<'a> {
-    model: &'static str,
-    lifetime: String,
-    convention: &'static str,
-    collection: f64,
-    recovery: f64,
-    year: Vec<i32>,
-    inflow: &'a [f64],
-    stock: &'a [f64],
-    outflow: &'a [f64],
-    stock_change: Vec<f64>,
-    secondary_supply: Vec<f64>,
-}
-
 pub(crate) fn run(cmd: &RecycleCommand) -> Result<()> {
     let RecycleCommand::Stock(args) = cmd;
     let spec = StockSpec {
@@ -84,48 +69,27 @@ pub(crate) fn run(cmd: &RecycleCommand) -> Result<()> {
     if spec.inflow.is_none() && spec.stock.is_none() {
         bail!("give either --inflow or --stock (comma-separated values, one per year)");
     }
-    let StockOutcome {
-        model,
-        lifetime,
-        convention,
-        years,
-        result,
-        stock_change: change,
-        secondary_supply: secondary,
-    } = spec.run().map_err(super::plan::spec_error)?;
+    let doc = critmin_app::recycle::stock(&spec).map_err(super::plan::spec_error)?;
     match args.format {
         Format::Json => {
-            let document = StockDocument {
-                model,
-                lifetime: lifetime.to_string(),
-                convention: convention.name(),
-                collection: args.collection,
-                recovery: args.recovery,
-                year: years,
-                inflow: &result.inflow,
-                stock: &result.stock,
-                outflow: &result.outflow,
-                stock_change: change,
-                secondary_supply: secondary,
-            };
-            println!("{}", serde_json::to_string_pretty(&document)?);
+            println!("{}", serde_json::to_string_pretty(&doc)?);
         }
         format => {
-            let records: Vec<StockRecord> = (0..result.stock.len())
+            let records: Vec<StockRecord> = (0..doc.stock.len())
                 .map(|t| StockRecord {
-                    year: years[t],
-                    inflow: result.inflow[t],
-                    stock: result.stock[t],
-                    outflow: result.outflow[t],
-                    stock_change: change[t],
-                    secondary_supply: secondary[t],
+                    year: doc.year[t],
+                    inflow: doc.inflow[t],
+                    stock: doc.stock[t],
+                    outflow: doc.outflow[t],
+                    stock_change: doc.stock_change[t],
+                    secondary_supply: doc.secondary_supply[t],
                 })
                 .collect();
             crate::output::emit(format, &records, || {
                 let mut table = Table::new(&["year>", "inflow>", "stock>", "outflow>", "secondary>"]);
                 table.title = Some(format!(
-                    "{model} stock model, lifetime {lifetime}, inflow at the {} of the year",
-                    convention.name()
+                    "{} stock model, lifetime {}, inflow at the {} of the year",
+                    doc.model, doc.lifetime, doc.convention
                 ));
                 for r in &records {
                     table.row(vec![
