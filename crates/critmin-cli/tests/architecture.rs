@@ -1,21 +1,9 @@
 //! ARCHITECTURE.md kept true: every crate has its section and its row in "Dependency order",
 //! no crate depends on one in its own row or below, and only `critmin-data` embeds files from
-//! `data/` (the exceptions still waiting to move there are listed, and the list may only shrink).
+//! `data/`.
 //! Lives with the CLI because the CLI sits on top of every crate it checks.
 
 use std::path::{Path, PathBuf};
-
-/// Crates that still embed `data/` files themselves; each is to move into `critmin-data`. A
-/// file that stops doing so must leave this list (the test says so).
-const EMBEDS_DATA_TODO: &[&str] = &[
-    "crates/critmin-network/src/consumption.rs",
-    "crates/critmin-network/src/scenario.rs",
-    "crates/critmin-planner/src/demand.rs",
-    "crates/critmin-planner/src/pipeline.rs",
-    "crates/critmin-planner/src/projects.rs",
-    "crates/critmin-trade/src/codes.rs",
-    "crates/critmin-trade/src/hs.rs",
-];
 
 fn root() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("../..")
@@ -144,20 +132,8 @@ fn only_the_data_crate_embeds_data_files() {
         }
     }
     embedding.sort();
-    let unexpected: Vec<&String> = embedding
-        .iter()
-        .filter(|f| !EMBEDS_DATA_TODO.contains(&f.as_str()))
-        .collect();
-    let moved: Vec<&&str> = EMBEDS_DATA_TODO
-        .iter()
-        .filter(|f| !embedding.iter().any(|e| e == *f))
-        .collect();
     assert!(
-        unexpected.is_empty(),
-        "only critmin-data may embed files from data/; read them through it instead: {unexpected:?}"
-    );
-    assert!(
-        moved.is_empty(),
-        "no longer embeds data/: remove from EMBEDS_DATA_TODO: {moved:?}"
+        embedding.is_empty(),
+        "only critmin-data may embed files from data/ (add the file to critmin_data::tables): {embedding:?}"
     );
 }

@@ -18,6 +18,7 @@ mod load;
 mod parse;
 mod problem;
 mod table;
+pub mod tables;
 
 pub use embedded::{EMBEDDED_FILES, EmbeddedFile, embedded_file};
 pub use load::{

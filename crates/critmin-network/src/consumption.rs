@@ -11,43 +11,10 @@ use critmin_data::{LoadError, Problem};
 
 /// Name of the mapping file.
 pub const MAPPING_FILE: &str = "us_consumption.csv";
-const MAPPING_TEXT: &str = include_str!("../../../data/us_consumption.csv");
+const MAPPING_TEXT: &str = critmin_data::tables::US_CONSUMPTION.text;
 
-/// The salient files the mapping may name, compiled in.
-const SALIENT_FILES: [(&str, &str); 8] = [
-    (
-        "mcs2025-antim_salient.csv",
-        include_str!("../../../data/raw/usgs_mcs2025/mcs2025-antim_salient.csv"),
-    ),
-    (
-        "mcs2025-cobal_salient.csv",
-        include_str!("../../../data/raw/usgs_mcs2025/mcs2025-cobal_salient.csv"),
-    ),
-    (
-        "mcs2025-galli_salient.csv",
-        include_str!("../../../data/raw/usgs_mcs2025/mcs2025-galli_salient.csv"),
-    ),
-    (
-        "mcs2025-germa_salient.csv",
-        include_str!("../../../data/raw/usgs_mcs2025/mcs2025-germa_salient.csv"),
-    ),
-    (
-        "mcs2025-graph_salient.csv",
-        include_str!("../../../data/raw/usgs_mcs2025/mcs2025-graph_salient.csv"),
-    ),
-    (
-        "mcs2025-lithium_salient.csv",
-        include_str!("../../../data/raw/usgs_mcs2025/mcs2025-lithium_salient.csv"),
-    ),
-    (
-        "mcs2025-nicke_salient.csv",
-        include_str!("../../../data/raw/usgs_mcs2025/mcs2025-nicke_salient.csv"),
-    ),
-    (
-        "mcs2025-rareee_salient.csv",
-        include_str!("../../../data/raw/usgs_mcs2025/mcs2025-rareee_salient.csv"),
-    ),
-];
+/// The salient files the mapping may name, compiled in (by critmin-data).
+const SALIENT_FILES: &[critmin_data::EmbeddedFile] = &critmin_data::tables::USGS_MCS2025_SALIENT;
 
 /// One row of the mapping.
 #[derive(Debug, Clone, PartialEq)]
@@ -136,7 +103,7 @@ pub fn parse_mapping(file: &str, text: &str) -> Result<Vec<ConsumptionSource>, L
             let get = |i: usize| record.get(i).unwrap_or("").trim().to_owned();
             let salient = get(1);
             let column = get(2);
-            match SALIENT_FILES.iter().find(|(n, _)| *n == salient) {
+            match SALIENT_FILES.iter().find(|f| f.name == salient) {
                 None => problems.push(problem(
                     file,
                     line,
@@ -144,10 +111,11 @@ pub fn parse_mapping(file: &str, text: &str) -> Result<Vec<ConsumptionSource>, L
                     Some(&salient),
                     format!(
                         "one of the compiled-in salient files: {}",
-                        SALIENT_FILES.iter().map(|(n, _)| *n).collect::<Vec<_>>().join(", ")
+                        SALIENT_FILES.iter().map(|f| f.name).collect::<Vec<_>>().join(", ")
                     ),
                 )),
-                Some((_, text)) => {
+                Some(salient_file) => {
+                    let text = salient_file.text;
                     let header = text.trim_start_matches('\u{feff}').lines().next().unwrap_or("");
                     if !header.split(',').any(|h| h.trim() == column) {
                         problems.push(problem(
@@ -200,7 +168,7 @@ pub fn parse_mapping(file: &str, text: &str) -> Result<Vec<ConsumptionSource>, L
 pub fn us_consumption(mineral: &str, year: u16) -> Option<UsConsumption> {
     let sources = consumption_sources().ok()?;
     let src = sources.iter().find(|s| s.mineral == mineral)?;
-    let (_, text) = SALIENT_FILES.iter().find(|(n, _)| *n == src.file)?;
+    let text = SALIENT_FILES.iter().find(|f| f.name == src.file)?.text;
     let mut reader = csv::ReaderBuilder::new()
         .flexible(true)
         .from_reader(text.trim_start_matches('\u{feff}').as_bytes());

@@ -18,7 +18,7 @@ use crate::shock::{Cut, Destination, Restriction, Shock};
 
 /// Name of the embedded scenario file.
 pub const SCENARIO_FILE: &str = "scenarios.csv";
-const SCENARIO_TEXT: &str = include_str!("../../../data/scenarios.csv");
+const SCENARIO_TEXT: &str = critmin_data::tables::SCENARIOS.text;
 const COLUMNS: [&str; 11] = [
     "scenario",
     "mineral",

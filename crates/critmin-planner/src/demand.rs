@@ -22,7 +22,7 @@ use crate::csvio::{self, Table};
 
 /// Path of the raw IEA extract inside the repository.
 pub const IEA_EXTRACT_FILE: &str = "data/raw/iea/iea_cm_data_explorer_2025_extract.json";
-const IEA_EXTRACT_TEXT: &str = include_str!("../../../data/raw/iea/iea_cm_data_explorer_2025_extract.json");
+const IEA_EXTRACT_TEXT: &str = critmin_data::tables::IEA_EXTRACT_2025.text;
 
 /// The source line for IEA figures (the dataset's licence asks for attribution).
 pub const IEA_SOURCE: &str = "IEA (2025), Critical Minerals Dataset (Critical Minerals Data Explorer), CC BY 4.0";

@@ -14,7 +14,7 @@ use crate::projects::ProjectStatus;
 
 /// Name of the embedded pipeline file.
 pub const PIPELINE_FILE: &str = "india_pipeline.csv";
-const PIPELINE_TEXT: &str = include_str!("../../../data/india_pipeline.csv");
+const PIPELINE_TEXT: &str = critmin_data::tables::INDIA_PIPELINE.text;
 
 /// What kind of pipeline record a row is (the file's `category` column).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

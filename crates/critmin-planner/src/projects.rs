@@ -104,7 +104,7 @@ pub struct StatusDefaults {
 
 /// Name of the embedded defaults file.
 pub const STATUS_DEFAULTS_FILE: &str = "planner_status_defaults.csv";
-const STATUS_DEFAULTS_TEXT: &str = include_str!("../../../data/planner_status_defaults.csv");
+const STATUS_DEFAULTS_TEXT: &str = critmin_data::tables::PLANNER_STATUS_DEFAULTS.text;
 
 impl StatusDefaults {
     /// The shipped table (`data/planner_status_defaults.csv`).
@@ -589,7 +589,7 @@ pub fn projects_to_csv(projects: &[Project], as_of_year: u16) -> String {
 pub const EXAMPLE_PROJECTS_FILE: &str = "planner_example_projects.csv";
 /// Illustrative projects (invented figures, labelled as such in every row) that demonstrate
 /// the outlook and the optimizer; they are never mixed into results unless asked for.
-pub const EXAMPLE_PROJECTS_TEXT: &str = include_str!("../../../data/planner_example_projects.csv");
+pub const EXAMPLE_PROJECTS_TEXT: &str = critmin_data::tables::PLANNER_EXAMPLE_PROJECTS.text;
 
 /// The illustrative projects, validated like a user file.
 pub fn example_projects(dataset: &Dataset) -> Result<Vec<Project>, LoadError> {

@@ -13,7 +13,7 @@ use critmin_data::Problem;
 use critmin_model::CountryCode;
 
 /// The shipped table (see the module documentation for its source).
-pub const EMBEDDED_COUNTRY_CODES: &str = include_str!("../../../data/baci_country_codes.csv");
+pub const EMBEDDED_COUNTRY_CODES: &str = critmin_data::tables::BACI_COUNTRY_CODES.text;
 /// File name of the shipped table, used in messages.
 pub const EMBEDDED_COUNTRY_CODES_NAME: &str = "baci_country_codes.csv";
 

@@ -11,7 +11,7 @@ use critmin_data::Problem;
 use critmin_model::{ChainStage, Dataset, MineralId};
 
 /// The shipped table.
-pub const EMBEDDED_HS_MAP: &str = include_str!("../../../data/hs_minerals.csv");
+pub const EMBEDDED_HS_MAP: &str = critmin_data::tables::HS_MINERALS.text;
 /// Its file name, for messages.
 pub const EMBEDDED_HS_MAP_NAME: &str = "hs_minerals.csv";
 
