@@ -368,7 +368,7 @@ fn plan_optimize_minimises_cvar_over_monte_carlo_scenarios() {
     let bad = critmin(dir.path(), &args).fails_with(1);
     assert!(
         bad.stderr
-            .contains("--cvar-alpha 1: expected a level strictly between 0 and 1"),
+            .contains("--cvar-alpha: 1: expected a level strictly between 0 and 1"),
         "{}",
         bad.stderr
     );

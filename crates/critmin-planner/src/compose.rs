@@ -451,6 +451,28 @@ pub struct PortfolioSpec {
     /// Ids of extra projects the caller holds (a server's stored projects).
     #[serde(default)]
     pub project_ids: Vec<String>,
+    /// Monte Carlo scenarios of supplier disruption whose CVaR the optimizer minimises instead
+    /// of the expected shortfall; 0 = expected shortfall. At most 20,000: each scenario adds a
+    /// column and a row to the MILP.
+    #[serde(default)]
+    pub risk_scenarios: u64,
+    /// Seed of the disruption scenarios (the seed scheme of `critmin risk`).
+    #[serde(default = "default_seed")]
+    pub seed: u64,
+    /// CVaR level α, strictly between 0 and 1: the mean of the worst (1 − α) share of
+    /// scenarios is minimised.
+    #[serde(default = "default_cvar_alpha")]
+    pub cvar_alpha: f64,
+}
+
+/// The most disruption scenarios a portfolio problem takes (each is a column and a row).
+pub const MAX_RISK_SCENARIOS: u64 = 20_000;
+
+fn default_seed() -> u64 {
+    1
+}
+fn default_cvar_alpha() -> f64 {
+    0.95
 }
 
 impl PortfolioSpec {
@@ -472,6 +494,9 @@ impl PortfolioSpec {
             examples: false,
             projects: Vec::new(),
             project_ids: Vec::new(),
+            risk_scenarios: 0,
+            seed: default_seed(),
+            cvar_alpha: default_cvar_alpha(),
         }
     }
 
@@ -521,6 +546,24 @@ impl PortfolioSpec {
                 t > 0.0 && t <= MAX_TIME_LIMIT_S,
                 "seconds, more than 0 and at most 3600",
             )?;
+        }
+        if self.risk_scenarios > 0 && !(self.cvar_alpha > 0.0 && self.cvar_alpha < 1.0) {
+            return Err(ComposeError::invalid(
+                "cvar_alpha",
+                format!(
+                    "{}: expected a level strictly between 0 and 1, e.g. 0.95",
+                    self.cvar_alpha
+                ),
+            ));
+        }
+        if self.risk_scenarios > MAX_RISK_SCENARIOS {
+            return Err(ComposeError::invalid(
+                "risk_scenarios",
+                format!(
+                    "{}: at most {MAX_RISK_SCENARIOS} (each scenario is a column and a row of the MILP)",
+                    self.risk_scenarios
+                ),
+            ));
         }
         if !(1900..=2200).contains(&self.year) {
             return Err(ComposeError::invalid(

@@ -784,7 +784,7 @@ fn solution_fields(doc: &mut PortfolioDocument, s: &PortfolioSolution) {
 /// The request of an `optimize` job: the planner's portfolio spec (the fields of
 /// `critmin_planner::compose::PortfolioSpec`: buyer, mineral, stage, year, requirement_t,
 /// budget_usd, caps, partner_floors, value_of_shortfall_usd_per_t, disruption_scale,
-/// time_limit_s, gap, examples, projects, project_ids).
+/// time_limit_s, gap, examples, projects, project_ids, risk_scenarios, seed, cvar_alpha).
 #[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
 #[serde(transparent)]
 #[schema(value_type = PortfolioSpecSchema)]
@@ -826,6 +826,14 @@ pub struct PortfolioSpecSchema {
     projects: Option<Vec<serde_json::Value>>,
     /// Ids of stored projects to add.
     project_ids: Option<Vec<String>>,
+    /// Minimise the CVaR of the shortfall over this many Monte Carlo disruption scenarios (the
+    /// model of the risk endpoint, same seed scheme) instead of the expected shortfall; 0 or
+    /// absent = expected shortfall; at most 20,000.
+    risk_scenarios: Option<u64>,
+    /// Seed of the disruption scenarios (default 1).
+    seed: Option<u64>,
+    /// CVaR level α, strictly between 0 and 1 (default 0.95).
+    cvar_alpha: Option<f64>,
 }
 
 /// Checks an optimize request before its job is created (400 naming the field), and replaces
@@ -870,7 +878,11 @@ pub fn compute_optimize(
     progress(0, 1);
     let projects = spec.projects(ds, &[]).map_err(|e| e.to_string())?;
     let request = spec.request(ds, &projects).map_err(|e| e.to_string())?;
-    let (problem, notes) = PortfolioSpec::problem(&request, ds).map_err(|e| e.to_string())?;
+    let (mut problem, mut notes) = PortfolioSpec::problem(&request, ds).map_err(|e| e.to_string())?;
+    notes.extend(
+        critmin_app::portfolio::apply_risk_scenarios(ds, spec, &request.mineral, &request.members, &mut problem)
+            .map_err(|e| e.to_string())?,
+    );
     let options = SolveOptions {
         time_limit_s: Some(spec.time_limit_s.unwrap_or(DEFAULT_JOB_TIME_LIMIT_S)),
         mip_rel_gap: spec.gap,

@@ -563,6 +563,59 @@ fn scenario(url: &str) {
     assert_eq!(latest[0]["explanation"].as_str(), Some(explanation));
     assert_eq!(latest[1]["id"], portfolio_id.as_str());
     expect(&client.get("/api/v1/portfolios/nope", Some(&viewer)).unwrap(), 404);
+
+    // The CVaR portfolio: the same request as the CLI's `plan-optimize-cvar` snapshot gives the
+    // same portfolio, market, shadow prices and notes (both shells join network and planner
+    // through critmin-app).
+    let cvar = json!({
+        "kind": "optimize", "buyer": "USA+IND", "budget_usd": 2_000_000_000u64, "requirement_t": 20000,
+        "risk_scenarios": 500, "seed": 3, "examples": true, "caps": [{"country": "CHN", "max_share": 0.5}],
+    });
+    let bad = cvar
+        .as_object()
+        .unwrap()
+        .clone()
+        .into_iter()
+        .chain([("cvar_alpha".to_owned(), json!(1))]);
+    let bad: serde_json::Map<String, Value> = bad.collect();
+    let rejected = expect(
+        &client
+            .post_json("/api/v1/jobs", Some(&analyst), &Value::Object(bad).to_string())
+            .unwrap(),
+        400,
+    );
+    assert_eq!(rejected["error"]["field"], "cvar_alpha", "{rejected}");
+    let job = expect(
+        &client
+            .post_json("/api/v1/jobs", Some(&analyst), &cvar.to_string())
+            .unwrap(),
+        202,
+    );
+    let done = wait_for_job(&client, &viewer, &job);
+    assert_eq!(done["status"], "succeeded", "{done}");
+    let result = expect(
+        &client.get(done["result_url"].as_str().unwrap(), Some(&viewer)).unwrap(),
+        200,
+    );
+    let cli_file = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../critmin-cli/tests/snapshots/plan-optimize-cvar.json"
+    );
+    let cli: Value = serde_json::from_str(&std::fs::read_to_string(cli_file).unwrap()).unwrap();
+    for field in [
+        "status",
+        "risk_measure",
+        "chosen",
+        "market",
+        "shares",
+        "shadow_prices",
+        "notes",
+    ] {
+        assert_json_close(&result[field], &cli[field], field);
+    }
+    for field in ["objective_usd", "risk_t", "cost_usd", "unmet_t"] {
+        assert_json_close(&result[field], &cli[field], field);
+    }
 }
 
 #[test]

@@ -7,13 +7,12 @@ use anyhow::{Context, Result, bail};
 use clap::Subcommand;
 use critmin_app::portfolio::{self, ChosenRecord, CountryValue, ShadowRecord};
 use critmin_data::read_text;
-use critmin_model::{CountryCode, Dataset, MineralId};
-use critmin_network::{DisruptionSampler, MonteCarlo, PooledOptions, RiskParams, Scenarios, pooled_market};
+use critmin_model::Dataset;
 use critmin_planner::compose::{CapSpec, ComposeError, FloorSpec, OutlookSpec, PortfolioSpec};
 use critmin_planner::demand::parse_user_demand;
 use critmin_planner::mps::to_mps;
 use critmin_planner::optimize::{OptimizeError, optimize};
-use critmin_planner::portfolio::{PROBLEM_ASSUMPTIONS, ScenarioShortfalls, build_model};
+use critmin_planner::portfolio::{PROBLEM_ASSUMPTIONS, build_model};
 use serde::Serialize;
 
 use super::projects::{ProjectSources, load_projects};
@@ -271,90 +270,6 @@ struct OptimizeDocument {
     assumptions: Vec<&'static str>,
 }
 
-/// Scenarios of the share of supply the buyer loses from each supplier country of `problem`,
-/// drawn with the Monte Carlo's disruption model. The countries are drawn in the order of the
-/// mineral's pooled-market network (as `critmin risk` draws them, so scenario i disrupts the
-/// same countries with the same severities for the same seed), then the problem's other
-/// countries; governance scores of the network's year.
-fn disruption_scenarios(
-    ds: &Dataset,
-    mineral: &MineralId,
-    members: &[CountryCode],
-    problem: &critmin_planner::portfolio::PortfolioProblem,
-    args: &OptimizeArgs,
-) -> Result<(ScenarioShortfalls, String)> {
-    if !(args.cvar_alpha > 0.0 && args.cvar_alpha < 1.0) {
-        bail!(
-            "--cvar-alpha {}: expected a level strictly between 0 and 1, e.g. 0.95",
-            args.cvar_alpha
-        );
-    }
-    const MAX_SCENARIOS: u64 = 20_000;
-    if args.risk_scenarios > MAX_SCENARIOS {
-        bail!(
-            "--risk-scenarios {}: at most {MAX_SCENARIOS} (each scenario is a column and a row of the MILP)",
-            args.risk_scenarios
-        );
-    }
-    let history = Scenarios::embedded()?.restricting_countries();
-    let params = RiskParams {
-        scenarios: args.risk_scenarios,
-        seed: args.seed,
-        ..RiskParams::default()
-    };
-    let opts = PooledOptions {
-        usgs_us_consumption: true,
-        nominal: vec![CountryCode::INDIA, CountryCode::USA],
-        ..PooledOptions::default()
-    };
-    let (mut countries, year, basis) = match pooled_market(ds, mineral, &opts) {
-        Ok(net) => {
-            let governance = |c: CountryCode| ds.governance_risk(c, net.year).map(|(_, r)| r);
-            let mc = MonteCarlo::new(&net, params.clone(), &governance, &history)?;
-            let order: Vec<CountryCode> = mc.sources().iter().map(|s| s.country).collect();
-            (
-                order,
-                net.year,
-                "in the order of the pooled-market network, as `critmin risk` draws them",
-            )
-        }
-        Err(_) => (
-            Vec::new(),
-            args.year,
-            "in code order (no pooled-market network for this mineral)",
-        ),
-    };
-    let mut others: Vec<CountryCode> = problem
-        .market
-        .iter()
-        .map(|m| m.country)
-        .chain(problem.candidates.iter().map(|c| c.country))
-        .filter(|c| !countries.contains(c))
-        .collect();
-    others.sort();
-    others.dedup();
-    countries.extend(others);
-    let governance = |c: CountryCode| ds.governance_risk(c, year).map(|(_, r)| r);
-    let sampler = DisruptionSampler::new(params, &countries, &governance, &history)?;
-    let loss = sampler.supply_lost(members);
-    let note = format!(
-        "risk measure: CVaR{:.0} over {} disruption scenarios (seed {}, `critmin risk` default probabilities, \
-         WGI {year}), countries drawn {basis}; a buyer loses cut × its members' supply and \
-         1 − (1 − cut)(1 − restriction) of foreign supply, before re-sourcing",
-        args.cvar_alpha * 100.0,
-        args.risk_scenarios,
-        args.seed
-    );
-    Ok((
-        ScenarioShortfalls {
-            countries,
-            loss,
-            alpha: args.cvar_alpha,
-        },
-        note,
-    ))
-}
-
 fn run_optimize(ds: &Dataset, args: &OptimizeArgs, data_dir: Option<&Path>) -> Result<()> {
     let mut spec = PortfolioSpec::new(args.buyer.clone(), args.requirement_t, args.budget);
     spec.mineral = args.mineral.clone();
@@ -374,16 +289,21 @@ fn run_optimize(ds: &Dataset, args: &OptimizeArgs, data_dir: Option<&Path>) -> R
     spec.disruption_scale = args.disruption_scale;
     spec.time_limit_s = args.time_limit;
     spec.gap = args.gap;
+    spec.risk_scenarios = args.risk_scenarios;
+    spec.seed = args.seed;
+    spec.cvar_alpha = args.cvar_alpha;
     let projects = load_projects(ds, &args.sources, data_dir)?;
     let request = spec.request(ds, &projects).map_err(spec_error)?;
     let mineral = request.mineral.clone();
     let members = request.members.clone();
     let (mut problem, mut notes) = PortfolioSpec::problem(&request, ds).map_err(spec_error)?;
-    if args.risk_scenarios > 0 {
-        let (scenarios, note) = disruption_scenarios(ds, &mineral, &members, &problem, args)?;
-        problem.scenarios = Some(scenarios);
-        notes.push(note);
-    }
+    notes.extend(portfolio::apply_risk_scenarios(
+        ds,
+        &spec,
+        &mineral,
+        &members,
+        &mut problem,
+    )?);
     if let Some(path) = &args.write_mps {
         std::fs::write(path, to_mps(&build_model(&problem))).with_context(|| format!("writing {}", path.display()))?;
     }
