@@ -103,7 +103,7 @@ pub fn exposure(ds: &Dataset, query: &ExposureQuery) -> Result<ExposureDocument,
     let country = ds
         .resolve_country(&query.country)
         .map_err(|e| FieldError::unresolved("country", &e))?;
-    let partners = PartnerSet::parse(ds, &query.partners).map_err(|e| FieldError::partners("partners", &e))?;
+    let partners = PartnerSet::parse(ds, &query.partners).map_err(|e| FieldError::new("partners", e.to_string()))?;
     let exposure = country_exposure(ds, country, &partners);
     let mut records = Vec::new();
     for m in &exposure.minerals {

@@ -34,21 +34,12 @@ pub const PPM: u32 = 1_000_000;
 /// An ed25519 public key, 32 bytes.
 pub type PublicKey = [u8; 32];
 
-/// Why an entry's content is not allowed, independent of the ledger's state.
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[error("`{field}`: {message}")]
-pub struct FieldError {
-    /// The field.
-    pub field: String,
-    /// What is wrong and what was expected.
-    pub message: String,
-}
+/// Why an entry's content is not allowed, independent of the ledger's state: the field at
+/// fault and what was expected (the model's one `FieldError`).
+pub use critmin_model::FieldError;
 
 fn field_error(field: impl Into<String>, message: impl Into<String>) -> FieldError {
-    FieldError {
-        field: field.into(),
-        message: message.into(),
-    }
+    FieldError::new(field, message)
 }
 
 fn check_id(field: &str, s: &str) -> Result<(), FieldError> {

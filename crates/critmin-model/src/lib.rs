@@ -14,6 +14,7 @@
 
 mod country;
 mod dataset;
+mod field;
 mod mineral;
 mod observation;
 mod trade;
@@ -23,6 +24,7 @@ pub use dataset::{
     CriticalList, Dataset, GovernanceRecord, ImportRelianceRecord, ObservationTable, Series, SeriesKey, SeriesRow,
     Unresolved,
 };
+pub use field::FieldError;
 pub use mineral::{ChainStage, Mineral, MineralId, Stage, StageId};
 pub use observation::{Observation, Provenance, Qualifier, SourceCode};
 pub use trade::MineralFlow;

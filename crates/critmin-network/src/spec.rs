@@ -14,7 +14,7 @@
 
 use std::collections::BTreeSet;
 
-use critmin_model::{ChainStage, CountryCode, Dataset, MineralFlow, MineralId};
+use critmin_model::{ChainStage, CountryCode, Dataset, FieldError, MineralFlow, MineralId};
 use serde::{Deserialize, Serialize};
 
 use crate::montecarlo::{BINS, RiskParams, RiskResult};
@@ -27,24 +27,8 @@ use crate::shock::{Cut, Destination, Restriction, Shock, ShockResult, run_shock}
 /// Most Monte Carlo scenarios one request may ask for.
 pub const MAX_SCENARIOS: u64 = 1_000_000;
 
-/// A request that cannot be run, and the field to blame.
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[error("{field}: {message}")]
-pub struct SpecError {
-    /// Path of the field at fault (`mineral`, `cuts[0]`, `network.consumption[1]`).
-    pub field: String,
-    /// What is wrong and what was expected.
-    pub message: String,
-}
-
-impl SpecError {
-    fn new(field: impl Into<String>, message: impl Into<String>) -> SpecError {
-        SpecError {
-            field: field.into(),
-            message: message.into(),
-        }
-    }
-}
+/// A request that cannot be run, and the field to blame (the model's one `FieldError`).
+pub type SpecError = FieldError;
 
 /// Which network to build: the pooled-market estimate from the dataset's production series
 /// (or, when the caller passes trade flows, the network of those flows).

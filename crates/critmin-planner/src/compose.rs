@@ -19,7 +19,7 @@ use std::str::FromStr;
 
 use critmin_data::{LoadError, Problem};
 use critmin_metrics::PartnerSet;
-use critmin_model::{CountryCode, Dataset, Group, MineralId, StageId};
+use critmin_model::{CountryCode, Dataset, FieldError, Group, MineralId, StageId};
 use serde::{Deserialize, Serialize};
 
 use crate::demand::{DemandScenario, iea_demand};
@@ -40,14 +40,9 @@ pub const MAX_TIME_LIMIT_S: f64 = 3600.0;
 /// A request that cannot be composed, naming the field at fault.
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]
 pub enum ComposeError {
-    /// A field of the request is wrong; `field` is its path (`caps[0].max_share`).
-    #[error("{field}: {message}")]
-    Invalid {
-        /// Path of the field.
-        field: String,
-        /// What is wrong and what was expected.
-        message: String,
-    },
+    /// A field of the request is wrong; its path is `caps[0].max_share` and the like.
+    #[error(transparent)]
+    Invalid(#[from] FieldError),
     /// Project rows are invalid: every problem, each with the field it names
     /// (`projects[1].capacity_t`) and the problem as the validator gave it.
     #[error("{} invalid project row(s): {}", problems.len(), problems.iter().map(|(f, p)| format!("{f}: {}", p.expected)).collect::<Vec<_>>().join("; "))]
@@ -63,16 +58,13 @@ pub enum ComposeError {
 impl ComposeError {
     /// A field error.
     pub fn invalid(field: impl Into<String>, message: impl Into<String>) -> ComposeError {
-        ComposeError::Invalid {
-            field: field.into(),
-            message: message.into(),
-        }
+        ComposeError::Invalid(FieldError::new(field, message))
     }
 
     /// The path of the (first) field at fault, when the caller is to blame.
     pub fn field(&self) -> Option<&str> {
         match self {
-            ComposeError::Invalid { field, .. } => Some(field),
+            ComposeError::Invalid(e) => Some(&e.field),
             ComposeError::Projects { problems } => problems.first().map(|(f, _)| f.as_str()),
             ComposeError::Data(_) => None,
         }

@@ -59,7 +59,7 @@ pub fn routes() -> Router<AppState> {
 /// A spec error as an answer: 400 naming the field (422 with every problem for project rows).
 pub fn compose_error(e: ComposeError) -> ApiError {
     match e {
-        ComposeError::Invalid { field, message } => ApiError::new(
+        ComposeError::Invalid(critmin_model::FieldError { field, message }) => ApiError::new(
             StatusCode::BAD_REQUEST,
             "invalid_body",
             format!("field `{field}`: {message}"),
@@ -629,7 +629,9 @@ pub(crate) fn compute_outlook(ds: &Dataset, q: &OutlookQuery, stored: &[Project]
     }
     projects.extend(stored.iter().cloned());
     let o = q.spec().run(ds, &projects, Vec::new()).map_err(|e| match e {
-        ComposeError::Invalid { field, message } => ApiError::bad_param(&field, format!("`{field}`: {message}")),
+        ComposeError::Invalid(critmin_model::FieldError { field, message }) => {
+            ApiError::bad_param(&field, format!("`{field}`: {message}"))
+        }
         other => compose_error(other),
     })?;
     Ok(outlook_document(&o))

@@ -404,7 +404,7 @@ fn run_optimize(ds: &Dataset, args: &OptimizeArgs, data_dir: Option<&Path>) -> R
 /// A spec error in the CLI's words: the flag, then what is wrong.
 pub(crate) fn spec_error(e: ComposeError) -> anyhow::Error {
     match &e {
-        ComposeError::Invalid { field, message } => {
+        ComposeError::Invalid(critmin_model::FieldError { field, message }) => {
             let head = field.split(['[', '.']).next().unwrap_or(field);
             let flag = match head {
                 "requirement_t" => "requirement-t",
