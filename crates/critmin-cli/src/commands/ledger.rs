@@ -257,8 +257,13 @@ enum ProofCommand {
 /// The log behind a ledger: the files in DIR, or the database given with `--db`.
 type AnyLog = Box<dyn LogStore>;
 
-/// The database given with `--db`, if any (set once by [`run`]).
-static DB: std::sync::OnceLock<Option<String>> = std::sync::OnceLock::new();
+/// Where a ledger lives: its directory (keys, and the log unless `db` is given) and the
+/// database of `--db`, if any. Passed down from [`run`] instead of held in a global.
+#[derive(Debug, Clone, Copy)]
+struct Place<'a> {
+    dir: &'a Path,
+    db: Option<&'a str>,
+}
 
 /// The ledger's log in a database, with the runtime its calls block on.
 struct DbLog {
@@ -275,9 +280,10 @@ impl LogStore for DbLog {
     }
 }
 
-/// Opens the log: the database of `--db`, else the files in `dir`.
-fn open_log(dir: &Path) -> Result<AnyLog> {
-    match DB.get().and_then(Option::as_deref) {
+/// Opens the log: the database of `--db`, else the files in the ledger's directory.
+fn open_log(place: &Place) -> Result<AnyLog> {
+    let dir = place.dir;
+    match place.db {
         None => Ok(Box::new(
             FileStore::open(dir).with_context(|| format!("opening the ledger in {}", dir.display()))?,
         )),
@@ -302,30 +308,33 @@ fn open_log(dir: &Path) -> Result<AnyLog> {
 }
 
 /// Where the log is, for messages.
-fn log_place(dir: &Path) -> String {
-    match DB.get().and_then(Option::as_deref) {
+fn log_place(place: &Place) -> String {
+    match place.db {
         Some(url) => url.to_owned(),
-        None => dir.display().to_string(),
+        None => place.dir.display().to_string(),
     }
 }
 
 pub(crate) fn run(args: &LedgerArgs) -> Result<ExitCode> {
-    let dir = &args.dir;
-    let _ = DB.set(args.db.clone());
+    let place = &Place {
+        dir: &args.dir,
+        db: args.db.as_deref(),
+    };
+    let dir = place.dir;
     let viewer = match args.viewer.as_str() {
         "public" => Viewer::Public,
         org => Viewer::Org(OrgId(org.to_owned())),
     };
     let viewer = &viewer;
     match &args.command {
-        LedgerCommand::Init { origin, country } => init(dir, origin, country),
+        LedgerCommand::Init { origin, country } => init(place, origin, country),
         LedgerCommand::Org(OrgCommand::Add {
             org,
             role,
             name,
             country,
         }) => {
-            let mut ledger = open(dir)?;
+            let mut ledger = open(place)?;
             let key = new_key()?;
             let mut op = signer(dir, &ledger, "operator")?;
             let role = match role {
@@ -349,7 +358,7 @@ pub(crate) fn run(args: &LedgerArgs) -> Result<ExitCode> {
             Ok(ExitCode::SUCCESS)
         }
         LedgerCommand::Org(OrgCommand::List { format }) => {
-            let ledger = open(dir)?;
+            let ledger = open(place)?;
             let mut records: Vec<OrgRecord> = ledger
                 .state()
                 .orgs()
@@ -379,7 +388,7 @@ pub(crate) fn run(args: &LedgerArgs) -> Result<ExitCode> {
             Ok(ExitCode::SUCCESS)
         }
         LedgerCommand::Key(KeyCommand::Rotate { org }) => {
-            let mut ledger = open(dir)?;
+            let mut ledger = open(place)?;
             let mut old = signer(dir, &ledger, org)?;
             let new = new_key()?;
             let old_public = old.public_key();
@@ -402,24 +411,24 @@ pub(crate) fn run(args: &LedgerArgs) -> Result<ExitCode> {
             );
             Ok(ExitCode::SUCCESS)
         }
-        LedgerCommand::Append { file, org } => append(dir, file, org),
-        LedgerCommand::Show { lot, format } => show(dir, viewer, lot.as_deref(), *format),
+        LedgerCommand::Append { file, org } => append(place, file, org),
+        LedgerCommand::Show { lot, format } => show(place, viewer, lot.as_deref(), *format),
         LedgerCommand::Provenance {
             lot,
             partners,
             view,
             format,
-        } => provenance_cmd(dir, viewer, lot, partners, *view, *format),
+        } => provenance_cmd(place, viewer, lot, partners, *view, *format),
         LedgerCommand::Claim {
             lot,
             rule,
             date,
             view,
             format,
-        } => claim(dir, viewer, lot, rule, date.as_deref(), *view, *format),
+        } => claim(place, viewer, lot, rule, date.as_deref(), *view, *format),
         LedgerCommand::Rules { format } => rules(*format),
         LedgerCommand::Checkpoint => {
-            let mut ledger = open(dir)?;
+            let mut ledger = open(place)?;
             let c = checkpoint(dir, &mut ledger)?;
             println!(
                 "checkpoint: size {} root {} (signed by the operator)",
@@ -428,8 +437,8 @@ pub(crate) fn run(args: &LedgerArgs) -> Result<ExitCode> {
             );
             Ok(ExitCode::SUCCESS)
         }
-        LedgerCommand::Proof(cmd) => proof(dir, cmd),
-        LedgerCommand::Export { lot, out, passport } => export(dir, viewer, lot, out, passport.as_deref()),
+        LedgerCommand::Proof(cmd) => proof(place, cmd),
+        LedgerCommand::Export { lot, out, passport } => export(place, viewer, lot, out, passport.as_deref()),
         LedgerCommand::Verify { bundle, log_key } => verify(bundle, log_key.as_deref()),
     }
 }
@@ -453,19 +462,21 @@ fn parse_country(s: &str) -> Result<CountryCode> {
     s.to_ascii_uppercase().parse().map_err(|e| anyhow!("{e}"))
 }
 
-fn open(dir: &Path) -> Result<Ledger<AnyLog>> {
-    let in_files = DB.get().is_none_or(Option::is_none);
+fn open(place: &Place) -> Result<Ledger<AnyLog>> {
+    let dir = place.dir;
+    let in_files = place.db.is_none();
     if in_files && !dir.join("entries.log").exists() {
         bail!(
             "no ledger in {}; create one with `critmin ledger init --origin NAME`",
             dir.display()
         );
     }
-    let ledger = Ledger::open(open_log(dir)?).with_context(|| format!("reading the ledger in {}", log_place(dir)))?;
+    let ledger =
+        Ledger::open(open_log(place)?).with_context(|| format!("reading the ledger in {}", log_place(place)))?;
     if ledger.size() == 0 {
         bail!(
             "no ledger in {}; create one with `critmin ledger init --origin NAME`",
-            log_place(dir)
+            log_place(place)
         );
     }
     Ok(ledger)
@@ -530,14 +541,15 @@ fn checkpoint(dir: &Path, ledger: &mut Ledger<AnyLog>) -> Result<critmin_ledger:
     Ok(ledger.checkpoint(&key, now())?)
 }
 
-fn init(dir: &Path, origin: &str, country: &str) -> Result<ExitCode> {
-    let in_files = DB.get().is_none_or(Option::is_none);
+fn init(place: &Place, origin: &str, country: &str) -> Result<ExitCode> {
+    let dir = place.dir;
+    let in_files = place.db.is_none();
     if in_files && dir.join("entries.log").exists() {
         bail!("{} already holds a ledger", dir.display());
     }
-    let mut ledger = Ledger::open(open_log(dir)?)?;
+    let mut ledger = Ledger::open(open_log(place)?)?;
     if ledger.size() > 0 {
-        bail!("{} already holds a ledger", log_place(dir));
+        bail!("{} already holds a ledger", log_place(place));
     }
     let key = new_key()?;
     let mut op = Signer::new(origin, "operator", key.clone(), 0);
@@ -551,12 +563,13 @@ fn init(dir: &Path, origin: &str, country: &str) -> Result<ExitCode> {
     append_one(&mut ledger, op.sign(payload, now()))?;
     save_key(dir, "operator", &key)?;
     let c = ledger.checkpoint(&key, now())?;
-    println!("created ledger `{origin}` in {}", log_place(dir));
+    println!("created ledger `{origin}` in {}", log_place(place));
     println!("log key (give it to auditors): {}", to_hex(&c.key));
     Ok(ExitCode::SUCCESS)
 }
 
-fn append(dir: &Path, file: &Path, org: &str) -> Result<ExitCode> {
+fn append(place: &Place, file: &Path, org: &str) -> Result<ExitCode> {
+    let dir = place.dir;
     let text = std::fs::read_to_string(file).with_context(|| format!("reading {}", file.display()))?;
     let value: serde_json::Value =
         serde_json::from_str(&text).with_context(|| format!("{}: not JSON", file.display()))?;
@@ -570,7 +583,7 @@ fn append(dir: &Path, file: &Path, org: &str) -> Result<ExitCode> {
             serde_json::from_value(item).map_err(|e| anyhow!("{}: entry {}: {e}", file.display(), i + 1))?;
         payloads.push(p);
     }
-    let mut ledger = open(dir)?;
+    let mut ledger = open(place)?;
     let mut s = signer(dir, &ledger, org)?;
     let mut rejected = 0;
     for (i, p) in payloads.into_iter().enumerate() {
@@ -649,8 +662,8 @@ fn is_local_operator(viewer: &Viewer) -> bool {
     matches!(viewer, Viewer::Org(o) if o.as_str() == "operator")
 }
 
-fn show(dir: &Path, viewer: &Viewer, lot: Option<&str>, format: Format) -> Result<ExitCode> {
-    let ledger = open(dir)?;
+fn show(place: &Place, viewer: &Viewer, lot: Option<&str>, format: Format) -> Result<ExitCode> {
+    let ledger = open(place)?;
     let mut records = Vec::new();
     for (index, bytes) in ledger.entries().iter().enumerate() {
         let e = SignedEntry::decode(bytes)?;
@@ -712,7 +725,7 @@ fn lot_view(ledger: &Ledger<AnyLog>, viewer: &Viewer, lot: &str, view: View) -> 
 }
 
 fn provenance_cmd(
-    dir: &Path,
+    place: &Place,
     viewer: &Viewer,
     lot: &str,
     partners: &str,
@@ -720,7 +733,7 @@ fn provenance_cmd(
     format: Format,
 ) -> Result<ExitCode> {
     let partner: Group = partners.parse()?;
-    let ledger = open(dir)?;
+    let ledger = open(place)?;
     let elements = lot_view(&ledger, viewer, lot, view)?;
     let groups = groups_fn()?;
     let spec_view = match view {
@@ -770,7 +783,7 @@ struct ClaimRecord {
 
 #[allow(clippy::too_many_arguments)]
 fn claim(
-    dir: &Path,
+    place: &Place,
     viewer: &Viewer,
     lot: &str,
     rule: &str,
@@ -789,7 +802,7 @@ fn claim(
         Some(d) => d.parse().map_err(|e: String| anyhow!(e))?,
         None => Date::from_unix(now()),
     };
-    let ledger = open(dir)?;
+    let ledger = open(place)?;
     let elements = lot_view(&ledger, viewer, lot, view)?;
     let outcome = evaluate(pack, &elements, date, &groups_fn()?);
     let records: Vec<ClaimRecord> = outcome
@@ -895,7 +908,7 @@ fn latest_size(ledger: &Ledger<AnyLog>, size: Option<u64>) -> Result<u64> {
     }
 }
 
-fn proof(dir: &Path, cmd: &ProofCommand) -> Result<ExitCode> {
+fn proof(place: &Place, cmd: &ProofCommand) -> Result<ExitCode> {
     let (case, out) = match cmd {
         ProofCommand::Verify { file } => {
             let bytes = match std::fs::read(file) {
@@ -923,7 +936,7 @@ fn proof(dir: &Path, cmd: &ProofCommand) -> Result<ExitCode> {
             });
         }
         ProofCommand::Inclusion { index, size, out } => {
-            let ledger = open(dir)?;
+            let ledger = open(place)?;
             let size = latest_size(&ledger, *size)?;
             let proof = ledger.inclusion_proof(*index, size)?;
             let case = ProofCase::Inclusion {
@@ -936,7 +949,7 @@ fn proof(dir: &Path, cmd: &ProofCommand) -> Result<ExitCode> {
             (case, out)
         }
         ProofCommand::Consistency { from, to, out } => {
-            let ledger = open(dir)?;
+            let ledger = open(place)?;
             let to = latest_size(&ledger, *to)?;
             let proof = ledger.consistency_proof(*from, to)?;
             let case = ProofCase::Consistency {
@@ -960,12 +973,12 @@ fn proof(dir: &Path, cmd: &ProofCommand) -> Result<ExitCode> {
     Ok(ExitCode::SUCCESS)
 }
 
-fn export(dir: &Path, viewer: &Viewer, lot: &str, out: &Path, passport_path: Option<&Path>) -> Result<ExitCode> {
-    let mut ledger = open(dir)?;
+fn export(place: &Place, viewer: &Viewer, lot: &str, out: &Path, passport_path: Option<&Path>) -> Result<ExitCode> {
+    let mut ledger = open(place)?;
     let id = readable(&ledger, viewer, lot)?;
     // Anchor the bundle to a checkpoint that covers the whole log.
     if ledger.latest_checkpoint().is_none_or(|c| c.size < ledger.size()) {
-        checkpoint(dir, &mut ledger)?;
+        checkpoint(place.dir, &mut ledger)?;
     }
     let b = bundle::export(&ledger, &id)?;
     write_atomic(out, &(serde_json::to_string_pretty(&b)? + "\n"))?;
