@@ -6,6 +6,7 @@
 use critmin_model::{CountryCode, Dataset, MineralId};
 use critmin_network::{DisruptionSampler, MonteCarlo, PooledOptions, RiskParams, Scenarios, pooled_market};
 use critmin_planner::compose::PortfolioSpec;
+#[cfg(feature = "solver")]
 use critmin_planner::optimize::{PortfolioSolution, Violation};
 use critmin_planner::portfolio::{PortfolioProblem, ScenarioShortfalls};
 use serde::{Deserialize, Serialize};
@@ -162,6 +163,7 @@ pub struct ViolationRecord {
 }
 
 /// The projects and offtakes the solution takes.
+#[cfg(feature = "solver")]
 pub fn chosen(solution: &PortfolioSolution) -> Vec<ChosenRecord> {
     solution
         .chosen
@@ -187,6 +189,7 @@ pub fn country_values(list: &[(CountryCode, f64)]) -> Vec<CountryValue> {
 }
 
 /// The shadow price of the budget and of each cap and floor.
+#[cfg(feature = "solver")]
 pub fn shadow_prices(solution: &PortfolioSolution) -> Vec<ShadowRecord> {
     solution
         .shadow_prices
@@ -202,6 +205,7 @@ pub fn shadow_prices(solution: &PortfolioSolution) -> Vec<ShadowRecord> {
 }
 
 /// The constraints an infeasible problem must relax.
+#[cfg(feature = "solver")]
 pub fn violations(list: &[Violation]) -> Vec<ViolationRecord> {
     list.iter()
         .map(|v| ViolationRecord {

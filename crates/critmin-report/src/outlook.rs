@@ -9,6 +9,7 @@ use critmin_metrics::PartnerSet;
 use critmin_model::{CountryCode, Dataset, MineralId};
 use critmin_planner::compose::{CapSpec, PortfolioSpec};
 use critmin_planner::demand::{IEA_MINERALS, IEA_SOURCE, iea_demand, iea_supply_projection};
+#[cfg(feature = "solver")]
 use critmin_planner::optimize::optimize;
 use critmin_planner::pipeline::{PipelineCategory, india_pipeline};
 use critmin_planner::portfolio::Floor;
@@ -154,7 +155,7 @@ pub fn build_outlook(ds: &Dataset, countries: &[CountryCode], partners: &Partner
             max_share: 0.65,
         }];
         spec.time_limit_s = Some(10.0);
-        let view = match spec
+        let problem = spec
             .request(ds, &projects)
             .map_err(|e| e.to_string())
             .and_then(|mut request| {
@@ -165,53 +166,85 @@ pub fn build_outlook(ds: &Dataset, countries: &[CountryCode], partners: &Partner
                 });
                 PortfolioSpec::problem(&request, ds).map_err(|e| e.to_string())
             })
-            .and_then(|(problem, _)| optimize(&problem, &spec.solve_options()).map_err(|e| e.to_string()))
-        {
-            Ok(s) => PortfolioView {
-                buyer: buyer.to_string(),
-                inputs: inputs.to_owned(),
-                chosen: s
-                    .chosen
-                    .iter()
-                    .map(|c| {
-                        (
-                            c.action.to_owned(),
-                            c.id.clone(),
-                            c.country.to_string(),
-                            c.tonnes,
-                            c.cost_usd,
-                        )
-                    })
-                    .collect(),
-                summary: format!(
-                    "{}: objective {:.0} USD; {} {:.0} t; spent {:.0} USD; unmet {:.0} t; MIP gap {:.3} %; solved in {:.3} s",
-                    s.status.id(),
-                    s.objective_usd,
-                    s.risk_measure,
-                    s.risk_t,
-                    s.cost_usd,
-                    s.unmet_t,
-                    s.mip_gap * 100.0,
-                    s.solve_seconds
-                ),
-                shadow_prices: s
-                    .shadow_prices
-                    .iter()
-                    .filter(|p| p.binding)
-                    .map(|p| format!("{}: {:.2} USD per {}", p.constraint, p.per_unit, p.unit))
-                    .collect(),
-            },
-            Err(e) => PortfolioView {
-                buyer: buyer.to_string(),
-                inputs: inputs.to_owned(),
-                chosen: Vec::new(),
-                summary: format!("no portfolio: {e}"),
-                shadow_prices: Vec::new(),
-            },
-        };
+            .map(|(problem, _)| problem);
+        let view = portfolio_view(buyer.to_string(), inputs.to_owned(), problem, &spec);
         section.portfolios.push(view);
     }
     section
+}
+
+/// The optimizer's answer for one buyer, as the report shows it.
+#[cfg(feature = "solver")]
+fn portfolio_view(
+    buyer: String,
+    inputs: String,
+    problem: Result<critmin_planner::portfolio::PortfolioProblem, String>,
+    spec: &PortfolioSpec,
+) -> PortfolioView {
+    match problem.and_then(|p| optimize(&p, &spec.solve_options()).map_err(|e| e.to_string())) {
+        Ok(s) => PortfolioView {
+            buyer: buyer.clone(),
+            inputs: inputs.clone(),
+            chosen: s
+                .chosen
+                .iter()
+                .map(|c| {
+                    (
+                        c.action.to_owned(),
+                        c.id.clone(),
+                        c.country.to_string(),
+                        c.tonnes,
+                        c.cost_usd,
+                    )
+                })
+                .collect(),
+            summary: format!(
+                "{}: objective {:.0} USD; {} {:.0} t; spent {:.0} USD; unmet {:.0} t; MIP gap {:.3} %; solved in {:.3} s",
+                s.status.id(),
+                s.objective_usd,
+                s.risk_measure,
+                s.risk_t,
+                s.cost_usd,
+                s.unmet_t,
+                s.mip_gap * 100.0,
+                s.solve_seconds
+            ),
+            shadow_prices: s
+                .shadow_prices
+                .iter()
+                .filter(|p| p.binding)
+                .map(|p| format!("{}: {:.2} USD per {}", p.constraint, p.per_unit, p.unit))
+                .collect(),
+        },
+        Err(e) => PortfolioView {
+            buyer: buyer.clone(),
+            inputs: inputs.clone(),
+            chosen: Vec::new(),
+            summary: format!("no portfolio: {e}"),
+            shadow_prices: Vec::new(),
+        },
+    }
+}
+
+/// Without the `solver` feature the report says there is no optimizer instead of a portfolio.
+#[cfg(not(feature = "solver"))]
+fn portfolio_view(
+    buyer: String,
+    inputs: String,
+    problem: Result<critmin_planner::portfolio::PortfolioProblem, String>,
+    _spec: &PortfolioSpec,
+) -> PortfolioView {
+    let summary = match problem {
+        Ok(_) => "no portfolio: this build of critmin has no optimizer (cargo feature `solver` off)".to_owned(),
+        Err(e) => format!("no portfolio: {e}"),
+    };
+    PortfolioView {
+        buyer,
+        inputs,
+        chosen: Vec::new(),
+        summary,
+        shadow_prices: Vec::new(),
+    }
 }
 
 fn esc(s: &str) -> String {

@@ -133,11 +133,23 @@ async fn read_dataset(
     jobs::dataset_for(state, id).await
 }
 
+/// The OpenAPI document; a server built without the optimizer says so in its description.
+pub fn openapi_document() -> utoipa::openapi::OpenApi {
+    let mut doc = ApiDoc::openapi();
+    if !cfg!(feature = "solver") {
+        let description = doc.info.description.get_or_insert_with(String::new);
+        description.push_str(" Optimizer: ");
+        description.push_str(crate::planner::NO_SOLVER);
+        description.push_str("; they answer 501.");
+    }
+    doc
+}
+
 async fn openapi_json(State(state): State<AppState>) -> Result<Response, ApiError> {
     state
         .cache
         .get_or_try("openapi", || {
-            ApiDoc::openapi()
+            openapi_document()
                 .to_json()
                 .map(Bytes::from)
                 .map_err(|e| ApiError::internal(&e))
@@ -550,4 +562,27 @@ pub async fn create_key(
             secret: created.secret,
         }),
     ))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The document says whether optimize jobs are available, and the optimize job's fields are
+    /// documented either way (the request is the same; only the answer differs).
+    #[test]
+    fn openapi_says_whether_the_optimizer_is_built_in() {
+        let doc = openapi_document();
+        let description = doc.info.description.unwrap_or_default();
+        assert_eq!(
+            description.contains(crate::planner::NO_SOLVER),
+            !cfg!(feature = "solver"),
+            "{description}"
+        );
+        let json = openapi_document().to_json().unwrap();
+        assert!(
+            json.contains("risk_scenarios"),
+            "the optimize job's fields are documented"
+        );
+    }
 }

@@ -20,9 +20,11 @@ use critmin_model::Dataset;
 use critmin_planner::compose::{
     ComposeError, OutlookSpec, PortfolioSpec, StockSpec, parse_project_rows, parse_project_text, rows_from_csv,
 };
+#[cfg(feature = "solver")]
 use critmin_planner::optimize::{OptimizeError, PortfolioSolution, SolveOptions, optimize};
 use critmin_planner::outlook::{CountrySupply, MixConcentration, Outlook};
 use critmin_planner::pipeline::{PipelineEntry, india_pipeline};
+#[cfg(feature = "solver")]
 use critmin_planner::portfolio::PROBLEM_ASSUMPTIONS;
 use critmin_planner::projects::{Project, projects_to_csv};
 use critmin_store::{
@@ -767,6 +769,7 @@ pub struct PortfolioDocument {
     pub portfolio_id: Option<String>,
 }
 
+#[cfg(feature = "solver")]
 fn solution_fields(doc: &mut PortfolioDocument, s: &PortfolioSolution) {
     doc.status = s.status.id().to_owned();
     doc.objective_usd = Some(s.objective_usd);
@@ -842,6 +845,9 @@ pub struct PortfolioSpecSchema {
 /// its stored-project ids by the stored rows, so the job's parameters hold everything it
 /// computes from.
 pub(crate) async fn prepare_optimize(state: &AppState, spec: &mut PortfolioSpec) -> Result<(), ApiError> {
+    if !cfg!(feature = "solver") {
+        return Err(ApiError::new(StatusCode::NOT_IMPLEMENTED, "no_solver", NO_SOLVER));
+    }
     if !spec.project_ids.is_empty() {
         let mut rows = Vec::new();
         for (i, id) in spec.project_ids.iter().enumerate() {
@@ -870,8 +876,23 @@ pub(crate) async fn prepare_optimize(state: &AppState, spec: &mut PortfolioSpec)
     .map_err(compose_error)
 }
 
+/// What an optimize request gets from a server built without the `solver` feature.
+pub const NO_SOLVER: &str =
+    "this server was built without the optimizer (cargo feature `solver` off): optimize jobs are not available";
+
+/// Without the solver there is nothing to compute (jobs are refused when created).
+#[cfg(not(feature = "solver"))]
+pub fn compute_optimize(
+    _spec: &PortfolioSpec,
+    _ds: &Dataset,
+    _progress: &mut dyn FnMut(i64, i64),
+) -> Result<serde_json::Value, String> {
+    Err(NO_SOLVER.to_owned())
+}
+
 /// Computes an optimize job: the portfolio, or the explanation of an infeasible problem (both
 /// are results); an error only when the solver fails.
+#[cfg(feature = "solver")]
 pub fn compute_optimize(
     spec: &PortfolioSpec,
     ds: &Dataset,
