@@ -7,8 +7,10 @@
 //!   cargo profile: a debug HiGHS would make the planner tests crawl, and it lets every profile
 //!   share one build. The archive is kept under `<target dir>/highs-cache/<key>/`, keyed by the
 //!   sources, the flags, the compiler and the target, so `cargo clippy`, `cargo test` and
-//!   `cargo build --release` compile HiGHS once between them. Where the target directory cannot
-//!   be found from OUT_DIR, the archive stays in OUT_DIR.
+//!   `cargo build --release` compile HiGHS once between them. The key takes in the include
+//!   paths, so two checkouts sharing a target directory keep an entry each. `OUT_DIR/cache-key.txt`
+//!   records what the key was made of. Where the target directory cannot be found from OUT_DIR,
+//!   the archive stays in OUT_DIR.
 
 use std::collections::hash_map::DefaultHasher;
 use std::env;
@@ -67,6 +69,15 @@ fn main() {
     let c_build = configure(false);
 
     let key = cache_key(&highs, &sources, &config, &cpp_build, &c_build, &target, &out_dir);
+    // What the key was made of, for whoever wonders why HiGHS was compiled again.
+    let _ = fs::write(
+        out_dir.join("cache-key.txt"),
+        format!(
+            "{key:016x}\n{:?}\n{:?}\n",
+            cpp_build.get_compiler().args(),
+            c_build.get_compiler().args()
+        ),
+    );
     let lib_dir = match shared_cache_dir(&out_dir) {
         Some(cache) => {
             let dir = cache.join(format!("{key:016x}"));
