@@ -7,8 +7,8 @@
 //!   cargo profile: a debug HiGHS would make the planner tests crawl, and it lets every profile
 //!   share one build. The archive is kept under `<target dir>/highs-cache/<key>/`, keyed by the
 //!   sources, the flags, the compiler and the target, so `cargo clippy`, `cargo test` and
-//!   `cargo build --release` compile HiGHS once between them. The key takes in the include
-//!   paths, so two checkouts sharing a target directory keep an entry each. `OUT_DIR/cache-key.txt`
+//!   `cargo build --release` compile HiGHS once between them, whichever folder the checkout is
+//!   in (the include paths are hashed relative to the HiGHS tree). `OUT_DIR/cache-key.txt`
 //!   records what the key was made of. Where the target directory cannot be found from OUT_DIR,
 //!   the archive stays in OUT_DIR.
 
@@ -208,13 +208,17 @@ fn cache_key(
         let compiler = build.get_compiler();
         compiler.path().hash(&mut hasher);
         // The generated HConfig.h lives in this profile's OUT_DIR: its path differs between
-        // profiles but its content, hashed above, is what matters.
+        // profiles but its content, hashed above, is what matters. The vendored include
+        // directories are hashed relative to the HiGHS tree, so every checkout shares the entry.
         for arg in compiler
             .args()
             .iter()
             .filter(|arg| !Path::new(arg).starts_with(out_dir))
         {
-            arg.hash(&mut hasher);
+            match Path::new(arg).strip_prefix(highs) {
+                Ok(relative) => relative.hash(&mut hasher),
+                Err(_) => arg.hash(&mut hasher),
+            }
         }
         let version = Command::new(compiler.path()).arg("--version").output();
         if let Ok(output) = version {
