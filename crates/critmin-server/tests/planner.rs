@@ -129,6 +129,22 @@ fn wait_for_job(client: &Client, key: &str, job: &Value) -> Value {
     }
 }
 
+/// Posts a job as `analyst`, waits for it as `viewer` and returns its result.
+fn run_job(client: &Client, analyst: &str, viewer: &str, body: &Value) -> Value {
+    let job = expect(
+        &client
+            .post_json("/api/v1/jobs", Some(analyst), &body.to_string())
+            .unwrap(),
+        202,
+    );
+    let done = wait_for_job(client, viewer, &job);
+    assert_eq!(done["status"], "succeeded", "{done}");
+    expect(
+        &client.get(done["result_url"].as_str().unwrap(), Some(viewer)).unwrap(),
+        200,
+    )
+}
+
 fn scenario(url: &str) {
     let server = Running::start(url);
     let client = Client::new(server.addr);
@@ -530,18 +546,7 @@ fn scenario(url: &str) {
         {"id": "IN-B", "mineral": "lithium", "stage": "mine", "country": "IND", "status": "operating", "capacity_t": 300,
          "start_year": 2025, "capex_usd": 50000, "probability": 1},
     ]});
-    let job = expect(
-        &client
-            .post_json("/api/v1/jobs", Some(&analyst), &optimize_request(0.8, rows).to_string())
-            .unwrap(),
-        202,
-    );
-    let done = wait_for_job(&client, &viewer, &job);
-    assert_eq!(done["status"], "succeeded", "{done}");
-    let result = expect(
-        &client.get(done["result_url"].as_str().unwrap(), Some(&viewer)).unwrap(),
-        200,
-    );
+    let result = run_job(&client, &analyst, &viewer, &optimize_request(0.8, rows));
     assert_eq!(result["status"], "infeasible", "{result}");
     assert!(result["objective_usd"].is_null());
     let explanation = result["explanation"].as_str().unwrap();
@@ -585,18 +590,7 @@ fn scenario(url: &str) {
         400,
     );
     assert_eq!(rejected["error"]["field"], "cvar_alpha", "{rejected}");
-    let job = expect(
-        &client
-            .post_json("/api/v1/jobs", Some(&analyst), &cvar.to_string())
-            .unwrap(),
-        202,
-    );
-    let done = wait_for_job(&client, &viewer, &job);
-    assert_eq!(done["status"], "succeeded", "{done}");
-    let result = expect(
-        &client.get(done["result_url"].as_str().unwrap(), Some(&viewer)).unwrap(),
-        200,
-    );
+    let result = run_job(&client, &analyst, &viewer, &cvar);
     let cli_file = concat!(
         env!("CARGO_MANIFEST_DIR"),
         "/../critmin-cli/tests/snapshots/plan-optimize-cvar.json"
