@@ -684,9 +684,8 @@ fn render_exposure(state: &AppState, country: &str, partners_text: &str) -> Resu
         partners: partners_text.to_owned(),
     };
     let doc = critmin_app::exposure::exposure(ds, &query).map_err(records::field_error)?;
-    let code = ds
-        .resolve_country(country)
-        .map_err(|e| ApiError::bad_param("country", e.to_string()))?;
+    // The document names the country it resolved; read it back rather than resolve it twice.
+    let code: CountryCode = doc.country.parse().map_err(|_| ApiError::internal(&doc.country))?;
     // India and the US first, then every other country with import-reliance data.
     let mut choices = vec![CountryCode::INDIA, CountryCode::USA];
     for r in &ds.import_reliance {

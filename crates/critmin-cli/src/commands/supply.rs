@@ -35,7 +35,6 @@ pub(crate) fn run(ds: &Dataset, args: &Args) -> Result<()> {
         source: args.source.clone(),
     };
     let doc = supply(ds, &query).map_err(cli_error)?.with_standalone_rows();
-    let mineral = ds.resolve_mineral(&args.mineral)?;
     let records = &doc.shares;
     match args.format {
         Format::Json => {
@@ -46,7 +45,12 @@ pub(crate) fn run(ds: &Dataset, args: &Args) -> Result<()> {
             let mut t = Table::new(&["#>", "country", "name", "value>", "share>", "note"]);
             t.title = Some(format!(
                 "{} — {} {} ({}), {}",
-                mineral.name, doc.stage, doc.year, doc.source, doc.unit
+                ds.mineral(&doc.mineral)
+                    .map_or(doc.mineral.as_str(), |m| m.name.as_str()),
+                doc.stage,
+                doc.year,
+                doc.source,
+                doc.unit
             ));
             for r in records {
                 t.row(vec![
