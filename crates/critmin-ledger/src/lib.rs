@@ -13,6 +13,7 @@
 //! format until the project's store takes over.
 
 mod codec;
+mod date;
 
 pub mod bundle;
 pub mod checkpoint;
