@@ -82,5 +82,4 @@ mod tests {
         assert_eq!(Date::from_unix(1_735_689_600).to_string(), "2025-01-01");
         assert_eq!(Date::from_unix(951_782_400).to_string(), "2000-02-29");
     }
-
 }

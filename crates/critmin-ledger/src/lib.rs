@@ -22,7 +22,6 @@ pub mod ledger;
 pub mod passport;
 pub mod provenance;
 pub mod rules;
-pub mod spec;
 pub mod state;
 pub mod store;
 pub mod writer;

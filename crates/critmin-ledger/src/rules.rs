@@ -1,7 +1,6 @@
 //! Dated rule packs (data files with their sources, in `rules/`) and claims checked against
 //! them: does a lot's provenance meet a rule on a given date, and with what figures.
 
-
 use critmin_model::{CountryCode, Group, GroupSet};
 use num_bigint::BigInt;
 use num_rational::BigRational;
@@ -21,7 +20,6 @@ pub const EMBEDDED_RULE_PACKS: [(&str, &str); 2] = [
         include_str!("../rules/eu-2023-1542-recycled-content.json"),
     ),
 ];
-
 
 /// Where a figure of a rule pack comes from, and whether it was checked.
 #[derive(Debug, Clone, Serialize, Deserialize)]

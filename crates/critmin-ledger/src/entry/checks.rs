@@ -171,4 +171,5 @@ impl EntryBody {
             Payload::Publish { lot } => check_id("lot", lot.as_str())?,
         }
         Ok(())
-    }}
+    }
+}

@@ -81,4 +81,5 @@ impl State {
             changes.push((key, origin, d));
         }
         Ok(changes)
-    }}
+    }
+}

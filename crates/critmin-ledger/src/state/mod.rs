@@ -24,8 +24,8 @@ use std::collections::{BTreeMap, HashMap, HashSet};
 
 use critmin_model::CountryCode;
 
-pub(crate) use balance::{check_balance, input_contained};
 pub use balance::MAX_TOLERANCE_PPM;
+pub(crate) use balance::{check_balance, input_contained};
 pub use credits::year_of;
 pub use rejection::Rejection;
 
