@@ -7,14 +7,16 @@
 //!
 //! Modules so far: [`field`] (the one error that names the field at fault), [`catalog`]
 //! (minerals and their series), [`concentration`], [`supply`], [`exposure`], [`recycle`] (the
-//! stock model) and `portfolio` (the CVaR join and the optimizer's records; the builders from a
-//! solution need the `solver` feature). The network and
-//! planner request specs move here next (see ARCHITECTURE.md).
+//! stock model), [`ledger`] (requests to the chain-of-custody ledger and its share rows) and
+//! `portfolio` (the CVaR join and the optimizer's records; the builders from a solution need the
+//! `solver` feature). The network and planner request specs move here next (see
+//! ARCHITECTURE.md).
 
 pub mod catalog;
 pub mod concentration;
 pub mod exposure;
 pub mod field;
+pub mod ledger;
 pub mod portfolio;
 pub mod recycle;
 pub mod supply;

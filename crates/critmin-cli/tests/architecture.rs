@@ -1,6 +1,6 @@
 //! ARCHITECTURE.md kept true: every crate has its section and its row in "Dependency order",
-//! no crate depends on one in its own row or below, and only `critmin-data` embeds files from
-//! `data/`.
+//! no crate depends on one in its own row or below, a crate whose Boundary line names the crates
+//! it depends on depends on no other, and only `critmin-data` embeds files from `data/`.
 //! Lives with the CLI because the CLI sits on top of every crate it checks.
 
 use std::path::{Path, PathBuf};
@@ -51,6 +51,32 @@ fn normal_dependencies(manifest: &str) -> Vec<String> {
         }
     }
     found
+}
+
+/// The `### `crates/NAME`` section of ARCHITECTURE.md, up to the next heading.
+fn section<'a>(architecture: &'a str, name: &str) -> Option<&'a str> {
+    let start = architecture.find(&format!("### `crates/{name}`"))?;
+    let body = &architecture[start + 4..];
+    let end = body.find("\n### ").or_else(|| body.find("\n## ")).unwrap_or(body.len());
+    Some(&body[..end])
+}
+
+/// The `critmin-*` crates a section's Boundary line allows as dependencies: those named in its
+/// "depends on …" clauses (up to the next `;` or `.`). `None` when the line names none
+/// (`depends on libraries only`, or no clause at all).
+fn boundary_dependencies(section: &str) -> Option<Vec<String>> {
+    let boundary = &section[section.find("**Boundary:**")?..];
+    let boundary = boundary.split("\n\n").next().unwrap_or(boundary).replace('\n', " ");
+    let mut named = Vec::new();
+    for clause in boundary.split("depends ").skip(1) {
+        let clause = clause.split([';', '.']).next().unwrap_or(clause);
+        for quoted in clause.split('`').skip(1).step_by(2) {
+            if quoted.starts_with("critmin-") {
+                named.push(quoted.to_string());
+            }
+        }
+    }
+    (!named.is_empty()).then_some(named)
 }
 
 fn rust_files(dir: &Path, out: &mut Vec<PathBuf>) {
@@ -110,6 +136,45 @@ fn dependencies_only_point_up_the_order() {
         wrong.is_empty(),
         "dependencies against ARCHITECTURE.md's order:\n{}",
         wrong.join("\n")
+    );
+}
+
+#[test]
+fn dependencies_stay_within_the_boundary_line() {
+    let architecture = std::fs::read_to_string(root().join("ARCHITECTURE.md")).unwrap();
+    let mut wrong = Vec::new();
+    for name in crate_names() {
+        let Some(allowed) = section(&architecture, &name).and_then(boundary_dependencies) else {
+            continue;
+        };
+        let manifest = std::fs::read_to_string(root().join("crates").join(&name).join("Cargo.toml")).unwrap();
+        for dependency in normal_dependencies(&manifest) {
+            if !allowed.contains(&dependency) {
+                wrong.push(format!(
+                    "{name} depends on {dependency}; its Boundary line allows {allowed:?}"
+                ));
+            }
+        }
+    }
+    assert!(
+        wrong.is_empty(),
+        "dependencies against ARCHITECTURE.md's Boundary lines:\n{}",
+        wrong.join("\n")
+    );
+}
+
+#[test]
+fn boundary_lines_are_read_as_written() {
+    // The ledger's line names its two dependencies; the use-case layer's names none.
+    let architecture = std::fs::read_to_string(root().join("ARCHITECTURE.md")).unwrap();
+    let ledger = section(&architecture, "critmin-ledger").and_then(boundary_dependencies);
+    assert_eq!(
+        ledger,
+        Some(vec!["critmin-model".to_string(), "critmin-merkle".to_string()])
+    );
+    assert_eq!(
+        section(&architecture, "critmin-app").and_then(boundary_dependencies),
+        None
     );
 }
 

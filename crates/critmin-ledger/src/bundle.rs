@@ -20,7 +20,8 @@ use serde::{Deserialize, Serialize};
 use crate::checkpoint::Checkpoint;
 use crate::entry::{LotId, OrgId, Payload, PublicKey, Role, SignedEntry, from_hex, to_hex};
 use crate::ledger::Ledger;
-use crate::provenance::{ElementProvenance, LotGraph, LotSource, provenance};
+use crate::provenance::{ElementProvenance, LotGraph, provenance};
+use crate::state::{check_balance, input_contained};
 use crate::store::LogStore;
 
 /// Format tag of bundles written by this code.
@@ -352,62 +353,24 @@ pub fn verify(bundle: &Bundle, pinned: Option<&PublicKey>) -> Result<BundleRepor
             Payload::RevokeKey { key } => {
                 keys.remove(key);
             }
-            Payload::Extract { lot, .. } => {
-                holder.insert(lot.id.clone(), body.org.clone());
-                graph.insert(lot.clone(), *index, LotSource::Extracted);
-            }
             Payload::Transform {
                 inputs,
                 outputs,
                 tolerance_ppm,
-                model,
-                credits,
+                ..
             } => {
-                let mut input_mass = std::collections::BTreeMap::new();
-                for u in inputs {
-                    if holder.get(&u.lot) != Some(&body.org) {
-                        return Err(at(format!(
-                            "`{}` consumes `{}`, which it does not hold",
-                            body.org, u.lot
-                        )));
-                    }
-                    let spec = graph
-                        .spec(&u.lot)
-                        .ok_or_else(|| at(format!("input lot `{}` is not in the bundle", u.lot)))?;
-                    for g in &spec.grades {
-                        *input_mass.entry(g.element.clone()).or_insert(0u128) +=
-                            u128::from(u.mass_g) * u128::from(g.ppm);
-                    }
+                if let Some(u) = inputs.iter().find(|u| holder.get(&u.lot) != Some(&body.org)) {
+                    return Err(at(format!(
+                        "`{}` consumes `{}`, which it does not hold",
+                        body.org, u.lot
+                    )));
                 }
-                crate::state::check_balance(&input_mass, outputs, *tolerance_ppm).map_err(|e| at(e.to_string()))?;
-                for o in outputs {
-                    holder.insert(o.id.clone(), body.org.clone());
-                    let source = LotSource::Transformed {
-                        entry: *index,
-                        inputs: inputs.clone(),
-                        model: *model,
-                    };
-                    graph.insert(o.clone(), *index, source);
-                }
-                for cr in credits {
-                    graph.add_credit(&cr.lot, &cr.element, cr.origin, cr.ug);
-                }
+                let input_mass = input_contained(&graph, inputs, &[])
+                    .map_err(|lot| at(format!("input lot `{lot}` is not in the bundle")))?;
+                check_balance(&input_mass, outputs, *tolerance_ppm).map_err(|e| at(e.to_string()))?;
             }
-            Payload::Recycle {
-                outputs, post_consumer, ..
-            } => {
-                for o in outputs {
-                    holder.insert(o.id.clone(), body.org.clone());
-                    graph.insert(
-                        o.clone(),
-                        *index,
-                        LotSource::Recycled {
-                            entry: *index,
-                            post_consumer: *post_consumer,
-                        },
-                    );
-                }
-            }
+            // Their lots are recorded below, as every created lot is.
+            Payload::Extract { .. } | Payload::Recycle { .. } => {}
             Payload::Transfer { lot, to } => {
                 if holder.get(lot) != Some(&body.org) {
                     return Err(at(format!("`{}` transfers `{lot}`, which it does not hold", body.org)));
@@ -430,6 +393,9 @@ pub fn verify(bundle: &Bundle, pinned: Option<&PublicKey>) -> Result<BundleRepor
                     .push((*index, body.org.clone(), *subject, *verdict, statement.clone()));
             }
             Payload::Publish { .. } => {}
+        }
+        for created in graph.record(*index, &body.payload) {
+            holder.insert(created.id.clone(), body.org.clone());
         }
     }
     if !operator_keys.contains(&log_key) {

@@ -64,8 +64,12 @@ impl Writer {
         self.u32(v.len() as u32);
         self.buf.extend_from_slice(v.as_bytes());
     }
-    pub(crate) fn count(&mut self, n: usize) {
-        self.u32(n as u32);
+    /// A list: its length, then each item as `item` writes it.
+    pub(crate) fn list<T>(&mut self, items: &[T], mut item: impl FnMut(&mut Writer, &T)) {
+        self.u32(items.len() as u32);
+        for i in items {
+            item(self, i);
+        }
     }
 }
 
@@ -119,15 +123,21 @@ impl<'a> Reader<'a> {
         Ok(u128::from_le_bytes(self.array(field)?))
     }
 
-    pub(crate) fn str(&mut self, field: &'static str, max: usize) -> Result<String, DecodeError> {
-        let len = self.u32(field)? as usize;
-        if len > max {
+    /// A length or count, at most `max`.
+    fn bounded(&mut self, field: &'static str, max: usize) -> Result<usize, DecodeError> {
+        let n = self.u32(field)? as usize;
+        if n > max {
             return Err(DecodeError::TooLong {
                 field,
-                len: len as u64,
+                len: n as u64,
                 max: max as u64,
             });
         }
+        Ok(n)
+    }
+
+    pub(crate) fn str(&mut self, field: &'static str, max: usize) -> Result<String, DecodeError> {
+        let len = self.bounded(field, max)?;
         let bytes = self.take(len, field)?;
         String::from_utf8(bytes.to_vec()).map_err(|_| DecodeError::Invalid {
             field,
@@ -137,19 +147,24 @@ impl<'a> Reader<'a> {
 
     /// A list length, bounded by `max` and by the bytes left (each item takes at least
     /// `min_item` bytes), so the caller may allocate for it.
-    pub(crate) fn count(&mut self, field: &'static str, max: usize, min_item: usize) -> Result<usize, DecodeError> {
-        let n = self.u32(field)? as usize;
-        if n > max {
-            return Err(DecodeError::TooLong {
-                field,
-                len: n as u64,
-                max: max as u64,
-            });
-        }
+    fn count(&mut self, field: &'static str, max: usize, min_item: usize) -> Result<usize, DecodeError> {
+        let n = self.bounded(field, max)?;
         if n.saturating_mul(min_item.max(1)) > self.input.len() {
             return Err(DecodeError::Truncated(field));
         }
         Ok(n)
+    }
+
+    /// A list of at most `max` items of at least `min_item` bytes each, each read by `item`.
+    pub(crate) fn list<T>(
+        &mut self,
+        field: &'static str,
+        max: usize,
+        min_item: usize,
+        mut item: impl FnMut(&mut Reader<'a>) -> Result<T, DecodeError>,
+    ) -> Result<Vec<T>, DecodeError> {
+        let n = self.count(field, max, min_item)?;
+        (0..n).map(|_| item(self)).collect()
     }
 
     pub(crate) fn finish(self) -> Result<(), DecodeError> {

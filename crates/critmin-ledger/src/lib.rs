@@ -13,6 +13,7 @@
 //! format until the project's store takes over.
 
 mod codec;
+mod date;
 
 pub mod bundle;
 pub mod checkpoint;
@@ -21,7 +22,6 @@ pub mod ledger;
 pub mod passport;
 pub mod provenance;
 pub mod rules;
-pub mod spec;
 pub mod state;
 pub mod store;
 pub mod writer;

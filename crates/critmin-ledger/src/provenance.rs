@@ -17,7 +17,7 @@ use num_bigint::BigInt;
 use num_rational::BigRational;
 use num_traits::{ToPrimitive, Zero};
 
-use crate::entry::{CustodyModel, LotId, LotSpec, LotUse, Origin};
+use crate::entry::{CustodyModel, LotId, LotSpec, LotUse, Origin, Payload};
 
 /// How a lot came into being.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -89,6 +89,57 @@ impl LotGraph {
                 credits: Vec::new(),
             },
         );
+    }
+
+    /// Adds the lots that entry `index` creates (an extraction's lot, the outputs of a
+    /// transformation with the credits allocated to them, the outputs of a recycling) and
+    /// returns their declarations. Replaying the log, or a bundle's entries, through this builds
+    /// the same graph.
+    pub fn record<'p>(&mut self, index: u64, payload: &'p Payload) -> &'p [LotSpec] {
+        match payload {
+            Payload::Extract { lot, .. } => {
+                self.insert(lot.clone(), index, LotSource::Extracted);
+                std::slice::from_ref(lot)
+            }
+            Payload::Transform {
+                inputs,
+                outputs,
+                model,
+                credits,
+                ..
+            } => {
+                for o in outputs {
+                    let source = LotSource::Transformed {
+                        entry: index,
+                        inputs: inputs.clone(),
+                        model: *model,
+                    };
+                    self.insert(o.clone(), index, source);
+                }
+                for c in credits {
+                    self.add_credit(&c.lot, &c.element, c.origin, c.ug);
+                }
+                outputs
+            }
+            Payload::Recycle {
+                outputs, post_consumer, ..
+            } => {
+                for o in outputs {
+                    let source = LotSource::Recycled {
+                        entry: index,
+                        post_consumer: *post_consumer,
+                    };
+                    self.insert(o.clone(), index, source);
+                }
+                outputs
+            }
+            Payload::RegisterOrg { .. }
+            | Payload::AddKey { .. }
+            | Payload::RevokeKey { .. }
+            | Payload::Transfer { .. }
+            | Payload::Attest { .. }
+            | Payload::Publish { .. } => &[],
+        }
     }
 
     /// Records credits allocated to a lot.

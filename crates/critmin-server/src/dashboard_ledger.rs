@@ -12,8 +12,8 @@ use axum::body::Bytes;
 use axum::extract::{Query, State};
 use axum::response::Response;
 use axum::routing::get;
+use critmin_app::ledger::{ShareRow, View};
 use critmin_ledger::Viewer;
-use critmin_ledger::spec::{ShareRow, View};
 use critmin_model::Group;
 use serde::Deserialize;
 

@@ -26,11 +26,11 @@ use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
+use critmin_app::ledger::{self as spec, ShareRow, View};
 use critmin_ledger::bundle;
 use critmin_ledger::checkpoint::Checkpoint;
 use critmin_ledger::entry::{EntryBody, SignedEntry, to_hex};
 use critmin_ledger::rules::{Date, Verdict, embedded_rule_packs, evaluate};
-use critmin_ledger::spec::{self, ShareRow, View};
 use critmin_ledger::{Ledger, LotId, OrgId, Rejection, Viewer};
 use critmin_merkle::case::ProofCase;
 use critmin_model::{CountryCode, Group, GroupSet};
@@ -225,8 +225,10 @@ pub async fn append_entries(
             "this key speaks for no ledger organisation (create one with `critmin keys create --org ORG`)",
         )
     })?;
-    let entries = spec::decode_entries("entries", &request.entries)
-        .map_err(|e| ApiError::new(StatusCode::BAD_REQUEST, "invalid_body", e.to_string()).with_field(e.field))?;
+    let entries = spec::decode_entries("entries", &request.entries).map_err(|e| {
+        let message = format!("`{}`: {}", e.field, e.message);
+        ApiError::new(StatusCode::BAD_REQUEST, "invalid_body", message).with_field(e.field)
+    })?;
     if let Some(i) = entries.iter().position(|e| e.body.org.as_str() != org) {
         return Err(ApiError::new(
             StatusCode::FORBIDDEN,

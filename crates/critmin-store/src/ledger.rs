@@ -21,6 +21,7 @@
 use std::fs::{File, OpenOptions};
 use std::path::PathBuf;
 
+use critmin_ledger::entry::from_hex;
 use critmin_ledger::store::{LogStore, StoreError as LogError, Stream};
 use sqlx::{AnyConnection, Connection, Row};
 use tokio::runtime::Handle;
@@ -86,16 +87,6 @@ fn table(stream: Stream) -> Table {
             slot: 1,
         },
     }
-}
-
-fn unhex(s: &str) -> Option<Vec<u8>> {
-    if !s.len().is_multiple_of(2) {
-        return None;
-    }
-    (0..s.len())
-        .step_by(2)
-        .map(|i| u8::from_str_radix(s.get(i..i + 2)?, 16).ok())
-        .collect()
 }
 
 fn backend_err(e: impl std::fmt::Display) -> LogError {
@@ -182,7 +173,7 @@ impl SqlLogStore {
                 )));
             }
             let text: String = row.try_get(1).map_err(backend_err)?;
-            let bytes = unhex(&text)
+            let bytes = from_hex(&text)
                 .ok_or_else(|| LogError::Backend(format!("{name}: record {idx} is not hex (the table was edited)")))?;
             records.push(bytes);
         }
@@ -289,8 +280,8 @@ mod tests {
     #[test]
     fn hex_round_trips_and_rejects_odd_or_non_hex_text() {
         let bytes = vec![0u8, 1, 0xab, 0xff];
-        assert_eq!(unhex(&hex(&bytes)).unwrap(), bytes);
-        assert!(unhex("abc").is_none());
-        assert!(unhex("zz").is_none());
+        assert_eq!(from_hex(&hex(&bytes)).unwrap(), bytes);
+        assert!(from_hex("abc").is_none());
+        assert!(from_hex("zz").is_none());
     }
 }

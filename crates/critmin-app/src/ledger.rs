@@ -1,45 +1,35 @@
-//! Requests to the ledger as plain data, shared by the CLI and the HTTP API: signed entries sent
-//! as hex of their canonical bytes, the provenance view, and the share rows both show. Every
-//! error names the field at fault.
+//! Requests to the chain-of-custody ledger as plain data, shared by `critmin ledger` and
+//! `/api/v1/ledger`: signed entries sent as hex of their canonical bytes, the provenance view of
+//! a lot, and the share rows both show. Every error names the field at fault. The rules
+//! themselves (access, replay, custody, mass balance) are `critmin-ledger`'s.
 
+use critmin_ledger::entry::{LotId, SignedEntry, from_hex};
+use critmin_ledger::provenance::{ElementProvenance, mass_balance_view, provenance, to_f64};
+use critmin_ledger::{State, Viewer};
 use critmin_model::{CountryCode, Group, GroupSet};
+use serde::Serialize;
 
-use crate::entry::{LotId, SignedEntry, from_hex};
-use crate::provenance::{ElementProvenance, mass_balance_view, provenance, to_f64};
-use crate::state::{State, Viewer};
+use crate::FieldError;
 
 /// Most entries in one request.
 pub const MAX_ENTRIES_PER_REQUEST: usize = 1024;
 
-/// A request field that does not hold what it should.
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[error("`{field}`: {message}")]
-pub struct SpecError {
-    /// Path of the field (`entries[2]`).
-    pub field: String,
-    /// What is wrong and what was expected.
-    pub message: String,
-}
-
 /// Decodes signed entries given as hex of their canonical bytes; `field` names the list.
-pub fn decode_entries(field: &str, entries: &[String]) -> Result<Vec<SignedEntry>, SpecError> {
+pub fn decode_entries(field: &str, entries: &[String]) -> Result<Vec<SignedEntry>, FieldError> {
     if entries.is_empty() || entries.len() > MAX_ENTRIES_PER_REQUEST {
-        return Err(SpecError {
-            field: field.to_owned(),
-            message: format!(
+        return Err(FieldError::new(
+            field,
+            format!(
                 "expected 1 to {MAX_ENTRIES_PER_REQUEST} entries, found {}",
                 entries.len()
             ),
-        });
+        ));
     }
     entries
         .iter()
         .enumerate()
         .map(|(i, text)| {
-            let err = |message: String| SpecError {
-                field: format!("{field}[{i}]"),
-                message,
-            };
+            let err = |message: String| FieldError::new(format!("{field}[{i}]"), message);
             let bytes = from_hex(text.trim()).ok_or_else(|| err("expected hex digits (two per byte)".into()))?;
             SignedEntry::decode(&bytes).map_err(|e| err(format!("not a canonical signed entry: {e}")))
         })
@@ -90,7 +80,8 @@ pub fn lot_provenance(state: &State, viewer: &Viewer, lot: &LotId, view: View) -
 }
 
 /// One measured share of one element of a lot.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ShareRow {
     /// Element.
     pub element: String,
@@ -114,38 +105,38 @@ pub fn share_rows(
 ) -> Vec<ShareRow> {
     let mut rows = Vec::new();
     for e in elements {
-        let kg = e.contained_ug as f64 / 1e9;
-        let mut push = |measure: String, share: num_rational::BigRational| {
-            rows.push(ShareRow {
-                element: e.element.clone(),
-                contained_kg: kg,
-                measure,
-                share: to_f64(&share),
-                exact: share.to_string(),
-            });
-        };
-        for (c, s) in e.by_country() {
-            push(format!("origin {c}"), s);
-        }
-        push(
+        let mut measures: Vec<_> = e
+            .by_country()
+            .into_iter()
+            .map(|(c, s)| (format!("origin {c}"), s))
+            .collect();
+        measures.push((
             format!("extracted or processed in {}", partner.id()),
             e.share(|p| {
                 p.origin
                     .is_some_and(|o| !o.recycled && groups(o.country).contains(partner))
                     || p.processed_in.iter().any(|c| groups(*c).contains(partner))
             }),
-        );
-        push(
+        ));
+        measures.push((
             "FEOC-covered nations (extracted, processed or recycled)".into(),
             e.share(|p| {
                 p.origin.is_some_and(|o| groups(o.country).contains(Group::Feoc))
                     || p.processed_in.iter().any(|c| groups(*c).contains(Group::Feoc))
             }),
-        );
-        push("recycled".into(), e.recycled_share());
+        ));
+        measures.push(("recycled".into(), e.recycled_share()));
         if view == View::MassBalance {
-            push("unallocated (no credit)".into(), e.share(|p| p.origin.is_none()));
+            measures.push(("unallocated (no credit)".into(), e.share(|p| p.origin.is_none())));
         }
+        let contained_kg = e.contained_ug as f64 / 1e9;
+        rows.extend(measures.into_iter().map(|(measure, share)| ShareRow {
+            element: e.element.clone(),
+            contained_kg,
+            measure,
+            share: to_f64(&share),
+            exact: share.to_string(),
+        }));
     }
     rows
 }
