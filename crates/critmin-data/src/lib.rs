@@ -10,9 +10,13 @@
 //! two files are never added together (identical copies, like the IEA refined rows in
 //! `refining.csv` and `iea_supply_2024.csv`, are kept once).
 //!
+//! [`CsvTable`] is the one CSV reader of the workspace: the other crates read their tables
+//! (from [`tables`] or from the user) through it, with the same problems.
+//!
 //! Boundary: this crate knows CSV and the file layout; it knows nothing of metrics, terminals
 //! or HTTP.
 
+pub mod cells;
 mod embedded;
 mod load;
 mod parse;
@@ -25,3 +29,4 @@ pub use load::{
     FileKind, InputFile, embedded_inputs, load, load_embedded, load_with_overlay, overlay, read_dir_inputs, read_text,
 };
 pub use problem::{LoadError, Problem};
+pub use table::{Columns, CsvTable, Row};

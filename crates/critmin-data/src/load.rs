@@ -266,9 +266,9 @@ pub fn load(files: &[InputFile]) -> Result<Dataset, LoadError> {
         if tables.len() > 1 {
             for t in &tables[1..] {
                 problems.push(Problem::line(
-                    &t.file,
+                    t.file(),
                     1,
-                    format!("only one {name} table (another one is {})", tables[0].file),
+                    format!("only one {name} table (another one is {})", tables[0].file()),
                 ));
             }
         }
@@ -411,8 +411,12 @@ fn read_countries(t: &CsvTable, problems: &mut Vec<Problem>) -> Vec<Country> {
         }
     });
     for pseudo in [CountryCode::WORLD, CountryCode::REST_OF_WORLD] {
-        if !seen.contains_key(&pseudo) && !t.rows.is_empty() {
-            problems.push(Problem::line(&t.file, 0, format!("a row for the pseudo-code {pseudo}")));
+        if !seen.contains_key(&pseudo) && !t.is_empty() {
+            problems.push(Problem::line(
+                t.file(),
+                0,
+                format!("a row for the pseudo-code {pseudo}"),
+            ));
         }
     }
     out
@@ -598,7 +602,7 @@ fn read_import_reliance(
     let Some(cols) = t.columns(RELIANCE_COLUMNS, problems) else {
         return Vec::new();
     };
-    let file: Arc<str> = Arc::from(t.file.as_str());
+    let file: Arc<str> = Arc::from(t.file());
     let mut seen: HashMap<(CountryCode, String, u16, String), u64> = HashMap::new();
     let mut out = Vec::new();
     t.each_row(&cols, problems, |row| {
@@ -643,13 +647,13 @@ fn read_import_reliance(
 
 fn read_observations(t: &CsvTable, refs: &References<'_>, problems: &mut Vec<Problem>) -> ObservationTable {
     let mut table = ObservationTable {
-        name: t.file.clone(),
+        name: t.file().to_owned(),
         observations: Vec::new(),
     };
     let Some(cols) = t.columns(OBSERVATION_COLUMNS, problems) else {
         return table;
     };
-    let file: Arc<str> = Arc::from(t.file.as_str());
+    let file: Arc<str> = Arc::from(t.file());
     let mut stage_ids: Vec<&str> = refs.stages.iter().map(String::as_str).collect();
     stage_ids.sort_unstable();
     let stage_list = stage_ids.join(", ");

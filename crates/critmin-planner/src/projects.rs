@@ -16,10 +16,8 @@ use std::collections::BTreeMap;
 use std::fmt;
 use std::str::FromStr;
 
-use critmin_data::LoadError;
+use critmin_data::{CsvTable, LoadError, Problem, cells};
 use critmin_model::{CountryCode, Dataset, MineralId, StageId};
-
-use crate::csvio::{self, Table};
 
 /// How far a project has come.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -117,7 +115,7 @@ impl StatusDefaults {
     /// Reads a defaults table; every status must appear exactly once.
     pub fn parse(file: &str, text: &str) -> Result<StatusDefaults, LoadError> {
         let mut problems = Vec::new();
-        let table = Table::parse(file, text, &mut problems);
+        let table = CsvTable::parse(file, text, &mut problems);
         let names = [
             "status",
             "probability",
@@ -126,18 +124,18 @@ impl StatusDefaults {
             "lead_time_source",
         ];
         let mut rows = Vec::new();
-        if let Some(positions) = table.require(&names, &mut problems) {
-            for row in csvio::rows(&table, &names, &positions) {
-                let status = row.parse(0, &mut problems, |c| c.parse::<ProjectStatus>());
-                let probability = row.parse(1, &mut problems, |c| {
-                    csvio::optional_share(c).and_then(|p| p.ok_or_else(|| "a share between 0 and 1".to_owned()))
+        if let Some(columns) = table.columns(&names, &mut problems) {
+            table.each_row(&columns, &mut problems, |row| {
+                let status = row.parse(0, |c| c.parse::<ProjectStatus>());
+                let probability = row.parse(1, |c| {
+                    cells::optional_share(c).and_then(|p| p.ok_or_else(|| "a share between 0 and 1".to_owned()))
                 });
-                let lead = row.parse(2, &mut problems, |c| {
+                let lead = row.parse(2, |c| {
                     c.parse::<u16>().map_err(|_| "a whole number of years".to_owned())
                 });
                 if let (Some(status), Some(probability), Some(lead_time_years)) = (status, probability, lead) {
                     if rows.iter().any(|r: &StatusDefault| r.status == status) {
-                        problems.push(row.problem(0, "each status once (this one is repeated)"));
+                        row.problem(0, "each status once (this one is repeated)");
                     }
                     rows.push(StatusDefault {
                         status,
@@ -147,11 +145,11 @@ impl StatusDefaults {
                         lead_time_source: row.cell(4).to_owned(),
                     });
                 }
-            }
+            });
         }
         for status in ProjectStatus::ALL {
             if problems.is_empty() && !rows.iter().any(|r| r.status == status) {
-                problems.push(csvio::line_problem(file, 0, format!("a row for status `{status}`")));
+                problems.push(Problem::line(file, 0, format!("a row for status `{status}`")));
             }
         }
         if problems.is_empty() {
@@ -304,25 +302,25 @@ pub fn parse_projects(
     defaults: &StatusDefaults,
 ) -> Result<Vec<Project>, LoadError> {
     let mut problems = Vec::new();
-    let table = Table::parse(file, text, &mut problems);
+    let table = CsvTable::parse(file, text, &mut problems);
     let mut projects: Vec<Project> = Vec::new();
     let mut seen: BTreeMap<String, u64> = BTreeMap::new();
-    if let Some(positions) = table.require(&PROJECT_COLUMNS, &mut problems) {
-        for row in csvio::rows(&table, &PROJECT_COLUMNS, &positions) {
-            let before = problems.len();
+    if let Some(columns) = table.columns(&PROJECT_COLUMNS, &mut problems) {
+        table.each_row(&columns, &mut problems, |row| {
+            let before = row.problem_count();
             let id = row.cell(0).to_owned();
             if id.is_empty() {
-                problems.push(row.problem(0, "a non-empty project id"));
+                row.problem(0, "a non-empty project id");
             } else if let Some(first) = seen.insert(id.clone(), row.line) {
-                problems.push(row.problem(0, format!("a unique id (already used on line {first})")));
+                row.problem(0, format!("a unique id (already used on line {first})"));
             }
-            let mineral = row.parse(2, &mut problems, |c| {
+            let mineral = row.parse(2, |c| {
                 dataset
                     .mineral(c)
                     .map(|m| m.id.clone())
                     .ok_or_else(|| "a mineral id or alias from minerals.csv".to_owned())
             });
-            let stage = row.parse(3, &mut problems, |c| {
+            let stage = row.parse(3, |c| {
                 if !c.is_empty()
                     && c.chars()
                         .all(|ch| ch.is_ascii_lowercase() || ch.is_ascii_digit() || ch == '_')
@@ -332,17 +330,17 @@ pub fn parse_projects(
                     Err("a lower-case stage id such as mine, refined or recycling".to_owned())
                 }
             });
-            let country = row.parse(4, &mut problems, |c| known_country(dataset, c));
-            let owners = row.parse(6, &mut problems, |c| owner_list(dataset, c));
-            let partners = row.parse(7, &mut problems, |c| {
+            let country = row.parse(4, |c| known_country(dataset, c));
+            let owners = row.parse(6, |c| owner_list(dataset, c));
+            let partners = row.parse(7, |c| {
                 split_list(c)
                     .map(|code| known_country(dataset, code))
                     .collect::<Result<Vec<_>, _>>()
             });
-            let status = row.parse(8, &mut problems, |c| c.parse::<ProjectStatus>());
-            let capacity_t = row.parse(9, &mut problems, csvio::optional_non_negative);
-            let start_year = row.parse(10, &mut problems, csvio::optional_year);
-            let ramp_up_years = row.parse(11, &mut problems, |c| {
+            let status = row.parse(8, |c| c.parse::<ProjectStatus>());
+            let capacity_t = row.parse(9, cells::optional_non_negative);
+            let start_year = row.parse(10, cells::optional_year);
+            let ramp_up_years = row.parse(11, |c| {
                 if c.is_empty() {
                     Ok(0)
                 } else {
@@ -352,12 +350,12 @@ pub fn parse_projects(
                         .ok_or_else(|| "a whole number of years from 0 to 50, or empty for 0".to_owned())
                 }
             });
-            let capex_usd = row.parse(12, &mut problems, csvio::optional_non_negative);
-            let unit_cost = row.parse(13, &mut problems, csvio::optional_non_negative);
-            let premium = row.parse(14, &mut problems, csvio::optional_non_negative);
-            let offtakes = row.parse(15, &mut problems, |c| offtake_list(dataset, c));
-            let probability = row.parse(16, &mut problems, csvio::optional_share);
-            let lead_time = row.parse(17, &mut problems, |c| {
+            let capex_usd = row.parse(12, cells::optional_non_negative);
+            let unit_cost = row.parse(13, cells::optional_non_negative);
+            let premium = row.parse(14, cells::optional_non_negative);
+            let offtakes = row.parse(15, |c| offtake_list(dataset, c));
+            let probability = row.parse(16, cells::optional_share);
+            let lead_time = row.parse(17, |c| {
                 if c.is_empty() {
                     Ok(None)
                 } else {
@@ -366,9 +364,9 @@ pub fn parse_projects(
                     })
                 }
             });
-            let as_of = row.parse(18, &mut problems, csvio::optional_year);
-            if problems.len() > before {
-                continue;
+            let as_of = row.parse(18, cells::optional_year);
+            if row.problem_count() > before {
+                return;
             }
             let (
                 Some(mineral),
@@ -406,28 +404,27 @@ pub fn parse_projects(
                 as_of,
             )
             else {
-                continue;
+                return;
             };
             let Some(default) = defaults.get(status) else {
-                problems.push(row.problem(8, "a status present in the defaults table"));
-                continue;
+                row.problem(8, "a status present in the defaults table");
+                return;
             };
             let start_year = match (start_year, as_of) {
                 (Some(y), _) => y,
                 (None, Some(now)) => now.saturating_add(lead_time.unwrap_or(default.lead_time_years)),
                 (None, None) => {
-                    problems
-                        .push(row.problem(10, "a start year, or an `as_of_year` from which to count the lead time"));
-                    continue;
+                    row.problem(10, "a start year, or an `as_of_year` from which to count the lead time");
+                    return;
                 }
             };
             let committed: f64 = offtakes.iter().map(|o: &Offtake| o.share).sum();
             if committed > 1.0 + 1e-9 {
-                problems.push(row.problem(
+                row.problem(
                     15,
                     format!("offtake shares summing to at most 1 (they sum to {committed})"),
-                ));
-                continue;
+                );
+                return;
             }
             projects.push(Project {
                 id,
@@ -450,7 +447,7 @@ pub fn parse_projects(
                 probability_is_default: probability.is_none(),
                 source: row.cell(19).to_owned(),
             });
-        }
+        });
     }
     if problems.is_empty() {
         Ok(projects)
