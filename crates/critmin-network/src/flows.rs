@@ -3,8 +3,8 @@
 //! networks). Validated like the core loaders: every problem with file, line, column and
 //! value; nothing returned when there is any problem.
 
-use critmin_data::{CsvTable, LoadError, Problem};
-use critmin_model::{ChainStage, CountryCode, MineralFlow, MineralId};
+use critmin_data::{CsvTable, LoadError};
+use critmin_model::{ChainStage, CountryCode, MineralFlow, MineralId, Problem};
 
 /// The header of a flows file.
 pub const FLOW_COLUMNS: [&str; 8] = [

@@ -10,8 +10,8 @@
 
 use std::collections::BTreeSet;
 
-use critmin_data::{CsvTable, LoadError, Problem};
-use critmin_model::CountryCode;
+use critmin_data::{CsvTable, LoadError};
+use critmin_model::{CountryCode, Problem};
 
 use crate::network::LayerKind;
 use crate::shock::{Cut, Destination, Restriction, Shock};

@@ -16,8 +16,8 @@ use std::collections::BTreeMap;
 use std::fmt;
 use std::str::FromStr;
 
-use critmin_data::{CsvTable, LoadError, Problem, cells};
-use critmin_model::{CountryCode, Dataset, MineralId, StageId};
+use critmin_data::{CsvTable, LoadError, cells};
+use critmin_model::{CountryCode, Dataset, MineralId, Problem, StageId};
 
 /// How far a project has come.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]

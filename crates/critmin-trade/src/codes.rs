@@ -9,8 +9,8 @@
 //! longer report (USSR, Czechoslovakia, ...). A user code file (`--codes FILE`, BACI's own
 //! `country_codes_V*.csv` in either its V2023 or its V2024+ header) replaces the table.
 
-use critmin_data::{CsvTable, Problem};
-use critmin_model::CountryCode;
+use critmin_data::CsvTable;
+use critmin_model::{CountryCode, Problem};
 
 /// The shipped table (see the module documentation for its source).
 pub const EMBEDDED_COUNTRY_CODES: &str = critmin_data::tables::BACI_COUNTRY_CODES.text;

@@ -7,8 +7,8 @@
 //! and indium); a `lumped` row says the code covers other materials as well, so the tonnage it
 //! gives a mineral is an upper bound and every result built on it says so.
 
-use critmin_data::{CsvTable, Problem};
-use critmin_model::{ChainStage, Dataset, MineralId};
+use critmin_data::CsvTable;
+use critmin_model::{ChainStage, Dataset, MineralId, Problem};
 
 /// The shipped table.
 pub const EMBEDDED_HS_MAP: &str = critmin_data::tables::HS_MINERALS.text;
