@@ -21,6 +21,8 @@ mod embedded;
 mod load;
 mod parse;
 mod problem;
+mod readers;
+mod series;
 mod table;
 pub mod tables;
 
