@@ -13,9 +13,9 @@ use critmin_model::{CountryCode, Dataset, ObservationTable};
 use crate::embedded::EMBEDDED_FILES;
 use crate::problem::{LoadError, Problem};
 use crate::readers::{
-    COUNTRY_COLUMNS, GOVERNANCE_COLUMNS, LIST_COLUMNS, MINERAL_COLUMNS, OBSERVATION_COLUMNS, PIPELINE_COLUMNS,
-    RELIANCE_COLUMNS, References, STAGE_COLUMNS, read_countries, read_critical_lists, read_governance,
-    read_import_reliance, read_minerals, read_observations, read_stages,
+    COUNTRY_COLUMNS, GOVERNANCE_COLUMNS, LIST_COLUMNS, MINERAL_COLUMNS, OBSERVATION_COLUMNS, RELIANCE_COLUMNS,
+    References, STAGE_COLUMNS, read_countries, read_critical_lists, read_governance, read_import_reliance,
+    read_minerals, read_observations, read_stages,
 };
 use crate::series::build_series;
 use crate::table::CsvTable;
@@ -51,6 +51,22 @@ pub enum FileKind {
     Pipeline,
 }
 
+/// The columns of a project-pipeline file (`india_pipeline.csv`), read by the planner.
+pub const PIPELINE_COLUMNS: [&str; 12] = [
+    "id",
+    "category",
+    "item",
+    "minerals",
+    "location",
+    "counterparty",
+    "date",
+    "status",
+    "quantity",
+    "unit",
+    "source",
+    "note",
+];
+
 impl FileKind {
     /// The kind of an embedded file name, if it is one.
     pub fn from_name(name: &str) -> Option<FileKind> {
@@ -79,7 +95,8 @@ impl FileKind {
             (FileKind::Minerals, MINERAL_COLUMNS),
             (FileKind::Stages, STAGE_COLUMNS),
             (FileKind::CriticalLists, LIST_COLUMNS),
-            (FileKind::Pipeline, PIPELINE_COLUMNS),
+            // Recognised by the columns that describe an entry; the planner's reader checks the rest.
+            (FileKind::Pipeline, &PIPELINE_COLUMNS[..8]),
         ]
         .into_iter()
         .find(|(_, cols)| has(cols))

@@ -61,17 +61,6 @@ pub(crate) const OBSERVATION_COLUMNS: &[&str] = &[
     "source",
     "note",
 ];
-pub(crate) const PIPELINE_COLUMNS: &[&str] = &[
-    "id",
-    "category",
-    "item",
-    "minerals",
-    "location",
-    "counterparty",
-    "date",
-    "status",
-];
-
 pub(crate) struct References<'a> {
     pub(crate) countries: &'a HashSet<CountryCode>,
     pub(crate) minerals: HashMap<String, &'a Mineral>,

@@ -1,11 +1,14 @@
-//! The one CSV table reader: every file critmin reads (the dataset, the planner's, network's
-//! and trade's reference tables, user uploads of the same shapes) goes through [`CsvTable`], so
-//! every reader reports the same problems the same way (file, line, column, value, expected).
+//! The one CSV table reader: every table critmin reads (the dataset, the reference tables of
+//! the planner, network and trade crates, user files of the same shapes) goes through
+//! [`CsvTable`], so every reader reports the same problems the same way (file, line, column,
+//! value, expected). Only bulk trade files (BACI, Comtrade) have their own streaming parser,
+//! in `critmin-trade`.
 //!
 //! Reading a table: [`CsvTable::parse`] the text (malformed records become problems), resolve
-//! the columns by name ([`CsvTable::columns`], or [`CsvTable::pick`] when the caller finds them
-//! itself), then [`CsvTable::each_row`] hands out [`Row`]s whose `parse`/`problem` record
-//! problems that name the cell.
+//! the columns by name ([`CsvTable::columns`]; [`CsvTable::fixed_columns`] for a file of one
+//! exact header; [`CsvTable::pick`] when the caller finds them itself), then
+//! [`CsvTable::each_row`] hands out [`Row`]s whose `parse`/`problem` record problems that name
+//! the cell.
 
 use crate::problem::Problem;
 
@@ -97,13 +100,13 @@ impl CsvTable {
         self.header.iter().map(String::as_str).eq(expected.iter().copied())
     }
 
-    /// For files of one fixed shape: whether the header is exactly `expected`. When it is not,
-    /// the problems of the file are replaced by the one that matters, on line 1 (why the header
-    /// could not be read, or the header found against the one expected): no row of a file of
-    /// another shape means anything.
-    pub fn require_header(&self, expected: &[&str], problems: &mut Vec<Problem>) -> bool {
+    /// For files of one fixed shape: the columns, when the header is exactly `expected`
+    /// (trimmed names, in order). When it is not, the problems of this file are replaced by the
+    /// one that matters, on line 1 (why the header could not be read, or the header found
+    /// against the one expected): no row of a file of another shape means anything.
+    pub fn fixed_columns(&self, expected: &[&str], problems: &mut Vec<Problem>) -> Option<Columns> {
         if self.header_is(expected) {
-            return true;
+            return self.columns(expected, problems);
         }
         let unreadable = problems
             .iter()
@@ -120,7 +123,7 @@ impl CsvTable {
         };
         problems.retain(|p| p.file != self.file);
         problems.push(problem);
-        false
+        None
     }
 
     /// The number of records read (malformed ones skipped).

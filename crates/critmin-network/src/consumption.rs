@@ -62,10 +62,7 @@ pub fn parse_mapping(file: &str, text: &str) -> Result<Vec<ConsumptionSource>, L
     let mut problems = Vec::new();
     let mut out = Vec::new();
     let table = CsvTable::parse(file, text, &mut problems);
-    if !table.require_header(&COLUMNS, &mut problems) {
-        return Err(LoadError::Invalid(problems));
-    }
-    let Some(columns) = table.columns(&COLUMNS, &mut problems) else {
+    let Some(columns) = table.fixed_columns(&COLUMNS, &mut problems) else {
         return Err(LoadError::Invalid(problems));
     };
     table.each_row(&columns, &mut problems, |row| {

@@ -22,10 +22,7 @@ pub const FLOW_COLUMNS: [&str; 8] = [
 pub fn parse_flows(file: &str, text: &str) -> Result<Vec<MineralFlow>, LoadError> {
     let mut problems = Vec::new();
     let table = CsvTable::parse(file, text, &mut problems);
-    if !table.require_header(&FLOW_COLUMNS, &mut problems) {
-        return Err(LoadError::Invalid(problems));
-    }
-    let Some(columns) = table.columns(&FLOW_COLUMNS, &mut problems) else {
+    let Some(columns) = table.fixed_columns(&FLOW_COLUMNS, &mut problems) else {
         return Err(LoadError::Invalid(problems));
     };
     let mut flows = Vec::new();

@@ -167,10 +167,7 @@ fn valid_date(s: &str) -> bool {
 pub fn parse_scenarios(file: &str, text: &str) -> Result<Scenarios, LoadError> {
     let mut problems = Vec::new();
     let table = CsvTable::parse(file, text, &mut problems);
-    if !table.require_header(&COLUMNS, &mut problems) {
-        return Err(LoadError::Invalid(problems));
-    }
-    let Some(columns) = table.columns(&COLUMNS, &mut problems) else {
+    let Some(columns) = table.fixed_columns(&COLUMNS, &mut problems) else {
         return Err(LoadError::Invalid(problems));
     };
     let mut rows = Vec::new();

@@ -7,7 +7,7 @@
 //! is always [`Capacity::NotPublished`]: critmin never invents a tonnage for them, and the
 //! outlook lists them as pipeline without adding supply.
 
-use critmin_data::{CsvTable, LoadError, cells};
+use critmin_data::{CsvTable, LoadError, PIPELINE_COLUMNS, cells};
 
 use crate::projects::ProjectStatus;
 
@@ -141,22 +141,8 @@ pub fn india_pipeline() -> Result<Vec<PipelineEntry>, LoadError> {
 pub fn parse_pipeline(file: &str, text: &str) -> Result<Vec<PipelineEntry>, LoadError> {
     let mut problems = Vec::new();
     let table = CsvTable::parse(file, text, &mut problems);
-    let names = [
-        "id",
-        "category",
-        "item",
-        "minerals",
-        "location",
-        "counterparty",
-        "date",
-        "status",
-        "quantity",
-        "unit",
-        "source",
-        "note",
-    ];
     let mut entries = Vec::new();
-    if let Some(columns) = table.columns(&names, &mut problems) {
+    if let Some(columns) = table.columns(&PIPELINE_COLUMNS, &mut problems) {
         table.each_row(&columns, &mut problems, |row| {
             let category = row.parse(1, PipelineCategory::parse);
             let quantity = row.parse(8, cells::optional_non_negative);

@@ -87,10 +87,7 @@ impl HsMap {
     pub fn parse(file: &str, text: &str) -> Result<HsMap, Vec<Problem>> {
         let mut problems = Vec::new();
         let table = CsvTable::parse(file, text, &mut problems);
-        if !table.require_header(&HEADER, &mut problems) {
-            return Err(problems);
-        }
-        let Some(columns) = table.columns(&HEADER, &mut problems) else {
+        let Some(columns) = table.fixed_columns(&HEADER, &mut problems) else {
             return Err(problems);
         };
         let mut rows = Vec::new();
