@@ -207,8 +207,9 @@ pub struct Row<'t, 'p> {
 }
 
 impl<'t> Row<'t, '_> {
-    /// The trimmed cell of required column number `i` (in the order given to
-    /// [`CsvTable::columns`]).
+    /// The trimmed cell of column number `i` (in the order given to [`CsvTable::columns`],
+    /// [`CsvTable::fixed_columns`] or [`CsvTable::pick`]); empty when the record or the
+    /// picked column has none.
     pub fn cell(&self, i: usize) -> &'t str {
         self.columns
             .positions
@@ -291,5 +292,71 @@ impl<'a> LineCounter<'a> {
         self.line += newlines as u64;
         self.offset = byte;
         self.line
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn messages(problems: &[Problem]) -> Vec<String> {
+        problems.iter().map(ToString::to_string).collect()
+    }
+
+    #[test]
+    fn rows_name_their_cell_and_crlf_lines_are_exact() {
+        let mut problems = Vec::new();
+        let table = CsvTable::parse("t.csv", "\u{feff}a, b\r\n1,x\r\n\r\n2,3\r\n", &mut problems);
+        let columns = table.columns(&["b", "a"], &mut problems).unwrap();
+        let mut numbers = Vec::new();
+        table.each_row(&columns, &mut problems, |row| {
+            if let Some(n) = row.parse(0, |c| c.parse::<u32>().map_err(|_| "a number".to_owned())) {
+                numbers.push((row.line, n, row.cell(1).to_owned()));
+            }
+        });
+        assert_eq!(numbers, [(4, 3, "2".to_owned())]);
+        assert_eq!(messages(&problems), ["t.csv:2: column `b`: value `x`: a number"]);
+    }
+
+    #[test]
+    fn ragged_records_are_problems_unless_ragged_is_asked_for() {
+        let text = "a,b\n1\n2,3\n";
+        let mut problems = Vec::new();
+        let strict = CsvTable::parse("t.csv", text, &mut problems);
+        assert_eq!(strict.len(), 1);
+        assert_eq!(messages(&problems), ["t.csv:2: 2 fields as in the header, found 1"]);
+        let mut problems = Vec::new();
+        let ragged = CsvTable::parse_ragged("t.csv", text, &mut problems);
+        assert!(problems.is_empty());
+        let columns = ragged.pick(&[("b", Some(1)), ("c", None)]);
+        let mut cells = Vec::new();
+        ragged.each_row(&columns, &mut problems, |row| cells.push((row.cell(0), row.cell(1))));
+        assert_eq!(cells, [("", ""), ("3", "")]);
+    }
+
+    #[test]
+    fn a_file_of_another_shape_is_one_problem() {
+        let mut problems = vec![Problem::line("other.csv", 3, "kept")];
+        let table = CsvTable::parse("t.csv", "a,c\n1\n", &mut problems);
+        assert!(table.fixed_columns(&["a", "b"], &mut problems).is_none());
+        assert_eq!(
+            messages(&problems),
+            ["other.csv:3: kept", "t.csv:1: value `a,c`: the header `a,b`"]
+        );
+        let mut problems = Vec::new();
+        let table = CsvTable::parse("t.csv", "a,b\n1,2\n", &mut problems);
+        assert!(table.fixed_columns(&["a", "b"], &mut problems).is_some());
+        assert!(problems.is_empty());
+    }
+
+    #[test]
+    fn missing_columns_are_named_on_line_one() {
+        let mut problems = Vec::new();
+        let table = CsvTable::parse("t.csv", "a\n1\n", &mut problems);
+        assert!(table.columns(&["a", "b"], &mut problems).is_none());
+        assert_eq!(
+            messages(&problems),
+            ["t.csv:1: column `b`: a column named `b` in the header (found: a)"]
+        );
     }
 }

@@ -77,7 +77,8 @@ pub fn parse_mapping(file: &str, text: &str) -> Result<Vec<ConsumptionSource>, L
                 ),
             ),
             Some(salient_file) => {
-                let header = salient_header(salient_file);
+                let salient_table = salient_table(salient_file);
+                let header = salient_table.header();
                 if !header.iter().any(|h| h == column) {
                     row.problem(2, format!("a column of {salient} ({})", header.join(",")));
                 }
@@ -112,10 +113,6 @@ pub fn parse_mapping(file: &str, text: &str) -> Result<Vec<ConsumptionSource>, L
 /// and a record that cannot be read simply holds no figure.
 fn salient_table(salient: &critmin_data::EmbeddedFile) -> CsvTable {
     CsvTable::parse_ragged(salient.name, salient.text, &mut Vec::new())
-}
-
-fn salient_header(salient: &critmin_data::EmbeddedFile) -> Vec<String> {
-    salient_table(salient).header().to_vec()
 }
 
 /// US consumption of `mineral` in `year` (or the latest earlier year with a figure, or else
