@@ -1,6 +1,7 @@
 //! ARCHITECTURE.md kept true: every crate has its section and its row in "Dependency order",
 //! no crate depends on one in its own row or below, a crate whose Boundary line names the crates
-//! it depends on depends on no other, and only `critmin-data` embeds files from `data/`.
+//! it depends on depends on no other, only `critmin-data` embeds files from `data/`, and only
+//! `critmin-data` reads CSV tables (everyone else goes through its `CsvTable`).
 //! Lives with the CLI because the CLI sits on top of every crate it checks.
 
 use std::path::{Path, PathBuf};
@@ -200,5 +201,44 @@ fn only_the_data_crate_embeds_data_files() {
     assert!(
         embedding.is_empty(),
         "only critmin-data may embed files from data/ (add the file to critmin_data::tables): {embedding:?}"
+    );
+}
+
+/// Files outside `critmin-data` allowed to build a CSV reader, each with its reason.
+const OTHER_CSV_READERS: &[(&str, &str)] = &[
+    (
+        "crates/critmin-trade/src/comtrade.rs",
+        "streams multi-gigabyte Comtrade files in parallel byte chunks; not a table",
+    ),
+    (
+        "crates/critmin-planner/src/compose.rs",
+        "serde-deserializes project text that was already validated through CsvTable",
+    ),
+];
+
+#[test]
+fn only_the_data_crate_reads_csv_tables() {
+    let mut files = Vec::new();
+    for name in crate_names() {
+        rust_files(&root().join("crates").join(&name).join("src"), &mut files);
+    }
+    let mut reading = Vec::new();
+    for file in &files {
+        let text = std::fs::read_to_string(file).unwrap();
+        let relative = file.strip_prefix(root()).unwrap().to_string_lossy().replace('\\', "/");
+        let relative = relative.trim_start_matches("./").to_string();
+        let reads = text
+            .lines()
+            .any(|line| line.contains("csv::Reader") || line.contains("csv::ReaderBuilder"));
+        let allowed =
+            relative.starts_with("crates/critmin-data/") || OTHER_CSV_READERS.iter().any(|(f, _)| *f == relative);
+        if reads && !allowed {
+            reading.push(relative);
+        }
+    }
+    reading.sort();
+    assert!(
+        reading.is_empty(),
+        "only critmin-data reads CSV tables; read through critmin_data::CsvTable instead: {reading:?}"
     );
 }

@@ -10,18 +10,26 @@
 //! two files are never added together (identical copies, like the IEA refined rows in
 //! `refining.csv` and `iea_supply_2024.csv`, are kept once).
 //!
+//! [`CsvTable`] is the one CSV reader of the workspace: the other crates read their tables
+//! (from [`tables`] or from the user) through it, with the same problems.
+//!
 //! Boundary: this crate knows CSV and the file layout; it knows nothing of metrics, terminals
 //! or HTTP.
 
+pub mod cells;
 mod embedded;
 mod load;
 mod parse;
 mod problem;
+mod readers;
+mod series;
 mod table;
 pub mod tables;
 
 pub use embedded::{EMBEDDED_FILES, EmbeddedFile, embedded_file};
 pub use load::{
-    FileKind, InputFile, embedded_inputs, load, load_embedded, load_with_overlay, overlay, read_dir_inputs, read_text,
+    FileKind, InputFile, PIPELINE_COLUMNS, embedded_inputs, load, load_embedded, load_with_overlay, overlay,
+    read_dir_inputs, read_text,
 };
 pub use problem::{LoadError, Problem};
+pub use table::{Columns, CsvTable, Row};

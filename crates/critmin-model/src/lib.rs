@@ -17,6 +17,7 @@ mod dataset;
 mod field;
 mod mineral;
 mod observation;
+mod problem;
 mod trade;
 
 pub use country::{Country, CountryCode, CountryCodeError, Group, GroupSet, ParseGroupError};
@@ -27,4 +28,5 @@ pub use dataset::{
 pub use field::FieldError;
 pub use mineral::{ChainStage, Mineral, MineralId, Stage, StageId};
 pub use observation::{Observation, Provenance, Qualifier, SourceCode};
+pub use problem::Problem;
 pub use trade::MineralFlow;

@@ -7,7 +7,7 @@
 //! a mapping (or whose basis differs from the network's, such as IEA battery-grade graphite)
 //! has no USGS consumption, and the network falls back on user input or a stated proxy.
 
-use critmin_data::{LoadError, Problem};
+use critmin_data::{CsvTable, LoadError};
 
 /// Name of the mapping file.
 pub const MAPPING_FILE: &str = "us_consumption.csv";
@@ -50,16 +50,6 @@ pub struct UsConsumption {
     pub note: String,
 }
 
-fn problem(file: &str, line: u64, column: Option<&str>, value: Option<&str>, expected: impl Into<String>) -> Problem {
-    Problem {
-        file: file.to_owned(),
-        line,
-        column: column.map(str::to_owned),
-        value: value.map(str::to_owned),
-        expected: expected.into(),
-    }
-}
-
 /// Parses and validates the embedded mapping (every problem reported, nothing returned on
 /// any problem).
 pub fn consumption_sources() -> Result<Vec<ConsumptionSource>, LoadError> {
@@ -71,95 +61,58 @@ pub fn parse_mapping(file: &str, text: &str) -> Result<Vec<ConsumptionSource>, L
     const COLUMNS: [&str; 6] = ["mineral", "file", "column", "unit", "tonnes_per_unit", "note"];
     let mut problems = Vec::new();
     let mut out = Vec::new();
-    let mut reader = csv::ReaderBuilder::new().from_reader(text.as_bytes());
-    match reader.headers() {
-        Ok(h) if h.iter().eq(COLUMNS.iter().copied()) => {}
-        Ok(h) => problems.push(problem(
-            file,
-            1,
-            None,
-            Some(&h.iter().collect::<Vec<_>>().join(",")),
-            format!("the header `{}`", COLUMNS.join(",")),
-        )),
-        Err(e) => problems.push(problem(file, 1, None, None, format!("a readable CSV header ({e})"))),
-    }
-    if problems.is_empty() {
-        for record in reader.records() {
-            let record = match record {
-                Ok(r) => r,
-                Err(e) => {
-                    let line = e.position().map_or(0, |p| p.line());
-                    problems.push(problem(
-                        file,
-                        line,
-                        None,
-                        None,
-                        format!("a well-formed CSV record ({e})"),
-                    ));
-                    continue;
-                }
-            };
-            let line = record.position().map_or(0, |p| p.line());
-            let get = |i: usize| record.get(i).unwrap_or("").trim().to_owned();
-            let salient = get(1);
-            let column = get(2);
-            match SALIENT_FILES.iter().find(|f| f.name == salient) {
-                None => problems.push(problem(
-                    file,
-                    line,
-                    Some("file"),
-                    Some(&salient),
-                    format!(
-                        "one of the compiled-in salient files: {}",
-                        SALIENT_FILES.iter().map(|f| f.name).collect::<Vec<_>>().join(", ")
-                    ),
-                )),
-                Some(salient_file) => {
-                    let text = salient_file.text;
-                    let header = text.trim_start_matches('\u{feff}').lines().next().unwrap_or("");
-                    if !header.split(',').any(|h| h.trim() == column) {
-                        problems.push(problem(
-                            file,
-                            line,
-                            Some("column"),
-                            Some(&column),
-                            format!("a column of {salient} ({header})"),
-                        ));
-                    }
+    let table = CsvTable::parse(file, text, &mut problems);
+    let Some(columns) = table.fixed_columns(&COLUMNS, &mut problems) else {
+        return Err(LoadError::Invalid(problems));
+    };
+    table.each_row(&columns, &mut problems, |row| {
+        let salient = row.cell(1);
+        let column = row.cell(2);
+        match SALIENT_FILES.iter().find(|f| f.name == salient) {
+            None => row.problem(
+                1,
+                format!(
+                    "one of the compiled-in salient files: {}",
+                    SALIENT_FILES.iter().map(|f| f.name).collect::<Vec<_>>().join(", ")
+                ),
+            ),
+            Some(salient_file) => {
+                let salient_table = salient_table(salient_file);
+                let header = salient_table.header();
+                if !header.iter().any(|h| h == column) {
+                    row.problem(2, format!("a column of {salient} ({})", header.join(",")));
                 }
             }
-            let factor = get(4);
-            let tonnes_per_unit = match factor.parse::<f64>() {
-                Ok(v) if v.is_finite() && v > 0.0 => v,
-                _ => {
-                    problems.push(problem(
-                        file,
-                        line,
-                        Some("tonnes_per_unit"),
-                        Some(&factor),
-                        "a positive number",
-                    ));
-                    0.0
-                }
-            };
-            if get(0).is_empty() {
-                problems.push(problem(file, line, Some("mineral"), Some(""), "a mineral id"));
-            }
-            out.push(ConsumptionSource {
-                mineral: get(0),
-                file: salient,
-                column,
-                unit: get(3),
-                tonnes_per_unit,
-                note: get(5),
-            });
         }
-    }
+        let tonnes_per_unit = row
+            .parse(4, |c| match c.parse::<f64>() {
+                Ok(v) if v.is_finite() && v > 0.0 => Ok(v),
+                _ => Err("a positive number".to_owned()),
+            })
+            .unwrap_or(0.0);
+        if row.cell(0).is_empty() {
+            row.problem(0, "a mineral id");
+        }
+        out.push(ConsumptionSource {
+            mineral: row.cell(0).to_owned(),
+            file: salient.to_owned(),
+            column: column.to_owned(),
+            unit: row.cell(3).to_owned(),
+            tonnes_per_unit,
+            note: row.cell(5).to_owned(),
+        });
+    });
     if problems.is_empty() {
         Ok(out)
     } else {
         Err(LoadError::Invalid(problems))
     }
+}
+
+/// A compiled-in salient file, read leniently: the published files are not all rectangular,
+/// and a record that cannot be read simply holds no figure.
+fn salient_table(salient: &critmin_data::EmbeddedFile) -> CsvTable {
+    CsvTable::parse_ragged(salient.name, salient.text, &mut Vec::new())
 }
 
 /// US consumption of `mineral` in `year` (or the latest earlier year with a figure, or else
@@ -168,27 +121,20 @@ pub fn parse_mapping(file: &str, text: &str) -> Result<Vec<ConsumptionSource>, L
 pub fn us_consumption(mineral: &str, year: u16) -> Option<UsConsumption> {
     let sources = consumption_sources().ok()?;
     let src = sources.iter().find(|s| s.mineral == mineral)?;
-    let text = SALIENT_FILES.iter().find(|f| f.name == src.file)?.text;
-    let mut reader = csv::ReaderBuilder::new()
-        .flexible(true)
-        .from_reader(text.trim_start_matches('\u{feff}').as_bytes());
-    let header = reader.headers().ok()?.clone();
-    let year_col = header.iter().position(|h| h.trim() == "Year")?;
-    let col = header.iter().position(|h| h.trim() == src.column)?;
+    let table = salient_table(SALIENT_FILES.iter().find(|f| f.name == src.file)?);
+    let position = |name: &str| table.header().iter().position(|h| h == name);
+    let columns = table.pick(&[
+        ("Year", Some(position("Year")?)),
+        (&src.column, Some(position(&src.column)?)),
+    ]);
     let mut best: Option<UsConsumption> = None;
-    // The salient files end lines with CRLF, which the csv reader's line count does not
-    // follow; they have no multi-line fields, so the line is the record index + 2.
-    for (i, record) in reader.records().enumerate() {
-        let Ok(record) = record else { continue };
-        let line = i as u64 + 2;
-        let Some(y) = record.get(year_col).and_then(|v| v.trim().parse::<u16>().ok()) else {
-            continue;
+    table.each_row(&columns, &mut Vec::new(), |row| {
+        let line = row.line;
+        let Ok(y) = row.cell(0).parse::<u16>() else {
+            return;
         };
-        let Some(v) = record
-            .get(col)
-            .and_then(|v| v.trim().replace(',', "").parse::<f64>().ok())
-        else {
-            continue;
+        let Ok(v) = row.cell(1).replace(',', "").parse::<f64>() else {
+            return;
         };
         let candidate = UsConsumption {
             tonnes: v * src.tonnes_per_unit,
@@ -210,7 +156,7 @@ pub fn us_consumption(mineral: &str, year: u16) -> Option<UsConsumption> {
         if better {
             best = Some(candidate);
         }
-    }
+    });
     best
 }
 

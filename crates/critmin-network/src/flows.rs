@@ -3,8 +3,8 @@
 //! networks). Validated like the core loaders: every problem with file, line, column and
 //! value; nothing returned when there is any problem.
 
-use critmin_data::{LoadError, Problem};
-use critmin_model::{ChainStage, CountryCode, MineralFlow, MineralId};
+use critmin_data::{CsvTable, LoadError};
+use critmin_model::{ChainStage, CountryCode, MineralFlow, MineralId, Problem};
 
 /// The header of a flows file.
 pub const FLOW_COLUMNS: [&str; 8] = [
@@ -21,80 +21,46 @@ pub const FLOW_COLUMNS: [&str; 8] = [
 /// Parses a flows CSV; `file` names it in messages.
 pub fn parse_flows(file: &str, text: &str) -> Result<Vec<MineralFlow>, LoadError> {
     let mut problems = Vec::new();
-    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
-    let mut reader = csv::ReaderBuilder::new().from_reader(text.as_bytes());
-    let header_ok = reader
-        .headers()
-        .is_ok_and(|h| h.iter().map(str::trim).eq(FLOW_COLUMNS.iter().copied()));
-    if !header_ok {
-        return Err(LoadError::Invalid(vec![Problem {
-            file: file.to_owned(),
-            line: 1,
-            column: None,
-            value: None,
-            expected: format!("the header `{}`", FLOW_COLUMNS.join(",")),
-        }]));
-    }
+    let table = CsvTable::parse(file, text, &mut problems);
+    let Some(columns) = table.fixed_columns(&FLOW_COLUMNS, &mut problems) else {
+        return Err(LoadError::Invalid(problems));
+    };
     let mut flows = Vec::new();
-    for record in reader.records() {
-        let record = match record {
-            Ok(r) => r,
-            Err(e) => {
-                problems.push(Problem {
-                    file: file.to_owned(),
-                    line: e.position().map_or(0, |p| p.line()),
-                    column: None,
-                    value: None,
-                    expected: format!("a well-formed CSV record with {} fields ({e})", FLOW_COLUMNS.len()),
-                });
-                continue;
-            }
-        };
-        let line = record.position().map_or(0, |p| p.line());
-        let get = |i: usize| record.get(i).unwrap_or("").trim();
-        let mut bad = |col: usize, expected: &str| {
-            problems.push(Problem {
-                file: file.to_owned(),
-                line,
-                column: Some(FLOW_COLUMNS[col].to_owned()),
-                value: Some(get(col).to_owned()),
-                expected: expected.to_owned(),
-            });
-        };
-        let year = get(0).parse::<u16>().ok();
+    table.each_row(&columns, &mut problems, |row| {
+        let year = row.cell(0).parse::<u16>().ok();
         if year.is_none() {
-            bad(0, "a year");
+            row.problem(0, "a year");
         }
         let country = |s: &str| s.parse::<CountryCode>().ok().filter(|c| !c.is_pseudo());
-        let exporter = country(get(1));
+        let exporter = country(row.cell(1));
         if exporter.is_none() {
-            bad(1, "an ISO3 country code");
+            row.problem(1, "an ISO3 country code");
         }
-        let importer = country(get(2));
+        let importer = country(row.cell(2));
         if importer.is_none() {
-            bad(2, "an ISO3 country code");
+            row.problem(2, "an ISO3 country code");
         }
-        if get(3).is_empty() {
-            bad(3, "a mineral id");
+        if row.cell(3).is_empty() {
+            row.problem(3, "a mineral id");
         }
-        let stage = ChainStage::from_id(get(4)).filter(|s| *s != ChainStage::Reserves);
+        let stage = ChainStage::from_id(row.cell(4)).filter(|s| *s != ChainStage::Reserves);
         if stage.is_none() {
-            bad(4, "`mining`, `processing` or `manufacturing`");
+            row.problem(4, "`mining`, `processing` or `manufacturing`");
         }
         let number = |s: &str| s.parse::<f64>().ok().filter(|v| v.is_finite() && *v >= 0.0);
-        let tonnes = number(get(5));
+        let tonnes = number(row.cell(5));
         if tonnes.is_none() {
-            bad(5, "tonnes ≥ 0");
+            row.problem(5, "tonnes ≥ 0");
         }
-        let value = number(get(6));
+        let value = number(row.cell(6));
         if value.is_none() {
-            bad(6, "thousands of USD ≥ 0");
+            row.problem(6, "thousands of USD ≥ 0");
         }
-        let lumped = match get(7) {
+        let lumped = match row.cell(7) {
             "true" => Some(true),
             "false" => Some(false),
             _ => {
-                bad(7, "`true` or `false`");
+                row.problem(7, "`true` or `false`");
                 None
             }
         };
@@ -102,27 +68,28 @@ pub fn parse_flows(file: &str, text: &str) -> Result<Vec<MineralFlow>, LoadError
             (year, exporter, importer, stage, tonnes, value, lumped)
         {
             if exporter == importer {
-                problems.push(Problem {
-                    file: file.to_owned(),
-                    line,
-                    column: Some("importer".to_owned()),
-                    value: Some(importer.to_string()),
-                    expected: "a country other than the exporter".to_owned(),
-                });
-                continue;
+                let problem = Problem::cell(
+                    row.file,
+                    row.line,
+                    "importer",
+                    &importer.to_string(),
+                    "a country other than the exporter",
+                );
+                row.push(problem);
+                return;
             }
             flows.push(MineralFlow {
                 year,
                 exporter,
                 importer,
-                mineral: MineralId(get(3).to_owned()),
+                mineral: MineralId(row.cell(3).to_owned()),
                 stage,
                 contained_tonnes: t,
                 value_kusd: v,
                 lumped,
             });
         }
-    }
+    });
     if problems.is_empty() {
         Ok(flows)
     } else {

@@ -10,8 +10,8 @@
 
 use std::collections::BTreeSet;
 
-use critmin_data::{LoadError, Problem};
-use critmin_model::CountryCode;
+use critmin_data::{CsvTable, LoadError};
+use critmin_model::{CountryCode, Problem};
 
 use crate::network::LayerKind;
 use crate::shock::{Cut, Destination, Restriction, Shock};
@@ -166,132 +166,65 @@ fn valid_date(s: &str) -> bool {
 /// Parses and validates a scenario file; `file` names it in messages.
 pub fn parse_scenarios(file: &str, text: &str) -> Result<Scenarios, LoadError> {
     let mut problems = Vec::new();
-    let cell = |line: u64, column: &str, value: &str, expected: &str| Problem {
-        file: file.to_owned(),
-        line,
-        column: Some(column.to_owned()),
-        value: Some(value.to_owned()),
-        expected: expected.to_owned(),
+    let table = CsvTable::parse(file, text, &mut problems);
+    let Some(columns) = table.fixed_columns(&COLUMNS, &mut problems) else {
+        return Err(LoadError::Invalid(problems));
     };
-    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
-    let mut reader = csv::ReaderBuilder::new().from_reader(text.as_bytes());
-    match reader.headers() {
-        Ok(h) if h.iter().map(str::trim).eq(COLUMNS.iter().copied()) => {}
-        Ok(h) => {
-            return Err(LoadError::Invalid(vec![Problem {
-                file: file.to_owned(),
-                line: 1,
-                column: None,
-                value: Some(h.iter().collect::<Vec<_>>().join(",")),
-                expected: format!("the header `{}`", COLUMNS.join(",")),
-            }]));
-        }
-        Err(e) => {
-            return Err(LoadError::Invalid(vec![Problem {
-                file: file.to_owned(),
-                line: 1,
-                column: None,
-                value: None,
-                expected: format!("a readable CSV header ({e})"),
-            }]));
-        }
-    }
     let mut rows = Vec::new();
-    for record in reader.records() {
-        let record = match record {
-            Ok(r) => r,
-            Err(e) => {
-                let line = e.position().map_or(0, |p| p.line());
-                let expected = match e.kind() {
-                    csv::ErrorKind::UnequalLengths { expected_len, len, .. } => {
-                        format!("{expected_len} fields as in the header, found {len}")
-                    }
-                    csv::ErrorKind::Utf8 { .. } => "UTF-8 text".to_owned(),
-                    _ => format!("a well-formed CSV record ({e})"),
-                };
-                problems.push(Problem {
-                    file: file.to_owned(),
-                    line,
-                    column: None,
-                    value: None,
-                    expected,
-                });
-                continue;
-            }
-        };
-        let line = record.position().map_or(0, |p| p.line());
-        let get = |i: usize| record.get(i).unwrap_or("").trim();
-        let before = problems.len();
-        let scenario = get(0);
+    table.each_row(&columns, &mut problems, |row| {
+        let line = row.line;
+        let before = row.problem_count();
+        let scenario = row.cell(0);
         if scenario.is_empty()
             || !scenario
                 .chars()
                 .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-')
         {
-            problems.push(cell(
-                line,
-                "scenario",
-                scenario,
-                "a name of lower-case letters, digits and `-`",
-            ));
+            row.problem(0, "a name of lower-case letters, digits and `-`");
         }
-        let mineral = get(1);
+        let mineral = row.cell(1);
         if mineral.is_empty() {
-            problems.push(cell(line, "mineral", mineral, "a mineral id"));
+            row.problem(1, "a mineral id");
         }
-        let kind = match get(2) {
+        let kind = match row.cell(2) {
             "cut" => Some(ScenarioKind::Cut),
             "ban" => Some(ScenarioKind::Ban),
-            other => {
-                problems.push(cell(line, "kind", other, "`cut` or `ban`"));
+            _ => {
+                row.problem(2, "`cut` or `ban`");
                 None
             }
         };
-        let country = match get(3).parse::<CountryCode>() {
+        let country = match row.cell(3).parse::<CountryCode>() {
             Ok(c) if !c.is_pseudo() => Some(c),
             _ => {
-                problems.push(cell(line, "country", get(3), "an ISO 3166-1 alpha-3 code (upper case)"));
+                row.problem(3, "an ISO 3166-1 alpha-3 code (upper case)");
                 None
             }
         };
-        let stage = match LayerKind::from_id(get(4)) {
+        let stage = match LayerKind::from_id(row.cell(4)) {
             Some(s @ LayerKind::Stage(_)) => Some(s),
             _ => {
-                problems.push(cell(line, "stage", get(4), "`mining`, `processing` or `manufacturing`"));
+                row.problem(4, "`mining`, `processing` or `manufacturing`");
                 None
             }
         };
-        let destination = match get(5).parse::<Destination>() {
-            Ok(d) => Some(d),
-            Err(expected) => {
-                problems.push(cell(line, "destination", get(5), &expected));
-                None
-            }
-        };
+        let destination = row.parse(5, str::parse::<Destination>);
         if kind == Some(ScenarioKind::Cut) && destination.is_some_and(|d| d != Destination::All) {
-            problems.push(cell(line, "destination", get(5), "`all` for a capacity cut"));
+            row.problem(5, "`all` for a capacity cut");
         }
-        let severity = match get(6).parse::<f64>() {
-            Ok(v) if (0.0..=1.0).contains(&v) && v > 0.0 => Some(v),
-            _ => {
-                problems.push(cell(
-                    line,
-                    "severity",
-                    get(6),
-                    "a fraction greater than 0 and at most 1",
-                ));
-                None
-            }
-        };
-        if !valid_date(get(7)) {
-            problems.push(cell(line, "start", get(7), "a date YYYY-MM-DD"));
+        let severity = row.parse(6, |c| match c.parse::<f64>() {
+            Ok(v) if (0.0..=1.0).contains(&v) && v > 0.0 => Ok(v),
+            _ => Err("a fraction greater than 0 and at most 1".to_owned()),
+        });
+        if !valid_date(row.cell(7)) {
+            row.problem(7, "a date YYYY-MM-DD");
         }
-        for (i, name) in [(8, "source"), (9, "citation")] {
-            if get(i).is_empty() {
-                problems.push(cell(line, name, "", "a non-empty text"));
+        for i in [8, 9] {
+            if row.cell(i).is_empty() {
+                row.problem(i, "a non-empty text");
             }
         }
-        if problems.len() == before
+        if row.problem_count() == before
             && let (Some(kind), Some(country), Some(stage), Some(destination), Some(severity)) =
                 (kind, country, stage, destination, severity)
         {
@@ -303,14 +236,14 @@ pub fn parse_scenarios(file: &str, text: &str) -> Result<Scenarios, LoadError> {
                 stage,
                 destination,
                 severity,
-                start: get(7).to_owned(),
-                source: get(8).to_owned(),
-                citation: get(9).to_owned(),
-                note: get(10).to_owned(),
+                start: row.cell(7).to_owned(),
+                source: row.cell(8).to_owned(),
+                citation: row.cell(9).to_owned(),
+                note: row.cell(10).to_owned(),
                 line,
             });
         }
-    }
+    });
     if rows.is_empty() && problems.is_empty() {
         problems.push(Problem {
             file: file.to_owned(),

@@ -14,11 +14,9 @@
 //! published years; nothing is extrapolated before the first or after the last published year
 //! (`None`), and a published year returns its figure exactly.
 
-use critmin_data::LoadError;
+use critmin_data::{CsvTable, LoadError, cells};
 use critmin_model::{CountryCode, Dataset, MineralId};
 use serde_json::Value;
-
-use crate::csvio::{self, Table};
 
 /// Path of the raw IEA extract inside the repository.
 pub const IEA_EXTRACT_FILE: &str = "data/raw/iea/iea_cm_data_explorer_2025_extract.json";
@@ -233,16 +231,16 @@ pub const USER_DEMAND_COLUMNS: [&str; 7] = ["scenario", "country", "mineral", "y
 /// within a group and a year may appear once.
 pub fn parse_user_demand(file: &str, text: &str, dataset: &Dataset) -> Result<Vec<DemandScenario>, LoadError> {
     let mut problems = Vec::new();
-    let table = Table::parse(file, text, &mut problems);
+    let table = CsvTable::parse(file, text, &mut problems);
     let mut scenarios: Vec<DemandScenario> = Vec::new();
-    if let Some(positions) = table.require(&USER_DEMAND_COLUMNS, &mut problems) {
-        for row in csvio::rows(&table, &USER_DEMAND_COLUMNS, &positions) {
-            let before = problems.len();
+    if let Some(columns) = table.columns(&USER_DEMAND_COLUMNS, &mut problems) {
+        table.each_row(&columns, &mut problems, |row| {
+            let before = row.problem_count();
             let scenario = row.cell(0).to_owned();
             if scenario.is_empty() {
-                problems.push(row.problem(0, "a scenario name"));
+                row.problem(0, "a scenario name");
             }
-            let region = row.parse(1, &mut problems, |c| {
+            let region = row.parse(1, |c| {
                 let code: CountryCode = c.parse().map_err(|_| "an ISO3 country code or WLD".to_owned())?;
                 if code == CountryCode::WORLD || (!code.is_pseudo() && dataset.country(code).is_some()) {
                     Ok(code)
@@ -250,25 +248,25 @@ pub fn parse_user_demand(file: &str, text: &str, dataset: &Dataset) -> Result<Ve
                     Err("a country code listed in countries.csv, or WLD for the world".to_owned())
                 }
             });
-            let mineral = row.parse(2, &mut problems, |c| {
+            let mineral = row.parse(2, |c| {
                 dataset
                     .mineral(c)
                     .map(|m| m.id.clone())
                     .ok_or_else(|| "a mineral id or alias from minerals.csv".to_owned())
             });
-            let year = row.parse(3, &mut problems, |c| {
-                csvio::optional_year(c).and_then(|y| y.ok_or_else(|| "a year between 1900 and 2100".to_owned()))
+            let year = row.parse(3, |c| {
+                cells::optional_year(c).and_then(|y| y.ok_or_else(|| "a year between 1900 and 2100".to_owned()))
             });
-            let value = row.parse(4, &mut problems, csvio::non_negative);
+            let value = row.parse(4, cells::non_negative);
             let unit = row.cell(5).to_owned();
             if unit.is_empty() {
-                problems.push(row.problem(5, "a unit such as kt or t"));
+                row.problem(5, "a unit such as kt or t");
             }
-            if problems.len() > before {
-                continue;
+            if row.problem_count() > before {
+                return;
             }
             let (Some(region), Some(mineral), Some(year), Some(value)) = (region, mineral, year, value) else {
-                continue;
+                return;
             };
             let index = match scenarios
                 .iter()
@@ -289,12 +287,12 @@ pub fn parse_user_demand(file: &str, text: &str, dataset: &Dataset) -> Result<Ve
             };
             let group = &mut scenarios[index];
             if group.unit != unit {
-                problems.push(row.problem(5, format!("the unit of the rest of this scenario (`{}`)", group.unit)));
-                continue;
+                row.problem(5, format!("the unit of the rest of this scenario (`{}`)", group.unit));
+                return;
             }
             if group.points.iter().any(|p| p.year == year) {
-                problems.push(row.problem(3, "each year once per scenario, country and mineral"));
-                continue;
+                row.problem(3, "each year once per scenario, country and mineral");
+                return;
             }
             group.points.push(DemandPoint {
                 year,
@@ -302,7 +300,7 @@ pub fn parse_user_demand(file: &str, text: &str, dataset: &Dataset) -> Result<Ve
                 clean_share: None,
                 provenance: format!("{file}:{}", row.line),
             });
-        }
+        });
     }
     for s in &mut scenarios {
         s.points.sort_by_key(|p| p.year);

@@ -17,7 +17,6 @@
 //! it prints nothing and knows nothing of terminals or HTTP.
 
 pub mod compose;
-mod csvio;
 pub mod demand;
 pub mod mps;
 #[cfg(feature = "solver")]

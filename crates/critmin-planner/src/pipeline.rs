@@ -7,9 +7,8 @@
 //! is always [`Capacity::NotPublished`]: critmin never invents a tonnage for them, and the
 //! outlook lists them as pipeline without adding supply.
 
-use critmin_data::LoadError;
+use critmin_data::{CsvTable, LoadError, PIPELINE_COLUMNS, cells};
 
-use crate::csvio::{self, Table};
 use crate::projects::ProjectStatus;
 
 /// Name of the embedded pipeline file.
@@ -141,31 +140,17 @@ pub fn india_pipeline() -> Result<Vec<PipelineEntry>, LoadError> {
 /// Reads a file shaped like `india_pipeline.csv`.
 pub fn parse_pipeline(file: &str, text: &str) -> Result<Vec<PipelineEntry>, LoadError> {
     let mut problems = Vec::new();
-    let table = Table::parse(file, text, &mut problems);
-    let names = [
-        "id",
-        "category",
-        "item",
-        "minerals",
-        "location",
-        "counterparty",
-        "date",
-        "status",
-        "quantity",
-        "unit",
-        "source",
-        "note",
-    ];
+    let table = CsvTable::parse(file, text, &mut problems);
     let mut entries = Vec::new();
-    if let Some(positions) = table.require(&names, &mut problems) {
-        for row in csvio::rows(&table, &names, &positions) {
-            let category = row.parse(1, &mut problems, PipelineCategory::parse);
-            let quantity = row.parse(8, &mut problems, csvio::optional_non_negative);
+    if let Some(columns) = table.columns(&PIPELINE_COLUMNS, &mut problems) {
+        table.each_row(&columns, &mut problems, |row| {
+            let category = row.parse(1, PipelineCategory::parse);
+            let quantity = row.parse(8, cells::optional_non_negative);
             if row.cell(0).is_empty() {
-                problems.push(row.problem(0, "a non-empty id"));
+                row.problem(0, "a non-empty id");
             }
             let (Some(category), Some(quantity)) = (category, quantity) else {
-                continue;
+                return;
             };
             let status = row.cell(7).to_owned();
             let project_status = match category {
@@ -193,7 +178,7 @@ pub fn parse_pipeline(file: &str, text: &str) -> Result<Vec<PipelineEntry>, Load
                 project_status,
                 line: row.line,
             });
-        }
+        });
     }
     if problems.is_empty() {
         Ok(entries)

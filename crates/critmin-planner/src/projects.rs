@@ -8,18 +8,16 @@
 //! `data/planner_status_defaults.csv`, with their basis and sources) and can be overridden per
 //! project.
 //!
-//! Users import projects from CSV ([`parse_projects`]) with the same standard as the core
-//! loaders: every problem is reported with file, line, column, value and what was expected, and
-//! nothing is returned unless the whole file is valid.
+//! Users import projects from CSV ([`parse_projects`], in `projects/file.rs` with the export
+//! and the shipped examples) with the same standard as the core loaders: every problem is
+//! reported with file, line, column, value and what was expected, and nothing is returned
+//! unless the whole file is valid.
 
-use std::collections::BTreeMap;
 use std::fmt;
 use std::str::FromStr;
 
-use critmin_data::LoadError;
-use critmin_model::{CountryCode, Dataset, MineralId, StageId};
-
-use crate::csvio::{self, Table};
+use critmin_data::{CsvTable, LoadError, cells};
+use critmin_model::{CountryCode, MineralId, Problem, StageId};
 
 /// How far a project has come.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -117,7 +115,7 @@ impl StatusDefaults {
     /// Reads a defaults table; every status must appear exactly once.
     pub fn parse(file: &str, text: &str) -> Result<StatusDefaults, LoadError> {
         let mut problems = Vec::new();
-        let table = Table::parse(file, text, &mut problems);
+        let table = CsvTable::parse(file, text, &mut problems);
         let names = [
             "status",
             "probability",
@@ -126,18 +124,18 @@ impl StatusDefaults {
             "lead_time_source",
         ];
         let mut rows = Vec::new();
-        if let Some(positions) = table.require(&names, &mut problems) {
-            for row in csvio::rows(&table, &names, &positions) {
-                let status = row.parse(0, &mut problems, |c| c.parse::<ProjectStatus>());
-                let probability = row.parse(1, &mut problems, |c| {
-                    csvio::optional_share(c).and_then(|p| p.ok_or_else(|| "a share between 0 and 1".to_owned()))
+        if let Some(columns) = table.columns(&names, &mut problems) {
+            table.each_row(&columns, &mut problems, |row| {
+                let status = row.parse(0, |c| c.parse::<ProjectStatus>());
+                let probability = row.parse(1, |c| {
+                    cells::optional_share(c).and_then(|p| p.ok_or_else(|| "a share between 0 and 1".to_owned()))
                 });
-                let lead = row.parse(2, &mut problems, |c| {
+                let lead = row.parse(2, |c| {
                     c.parse::<u16>().map_err(|_| "a whole number of years".to_owned())
                 });
                 if let (Some(status), Some(probability), Some(lead_time_years)) = (status, probability, lead) {
                     if rows.iter().any(|r: &StatusDefault| r.status == status) {
-                        problems.push(row.problem(0, "each status once (this one is repeated)"));
+                        row.problem(0, "each status once (this one is repeated)");
                     }
                     rows.push(StatusDefault {
                         status,
@@ -147,11 +145,11 @@ impl StatusDefaults {
                         lead_time_source: row.cell(4).to_owned(),
                     });
                 }
-            }
+            });
         }
         for status in ProjectStatus::ALL {
             if problems.is_empty() && !rows.iter().any(|r| r.status == status) {
-                problems.push(csvio::line_problem(file, 0, format!("a row for status `{status}`")));
+                problems.push(Problem::line(file, 0, format!("a row for status `{status}`")));
             }
         }
         if problems.is_empty() {
@@ -265,393 +263,11 @@ impl Project {
     }
 }
 
-/// The columns of a project CSV file, in order.
-pub const PROJECT_COLUMNS: [&str; 20] = [
-    "id",
-    "name",
-    "mineral",
-    "stage",
-    "country",
-    "operator",
-    "owner_countries",
-    "partner_countries",
-    "status",
-    "capacity_t",
-    "start_year",
-    "ramp_up_years",
-    "capex_usd",
-    "unit_cost_usd_per_t",
-    "offtake_premium_usd_per_t",
-    "offtakes",
-    "probability",
-    "lead_time_years",
-    "as_of_year",
-    "source",
-];
+mod file;
 
-/// Reads a project CSV file (columns [`PROJECT_COLUMNS`]), checking minerals and countries
-/// against `dataset` and filling probabilities and start years from `defaults`.
-///
-/// Cell formats: `owner_countries` is `ISO3[:share]` separated by `;` (shares in [0, 1]
-/// summing to at most 1; without shares the owners split equally); `partner_countries` is
-/// `ISO3;ISO3`; `offtakes` is `ISO3:share:FROM-TO` separated by `;`; empty `probability` and
-/// `lead_time_years` take the status default; an empty `start_year` is `as_of_year` + lead
-/// time; an empty `capacity_t` means "not published" (never zero).
-pub fn parse_projects(
-    file: &str,
-    text: &str,
-    dataset: &Dataset,
-    defaults: &StatusDefaults,
-) -> Result<Vec<Project>, LoadError> {
-    let mut problems = Vec::new();
-    let table = Table::parse(file, text, &mut problems);
-    let mut projects: Vec<Project> = Vec::new();
-    let mut seen: BTreeMap<String, u64> = BTreeMap::new();
-    if let Some(positions) = table.require(&PROJECT_COLUMNS, &mut problems) {
-        for row in csvio::rows(&table, &PROJECT_COLUMNS, &positions) {
-            let before = problems.len();
-            let id = row.cell(0).to_owned();
-            if id.is_empty() {
-                problems.push(row.problem(0, "a non-empty project id"));
-            } else if let Some(first) = seen.insert(id.clone(), row.line) {
-                problems.push(row.problem(0, format!("a unique id (already used on line {first})")));
-            }
-            let mineral = row.parse(2, &mut problems, |c| {
-                dataset
-                    .mineral(c)
-                    .map(|m| m.id.clone())
-                    .ok_or_else(|| "a mineral id or alias from minerals.csv".to_owned())
-            });
-            let stage = row.parse(3, &mut problems, |c| {
-                if !c.is_empty()
-                    && c.chars()
-                        .all(|ch| ch.is_ascii_lowercase() || ch.is_ascii_digit() || ch == '_')
-                {
-                    Ok(StageId(c.to_owned()))
-                } else {
-                    Err("a lower-case stage id such as mine, refined or recycling".to_owned())
-                }
-            });
-            let country = row.parse(4, &mut problems, |c| known_country(dataset, c));
-            let owners = row.parse(6, &mut problems, |c| owner_list(dataset, c));
-            let partners = row.parse(7, &mut problems, |c| {
-                split_list(c)
-                    .map(|code| known_country(dataset, code))
-                    .collect::<Result<Vec<_>, _>>()
-            });
-            let status = row.parse(8, &mut problems, |c| c.parse::<ProjectStatus>());
-            let capacity_t = row.parse(9, &mut problems, csvio::optional_non_negative);
-            let start_year = row.parse(10, &mut problems, csvio::optional_year);
-            let ramp_up_years = row.parse(11, &mut problems, |c| {
-                if c.is_empty() {
-                    Ok(0)
-                } else {
-                    c.parse::<u16>()
-                        .ok()
-                        .filter(|&y| y <= 50)
-                        .ok_or_else(|| "a whole number of years from 0 to 50, or empty for 0".to_owned())
-                }
-            });
-            let capex_usd = row.parse(12, &mut problems, csvio::optional_non_negative);
-            let unit_cost = row.parse(13, &mut problems, csvio::optional_non_negative);
-            let premium = row.parse(14, &mut problems, csvio::optional_non_negative);
-            let offtakes = row.parse(15, &mut problems, |c| offtake_list(dataset, c));
-            let probability = row.parse(16, &mut problems, csvio::optional_share);
-            let lead_time = row.parse(17, &mut problems, |c| {
-                if c.is_empty() {
-                    Ok(None)
-                } else {
-                    c.parse::<u16>().ok().filter(|&y| y <= 50).map(Some).ok_or_else(|| {
-                        "a whole number of years from 0 to 50, or empty for the status default".to_owned()
-                    })
-                }
-            });
-            let as_of = row.parse(18, &mut problems, csvio::optional_year);
-            if problems.len() > before {
-                continue;
-            }
-            let (
-                Some(mineral),
-                Some(stage),
-                Some(country),
-                Some(owners),
-                Some(partners),
-                Some(status),
-                Some(capacity_t),
-                Some(start_year),
-                Some(ramp_up_years),
-                Some(capex_usd),
-                Some(unit_cost),
-                Some(premium),
-                Some(offtakes),
-                Some(probability),
-                Some(lead_time),
-                Some(as_of),
-            ) = (
-                mineral,
-                stage,
-                country,
-                owners,
-                partners,
-                status,
-                capacity_t,
-                start_year,
-                ramp_up_years,
-                capex_usd,
-                unit_cost,
-                premium,
-                offtakes,
-                probability,
-                lead_time,
-                as_of,
-            )
-            else {
-                continue;
-            };
-            let Some(default) = defaults.get(status) else {
-                problems.push(row.problem(8, "a status present in the defaults table"));
-                continue;
-            };
-            let start_year = match (start_year, as_of) {
-                (Some(y), _) => y,
-                (None, Some(now)) => now.saturating_add(lead_time.unwrap_or(default.lead_time_years)),
-                (None, None) => {
-                    problems
-                        .push(row.problem(10, "a start year, or an `as_of_year` from which to count the lead time"));
-                    continue;
-                }
-            };
-            let committed: f64 = offtakes.iter().map(|o: &Offtake| o.share).sum();
-            if committed > 1.0 + 1e-9 {
-                problems.push(row.problem(
-                    15,
-                    format!("offtake shares summing to at most 1 (they sum to {committed})"),
-                ));
-                continue;
-            }
-            projects.push(Project {
-                id,
-                name: row.cell(1).to_owned(),
-                mineral,
-                stage,
-                country,
-                operator: row.cell(5).to_owned(),
-                owners,
-                partners,
-                status,
-                capacity_t,
-                start_year,
-                ramp_up_years,
-                capex_usd,
-                unit_cost_usd_per_t: unit_cost,
-                offtake_premium_usd_per_t: premium,
-                offtakes,
-                probability: probability.unwrap_or(default.probability),
-                probability_is_default: probability.is_none(),
-                source: row.cell(19).to_owned(),
-            });
-        }
-    }
-    if problems.is_empty() {
-        Ok(projects)
-    } else {
-        Err(LoadError::Invalid(problems))
-    }
-}
-
-fn split_list(cell: &str) -> impl Iterator<Item = &str> {
-    cell.split(';').map(str::trim).filter(|s| !s.is_empty())
-}
-
-fn known_country(dataset: &Dataset, code: &str) -> Result<CountryCode, String> {
-    let parsed: CountryCode = code
-        .parse()
-        .map_err(|_| "an ISO 3166-1 alpha-3 country code such as IND or USA".to_owned())?;
-    if parsed.is_pseudo() || dataset.country(parsed).is_none() {
-        return Err("an ISO 3166-1 alpha-3 code listed in countries.csv (not WLD or ROW)".to_owned());
-    }
-    Ok(parsed)
-}
-
-fn owner_list(dataset: &Dataset, cell: &str) -> Result<Vec<(CountryCode, f64)>, String> {
-    let expected = "owners as ISO3[:share] separated by `;` (e.g. IND:0.51;AUS:0.49), shares summing to at most 1";
-    let mut owners = Vec::new();
-    let mut unshared = Vec::new();
-    for item in split_list(cell) {
-        let (code, share) = match item.split_once(':') {
-            Some((code, share)) => {
-                let share: f64 = share.trim().parse().map_err(|_| expected.to_owned())?;
-                if !(0.0..=1.0).contains(&share) {
-                    return Err(expected.to_owned());
-                }
-                (code.trim(), Some(share))
-            }
-            None => (item, None),
-        };
-        let code = known_country(dataset, code)?;
-        match share {
-            Some(s) => owners.push((code, s)),
-            None => unshared.push(code),
-        }
-    }
-    if !owners.is_empty() && !unshared.is_empty() {
-        return Err(format!("{expected}; give every owner a share or none"));
-    }
-    if !unshared.is_empty() {
-        let share = 1.0 / unshared.len() as f64;
-        owners = unshared.into_iter().map(|c| (c, share)).collect();
-    }
-    if owners.iter().map(|(_, s)| s).sum::<f64>() > 1.0 + 1e-9 {
-        return Err(expected.to_owned());
-    }
-    Ok(owners)
-}
-
-fn offtake_list(dataset: &Dataset, cell: &str) -> Result<Vec<Offtake>, String> {
-    let expected = "offtakes as ISO3:share:FROM-TO separated by `;` (e.g. USA:0.3:2027-2035)";
-    split_list(cell)
-        .map(|item| {
-            let parts: Vec<&str> = item.split(':').map(str::trim).collect();
-            let [code, share, years] = parts.as_slice() else {
-                return Err(expected.to_owned());
-            };
-            let buyer = known_country(dataset, code)?;
-            let share: f64 = share.parse().map_err(|_| expected.to_owned())?;
-            let (from, to) = years.split_once('-').ok_or_else(|| expected.to_owned())?;
-            let from_year: u16 = from.trim().parse().map_err(|_| expected.to_owned())?;
-            let to_year: u16 = to.trim().parse().map_err(|_| expected.to_owned())?;
-            if !(0.0..=1.0).contains(&share) || from_year > to_year {
-                return Err(expected.to_owned());
-            }
-            Ok(Offtake {
-                buyer,
-                share,
-                from_year,
-                to_year,
-            })
-        })
-        .collect()
-}
-
-/// Renders projects back to the CSV shape of [`parse_projects`] (for `projects import` to
-/// store a validated copy).
-pub fn projects_to_csv(projects: &[Project], as_of_year: u16) -> String {
-    let mut writer = csv::Writer::from_writer(Vec::new());
-    let fmt_opt = |v: Option<f64>| v.map_or(String::new(), |x| x.to_string());
-    // Writing to a Vec cannot fail; errors are ignored deliberately.
-    let _ = writer.write_record(PROJECT_COLUMNS);
-    for p in projects {
-        let owners = p
-            .owners
-            .iter()
-            .map(|(c, s)| format!("{c}:{s}"))
-            .collect::<Vec<_>>()
-            .join(";");
-        let partners = p.partners.iter().map(|c| c.to_string()).collect::<Vec<_>>().join(";");
-        let offtakes = p
-            .offtakes
-            .iter()
-            .map(|o| format!("{}:{}:{}-{}", o.buyer, o.share, o.from_year, o.to_year))
-            .collect::<Vec<_>>()
-            .join(";");
-        let probability = if p.probability_is_default {
-            String::new()
-        } else {
-            p.probability.to_string()
-        };
-        let _ = writer.write_record([
-            p.id.as_str(),
-            p.name.as_str(),
-            p.mineral.as_str(),
-            p.stage.as_str(),
-            p.country.as_str(),
-            p.operator.as_str(),
-            owners.as_str(),
-            partners.as_str(),
-            p.status.id(),
-            fmt_opt(p.capacity_t).as_str(),
-            p.start_year.to_string().as_str(),
-            p.ramp_up_years.to_string().as_str(),
-            fmt_opt(p.capex_usd).as_str(),
-            fmt_opt(p.unit_cost_usd_per_t).as_str(),
-            fmt_opt(p.offtake_premium_usd_per_t).as_str(),
-            offtakes.as_str(),
-            probability.as_str(),
-            "",
-            as_of_year.to_string().as_str(),
-            p.source.as_str(),
-        ]);
-    }
-    String::from_utf8(writer.into_inner().unwrap_or_default()).unwrap_or_default()
-}
-
-/// Name of the embedded illustrative project file.
-pub const EXAMPLE_PROJECTS_FILE: &str = "planner_example_projects.csv";
-/// Illustrative projects (invented figures, labelled as such in every row) that demonstrate
-/// the outlook and the optimizer; they are never mixed into results unless asked for.
-pub const EXAMPLE_PROJECTS_TEXT: &str = critmin_data::tables::PLANNER_EXAMPLE_PROJECTS.text;
-
-/// The illustrative projects, validated like a user file.
-pub fn example_projects(dataset: &Dataset) -> Result<Vec<Project>, LoadError> {
-    parse_projects(
-        EXAMPLE_PROJECTS_FILE,
-        EXAMPLE_PROJECTS_TEXT,
-        dataset,
-        &StatusDefaults::embedded(),
-    )
-}
+pub use file::{
+    EXAMPLE_PROJECTS_FILE, EXAMPLE_PROJECTS_TEXT, PROJECT_COLUMNS, example_projects, parse_projects, projects_to_csv,
+};
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn embedded_defaults_cover_every_status() {
-        let defaults = StatusDefaults::parse(STATUS_DEFAULTS_FILE, STATUS_DEFAULTS_TEXT).unwrap();
-        for status in ProjectStatus::ALL {
-            let row = defaults.get(status).unwrap();
-            assert!((0.0..=1.0).contains(&row.probability));
-            assert!(!row.lead_time_source.is_empty());
-        }
-        // Later stages are never less likely to produce nor further away.
-        for pair in defaults.rows.windows(2) {
-            assert!(pair[0].probability <= pair[1].probability);
-            assert!(pair[0].lead_time_years >= pair[1].lead_time_years);
-        }
-    }
-
-    #[test]
-    fn ramp_and_risked_output() {
-        let project = Project {
-            id: "p".into(),
-            name: "p".into(),
-            mineral: MineralId("lithium".into()),
-            stage: StageId("mine".into()),
-            country: CountryCode::INDIA,
-            operator: String::new(),
-            owners: vec![],
-            partners: vec![],
-            status: ProjectStatus::Feasibility,
-            capacity_t: Some(1000.0),
-            start_year: 2030,
-            ramp_up_years: 4,
-            capex_usd: None,
-            unit_cost_usd_per_t: None,
-            offtake_premium_usd_per_t: None,
-            offtakes: vec![Offtake {
-                buyer: CountryCode::USA,
-                share: 0.25,
-                from_year: 2031,
-                to_year: 2035,
-            }],
-            probability: 0.5,
-            probability_is_default: true,
-            source: String::new(),
-        };
-        assert_eq!(project.risked_output(2029), Some(0.0));
-        assert_eq!(project.risked_output(2030), Some(125.0));
-        assert_eq!(project.risked_output(2040), Some(500.0));
-        assert!((project.committed_share(2032) - 0.25).abs() < 1e-12);
-        assert!(project.committed_share(2036).abs() < 1e-12);
-    }
-}
+mod tests;

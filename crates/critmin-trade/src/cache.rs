@@ -29,6 +29,7 @@ use xxhash_rust::xxh3::Xxh3;
 
 use crate::codes::CountryTable;
 use crate::hhi::{Basis, ProductConcentration, Scratch, Side, group_concentration};
+pub use crate::table::Columns;
 use crate::table::{ProductYear, TradeSource, TradeTable};
 
 const MAGIC: &[u8; 8] = b"CRMTRADE";
@@ -50,7 +51,7 @@ pub enum CacheRejection {
 /// Where the cache lives and how a file is named.
 #[derive(Debug, Clone)]
 pub struct CacheKey {
-    /// The bytes identifying the input (see [`crate::import::file_identity`]).
+    /// The bytes identifying the input (see [`crate::file_identity`]).
     pub bytes: Vec<u8>,
 }
 
@@ -116,29 +117,6 @@ pub fn write_cache(dir: &Path, key: &CacheKey, table: &TradeTable) -> std::io::R
     // not worth the wait.
     tmp.persist(&path).map_err(|e| e.error)?;
     Ok(path)
-}
-
-/// Which row columns to load (the group columns are always loaded).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Columns {
-    /// Exporter codes.
-    pub exporter: bool,
-    /// Importer codes.
-    pub importer: bool,
-    /// Values.
-    pub value: bool,
-    /// Quantities.
-    pub quantity: bool,
-}
-
-impl Columns {
-    /// Every column.
-    pub const ALL: Columns = Columns {
-        exporter: true,
-        importer: true,
-        value: true,
-        quantity: true,
-    };
 }
 
 fn corrupt(why: impl Into<String>) -> CacheRejection {

@@ -9,8 +9,8 @@
 //! longer report (USSR, Czechoslovakia, ...). A user code file (`--codes FILE`, BACI's own
 //! `country_codes_V*.csv` in either its V2023 or its V2024+ header) replaces the table.
 
-use critmin_data::Problem;
-use critmin_model::CountryCode;
+use critmin_data::CsvTable;
+use critmin_model::{CountryCode, Problem};
 
 /// The shipped table (see the module documentation for its source).
 pub const EMBEDDED_COUNTRY_CODES: &str = critmin_data::tables::BACI_COUNTRY_CODES.text;
@@ -82,84 +82,58 @@ impl CountryTable {
     /// upper-case letters (`N/A`, `S19`) leaves the code without ISO3.
     pub fn parse(file: &str, text: &str) -> Result<CountryTable, Vec<Problem>> {
         let mut problems = Vec::new();
-        let mut reader = csv::ReaderBuilder::new().flexible(false).from_reader(text.as_bytes());
-        let headers = match reader.headers() {
-            Ok(h) => h.clone(),
-            Err(e) => return Err(vec![problem(file, 1, None, None, format!("a CSV header ({e})"))]),
-        };
+        let table = CsvTable::parse(file, text, &mut problems);
         let find = |names: &[&str]| {
-            headers.iter().position(|h| {
-                names
-                    .iter()
-                    .any(|n| h.trim().trim_start_matches('\u{feff}').eq_ignore_ascii_case(n))
-            })
+            table
+                .header()
+                .iter()
+                .position(|h| names.iter().any(|n| h.eq_ignore_ascii_case(n)))
         };
-        let code_col = find(&["code", "country_code"]);
-        let iso_col = find(&["iso3", "country_iso3", "iso_3digit_alpha"]);
-        let name_col = find(&["name", "country_name", "country_name_abbreviation"]);
-        let (Some(code_col), Some(iso_col)) = (code_col, iso_col) else {
-            return Err(vec![problem(
-                file,
-                1,
-                None,
-                Some(headers.iter().collect::<Vec<_>>().join(",")),
-                "a header with a numeric code column (`code` or `country_code`) and an ISO3 column \
-                 (`iso3`, `country_iso3` or `iso_3digit_alpha`)",
-            )]);
+        let (Some(code_col), Some(iso_col)) = (
+            find(&["code", "country_code"]),
+            find(&["iso3", "country_iso3", "iso_3digit_alpha"]),
+        ) else {
+            return Err(vec![Problem {
+                file: file.to_owned(),
+                line: 1,
+                column: None,
+                value: Some(table.header().join(",")),
+                expected: "a header with a numeric code column (`code` or `country_code`) and an ISO3 column \
+                           (`iso3`, `country_iso3` or `iso_3digit_alpha`)"
+                    .to_owned(),
+            }]);
         };
-        let specific_col = find(&["baci_specific"]);
-        let historical_col = find(&["historical"]);
+        let header_name = |col: usize| table.header()[col].as_str();
+        let columns = table.pick(&[
+            (header_name(code_col), Some(code_col)),
+            (header_name(iso_col), Some(iso_col)),
+            ("name", find(&["name", "country_name", "country_name_abbreviation"])),
+            ("baci_specific", find(&["baci_specific"])),
+            ("historical", find(&["historical"])),
+        ]);
         let mut countries = Vec::new();
         let mut seen = vec![false; usize::from(MAX_COUNTRY_CODE) + 1];
-        for (n, record) in reader.records().enumerate() {
-            let line = n as u64 + 2;
-            let record = match record {
-                Ok(r) => r,
-                Err(e) => {
-                    problems.push(problem(
-                        file,
-                        line,
-                        None,
-                        None,
-                        format!("a well-formed CSV record ({e})"),
-                    ));
-                    continue;
-                }
-            };
-            let cell = |c: usize| record.get(c).unwrap_or("").trim();
-            let code_text = cell(code_col);
-            let code = match code_text.parse::<u16>() {
+        table.each_row(&columns, &mut problems, |row| {
+            let code = match row.cell(0).parse::<u16>() {
                 Ok(c) if c <= MAX_COUNTRY_CODE => c,
                 _ => {
-                    problems.push(problem(
-                        file,
-                        line,
-                        Some(headers.get(code_col).unwrap_or("code")),
-                        Some(code_text.to_owned()),
-                        "a numeric country code from 0 to 999",
-                    ));
-                    continue;
+                    row.problem(0, "a numeric country code from 0 to 999");
+                    return;
                 }
             };
             if std::mem::replace(&mut seen[usize::from(code)], true) {
-                problems.push(problem(
-                    file,
-                    line,
-                    Some(headers.get(code_col).unwrap_or("code")),
-                    Some(code_text.to_owned()),
-                    "each code once (this one is listed twice)",
-                ));
-                continue;
+                row.problem(0, "each code once (this one is listed twice)");
+                return;
             }
-            let flag = |col: Option<usize>| col.is_some_and(|c| cell(c).eq_ignore_ascii_case("true"));
+            let flag = |i: usize| row.cell(i).eq_ignore_ascii_case("true");
             countries.push(TradeCountry {
                 code,
-                iso3: cell(iso_col).parse().ok(),
-                name: name_col.map(|c| cell(c).to_owned()).unwrap_or_default(),
-                baci_specific: flag(specific_col),
-                historical: flag(historical_col),
+                iso3: row.cell(1).parse().ok(),
+                name: row.cell(2).to_owned(),
+                baci_specific: flag(3),
+                historical: flag(4),
             });
-        }
+        });
         if problems.is_empty() {
             Ok(CountryTable::from_countries(file, countries))
         } else {
@@ -215,16 +189,6 @@ impl CountryTable {
             bytes.push(u8::from(c.historical));
         }
         xxhash_rust::xxh3::xxh3_64(&bytes)
-    }
-}
-
-fn problem(file: &str, line: u64, column: Option<&str>, value: Option<String>, expected: impl Into<String>) -> Problem {
-    Problem {
-        file: file.to_owned(),
-        line,
-        column: column.map(str::to_owned),
-        value,
-        expected: expected.into(),
     }
 }
 

@@ -2,8 +2,8 @@
 
 use rayon::prelude::*;
 
-use crate::cache::Columns;
 use crate::codes::MAX_COUNTRY_CODE;
+use crate::table::Columns;
 use crate::table::{ProductYear, TradeTable};
 
 /// Whose shares: the exporters' (supply concentration) or the importers' (demand

@@ -7,8 +7,8 @@
 //! and indium); a `lumped` row says the code covers other materials as well, so the tonnage it
 //! gives a mineral is an upper bound and every result built on it says so.
 
-use critmin_data::Problem;
-use critmin_model::{ChainStage, Dataset, MineralId};
+use critmin_data::CsvTable;
+use critmin_model::{ChainStage, Dataset, MineralId, Problem};
 
 /// The shipped table.
 pub const EMBEDDED_HS_MAP: &str = critmin_data::tables::HS_MINERALS.text;
@@ -86,132 +86,81 @@ impl HsMap {
     /// Parses a map in the shipped shape; every problem is reported with file, line and column.
     pub fn parse(file: &str, text: &str) -> Result<HsMap, Vec<Problem>> {
         let mut problems = Vec::new();
-        let cell_problem = |line: u64, column: &str, value: &str, expected: &str| Problem {
-            file: file.to_owned(),
-            line,
-            column: Some(column.to_owned()),
-            value: Some(value.to_owned()),
-            expected: expected.to_owned(),
+        let table = CsvTable::parse(file, text, &mut problems);
+        let Some(columns) = table.fixed_columns(&HEADER, &mut problems) else {
+            return Err(problems);
         };
-        let mut reader = csv::ReaderBuilder::new().from_reader(text.as_bytes());
-        match reader.headers() {
-            Ok(h) if h.iter().eq(HEADER) => {}
-            Ok(h) => {
-                return Err(vec![Problem {
-                    file: file.to_owned(),
-                    line: 1,
-                    column: None,
-                    value: Some(h.iter().collect::<Vec<_>>().join(",")),
-                    expected: format!("the header {}", HEADER.join(",")),
-                }]);
-            }
-            Err(e) => {
-                return Err(vec![Problem {
-                    file: file.to_owned(),
-                    line: 1,
-                    column: None,
-                    value: None,
-                    expected: format!("a CSV header ({e})"),
-                }]);
-            }
-        }
         let mut rows = Vec::new();
-        for (n, record) in reader.records().enumerate() {
-            let line = n as u64 + 2;
-            let record = match record {
-                Ok(r) => r,
-                Err(e) => {
-                    problems.push(Problem {
-                        file: file.to_owned(),
-                        line,
-                        column: None,
-                        value: None,
-                        expected: format!("a well-formed record of {} fields ({e})", HEADER.len()),
-                    });
-                    continue;
-                }
-            };
-            let get = |c: usize| record.get(c).unwrap_or("").trim();
-            let before = problems.len();
-            let hs6_text = get(0);
+        table.each_row(&columns, &mut problems, |row| {
+            let before = row.problem_count();
+            let hs6_text = row.cell(0);
             let hs6 = hs6_text
                 .parse::<u32>()
                 .ok()
                 .filter(|_| hs6_text.len() == 6 && hs6_text.bytes().all(|b| b.is_ascii_digit()));
             if hs6.is_none() {
-                problems.push(cell_problem(line, "hs6", hs6_text, "six digits (leading zeros kept)"));
+                row.problem(0, "six digits (leading zeros kept)");
             }
             let mut revisions = Vec::new();
-            for part in get(1).split(';').map(str::trim) {
+            for part in row.cell(1).split(';').map(str::trim) {
                 match part {
                     "HS2017" => revisions.push(HsRevision::Hs2017),
                     "HS2022" => revisions.push(HsRevision::Hs2022),
-                    _ => problems.push(cell_problem(
-                        line,
-                        "nomenclature",
-                        get(1),
-                        "HS2017, HS2022 or HS2017;HS2022",
-                    )),
+                    _ => row.problem(1, "HS2017, HS2022 or HS2017;HS2022"),
                 }
             }
-            let stage = match get(3) {
+            let stage = match row.cell(3) {
                 "mining" => Some(ChainStage::Mining),
                 "processing" => Some(ChainStage::Processing),
                 "manufacturing" => Some(ChainStage::Manufacturing),
-                other => {
-                    problems.push(cell_problem(
-                        line,
-                        "stage",
-                        other,
-                        "mining, processing or manufacturing",
-                    ));
+                _ => {
+                    row.problem(3, "mining, processing or manufacturing");
                     None
                 }
             };
-            let factor = get(4)
+            let factor = row
+                .cell(4)
                 .parse::<f64>()
                 .ok()
                 .filter(|f| f.is_finite() && *f > 0.0 && *f <= 2.0);
             if factor.is_none() {
-                problems.push(cell_problem(
-                    line,
-                    "factor",
-                    get(4),
+                row.problem(
+                    4,
                     "a number in (0, 2]: tonnes of contained element per tonne of product",
-                ));
+                );
             }
-            let lumped = match get(6) {
+            let lumped = match row.cell(6) {
                 "true" => true,
                 "false" => false,
-                other => {
-                    problems.push(cell_problem(line, "lumped", other, "true or false"));
+                _ => {
+                    row.problem(6, "true or false");
                     false
                 }
             };
-            if get(2).is_empty() {
-                problems.push(cell_problem(line, "mineral", "", "a mineral id from minerals.csv"));
+            if row.cell(2).is_empty() {
+                row.problem(2, "a mineral id from minerals.csv");
             }
-            if get(5).is_empty() {
-                problems.push(cell_problem(line, "factor_basis", "", "how the factor was obtained"));
+            if row.cell(5).is_empty() {
+                row.problem(5, "how the factor was obtained");
             }
-            if get(9).is_empty() {
-                problems.push(cell_problem(line, "source", "", "a source"));
+            if row.cell(9).is_empty() {
+                row.problem(9, "a source");
             }
-            if problems.len() == before
+            if row.problem_count() == before
                 && let (Some(hs6), Some(stage), Some(factor)) = (hs6, stage, factor)
             {
                 rows.push(HsMapping {
                     hs6,
                     revisions,
-                    mineral: MineralId(get(2).to_owned()),
+                    mineral: MineralId(row.cell(2).to_owned()),
                     stage,
                     factor,
-                    factor_basis: get(5).to_owned(),
+                    factor_basis: row.cell(5).to_owned(),
                     lumped,
-                    description: get(7).to_owned(),
+                    description: row.cell(7).to_owned(),
                 });
             }
-        }
+        });
         if problems.is_empty() {
             Ok(HsMap { rows })
         } else {

@@ -6,13 +6,13 @@ use std::io::{BufRead, BufReader, Read, Seek, SeekFrom};
 use std::ops::RangeInclusive;
 use std::path::{Path, PathBuf};
 
-use critmin_data::Problem;
+use critmin_model::Problem;
 
-use crate::cache::{CacheKey, CacheRejection, Columns, read_cache, write_cache};
+use crate::cache::{CacheKey, CacheRejection, read_cache, write_cache};
 use crate::codes::CountryTable;
 use crate::comtrade::{ComtradeSkips, is_comtrade_header, parse_comtrade};
 use crate::parse::{LineProblem, MAX_PROBLEMS, Rules, is_baci_header, parse_baci};
-use crate::table::{ComtradeFlow, RawColumns, TradeSource, TradeTable, group_chunks};
+use crate::table::{Columns, ComtradeFlow, RawColumns, TradeSource, TradeTable, group_chunks};
 
 /// Years accepted by default: from 1962, the first year of UN Comtrade, to 2100.
 pub const DEFAULT_YEARS: RangeInclusive<u16> = 1962..=2100;

@@ -26,7 +26,6 @@ mod parse;
 pub mod rows;
 mod table;
 
-pub use cache::Columns;
 pub use codes::{CountryTable, EMBEDDED_COUNTRY_CODES, EMBEDDED_COUNTRY_CODES_NAME, MAX_COUNTRY_CODE, TradeCountry};
 pub use comtrade::ComtradeSkips;
 pub use dependence::{Dependence, FlowExtraction, importer_dependence, mineral_flows};
@@ -40,4 +39,4 @@ pub use import::{
 pub use rows::{
     DependenceRow, HhiFilter, HhiRow, QueryError, dependence_rows, hhi_rows, importer_codes, parse_products,
 };
-pub use table::{ComtradeFlow, ProductYear, TradeSource, TradeTable, hs6_text};
+pub use table::{Columns, ComtradeFlow, ProductYear, TradeSource, TradeTable, hs6_text};

@@ -7,8 +7,30 @@
 
 use std::ops::Range;
 
-use crate::cache::Columns;
 use crate::codes::CountryTable;
+
+/// Which row columns to load (the group columns are always loaded).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Columns {
+    /// Exporter codes.
+    pub exporter: bool,
+    /// Importer codes.
+    pub importer: bool,
+    /// Values.
+    pub value: bool,
+    /// Quantities.
+    pub quantity: bool,
+}
+
+impl Columns {
+    /// Every column.
+    pub const ALL: Columns = Columns {
+        exporter: true,
+        importer: true,
+        value: true,
+        quantity: true,
+    };
+}
 
 /// Which file format the rows came from (part of the cache key).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
