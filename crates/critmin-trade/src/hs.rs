@@ -18,6 +18,8 @@ pub const EMBEDDED_HS_MAP_NAME: &str = "hs_minerals.csv";
 /// HS revision of an analysis (BACI publishes one file set per revision).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum HsRevision {
+    /// HS 1992 (BACI HS92: the only revision with years before 2017).
+    Hs1992,
     /// HS 2017 (BACI HS17).
     Hs2017,
     /// HS 2022 (BACI HS22).
@@ -25,9 +27,10 @@ pub enum HsRevision {
 }
 
 impl HsRevision {
-    /// `HS2017` or `HS2022`, as in the table's `nomenclature` column.
+    /// `HS1992`, `HS2017` or `HS2022`, as in the table's `nomenclature` column.
     pub fn id(self) -> &'static str {
         match self {
+            HsRevision::Hs1992 => "HS1992",
             HsRevision::Hs2017 => "HS2017",
             HsRevision::Hs2022 => "HS2022",
         }
@@ -104,9 +107,10 @@ impl HsMap {
             let mut revisions = Vec::new();
             for part in row.cell(1).split(';').map(str::trim) {
                 match part {
+                    "HS1992" => revisions.push(HsRevision::Hs1992),
                     "HS2017" => revisions.push(HsRevision::Hs2017),
                     "HS2022" => revisions.push(HsRevision::Hs2022),
-                    _ => row.problem(1, "HS2017, HS2022 or HS2017;HS2022"),
+                    _ => row.problem(1, "HS1992, HS2017 or HS2022, or a `;` list of them"),
                 }
             }
             let stage = match row.cell(3) {
@@ -200,6 +204,17 @@ impl HsMap {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn shipped_map_reads_hs1992_rows() {
+        let map = HsMap::embedded();
+        for code in [250410, 284690, 283691, 282200, 810510, 260400] {
+            assert!(map.lookup(code, HsRevision::Hs1992).next().is_some(), "{code} missing under HS1992");
+        }
+        // 810510 (cobalt mattes, unwrought, powders, waste) is an HS 1992 heading only.
+        assert!(map.lookup(810510, HsRevision::Hs2022).next().is_none());
+        assert!(map.lookup(810510, HsRevision::Hs1992).all(|r| r.lumped));
+    }
 
     #[test]
     fn shipped_map_covers_the_issue_codes() {

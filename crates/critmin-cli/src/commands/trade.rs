@@ -114,6 +114,8 @@ enum BasisArg {
 /// HS revision of the file.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 enum RevisionArg {
+    /// HS 1992 (BACI HS92).
+    Hs1992,
     /// HS 2017 (BACI HS17).
     Hs2017,
     /// HS 2022 (BACI HS22).
@@ -293,6 +295,7 @@ fn load(input: &InputArgs, columns: Columns) -> Result<(Import, f64)> {
 
 fn hs_map(args: &MapArgs) -> Result<(HsMap, String, HsRevision)> {
     let revision = match args.hs_revision {
+        RevisionArg::Hs1992 => HsRevision::Hs1992,
         RevisionArg::Hs2017 => HsRevision::Hs2017,
         RevisionArg::Hs2022 => HsRevision::Hs2022,
     };
