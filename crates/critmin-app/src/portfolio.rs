@@ -5,7 +5,7 @@
 
 use critmin_model::{CountryCode, Dataset, MineralId};
 use critmin_network::{DisruptionSampler, MonteCarlo, PooledOptions, RiskParams, Scenarios, pooled_market};
-use critmin_planner::compose::PortfolioSpec;
+use crate::plan::PortfolioSpec;
 #[cfg(feature = "solver")]
 use critmin_planner::optimize::{PortfolioSolution, Violation};
 use critmin_planner::portfolio::{PortfolioProblem, ScenarioShortfalls};
