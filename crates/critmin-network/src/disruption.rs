@@ -29,7 +29,6 @@ use rand_xoshiro::rand_core::{Rng, SeedableRng};
 use crate::NetworkError;
 use crate::propagate::Convergence;
 
-
 /// Parameters of a Monte Carlo run, the one definition of them: every request (the CLI's
 /// flags, the server's JSON) ends up here and is checked by [`RiskParams::check`]. See the
 /// module documentation for the defaults.
@@ -134,7 +133,6 @@ pub fn non_negative(field: &str, v: f64, what: &str) -> Result<f64, FieldError> 
     }
 }
 
-
 /// The disruption probabilities of one supplying country.
 #[derive(Debug, Clone, PartialEq)]
 pub struct SourceRisk {
@@ -169,7 +167,6 @@ fn splitmix64(mut z: u64) -> u64 {
 fn unit(rng: &mut Xoshiro256PlusPlus) -> f64 {
     (rng.next_u64() >> 11) as f64 * (1.0 / (1u64 << 53) as f64)
 }
-
 
 impl SourceRisk {
     /// The probabilities of `country` under `params`: governance risk from `governance` (the

@@ -37,8 +37,8 @@ pub mod propagate;
 pub mod scenario;
 pub mod shock;
 
-pub use flows::parse_flows;
 pub use disruption::{DisruptionSampler, Draws, RiskParams, SourceRisk};
+pub use flows::parse_flows;
 pub use montecarlo::{ConsumerRisk, MonteCarlo, RiskResult};
 pub use network::{ConsumptionBasis, Edge, Layer, LayerKind, Network, Node};
 pub use pooled::{PooledOptions, pooled_market};

@@ -16,10 +16,10 @@ use axum::extract::{Path, Request, State};
 use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
-use critmin_model::Dataset;
-use critmin_planner::compose::{
+use critmin_app::plan::{
     ComposeError, OutlookSpec, PortfolioSpec, StockSpec, parse_project_rows, parse_project_text, rows_from_csv,
 };
+use critmin_model::Dataset;
 #[cfg(feature = "solver")]
 use critmin_planner::optimize::{OptimizeError, PortfolioSolution, SolveOptions, optimize};
 use critmin_planner::outlook::{CountrySupply, MixConcentration, Outlook};
@@ -280,7 +280,7 @@ pub async fn get_project(
 #[serde(deny_unknown_fields)]
 pub struct ProjectImport {
     /// One object per project, with the columns of a project CSV file as keys.
-    pub projects: Vec<critmin_planner::compose::ProjectRow>,
+    pub projects: Vec<critmin_app::plan::ProjectRow>,
 }
 
 /// Documentation shape of [`ProjectImport`].

@@ -29,9 +29,10 @@ use axum::Router;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::routing::{get, post};
+use critmin_app::FieldError as SpecError;
+use critmin_app::stress::{RiskDocument, RiskSpec, ShockDocument, ShockSpec};
 use critmin_model::{CountryCode, Dataset};
-use critmin_network::spec::{RiskDocument, ShockDocument};
-use critmin_network::{MonteCarlo, RiskSpec, Scenarios, ShockSpec, SpecError};
+use critmin_network::{MonteCarlo, Scenarios};
 use critmin_store::{NewScenario, NewTradeDataset, Role};
 use critmin_trade::{
     Basis, DependenceRow, HhiFilter, HhiRow, HsMap, HsRevision, ImportOptions, Side, TradeTable, dependence_rows,

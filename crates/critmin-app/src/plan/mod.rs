@@ -31,7 +31,9 @@ pub use portfolio_spec::{
     CapSpec, FloorSpec, MAX_RISK_SCENARIOS, MAX_SPEC_PROJECTS, MAX_TIME_LIMIT_S, PortfolioSpec, buyer_members,
     partner_countries,
 };
-pub use projects::{Cell, ProjectRow, parse_project_rows, parse_project_text, problem_field, rows_from_csv, rows_to_csv};
+pub use projects::{
+    Cell, ProjectRow, parse_project_rows, parse_project_text, problem_field, rows_from_csv, rows_to_csv,
+};
 pub use stock_spec::{MAX_STOCK_YEARS, StockOutcome, StockSpec};
 
 use crate::FieldError;

@@ -22,7 +22,6 @@ pub const MAX_SPEC_PROJECTS: usize = 1000;
 /// Longest solver time limit a spec may ask for, in seconds.
 pub const MAX_TIME_LIMIT_S: f64 = 3600.0;
 
-
 /// The dataset's countries in a partner set.
 pub fn partner_countries(ds: &Dataset, partners: &PartnerSet) -> Vec<CountryCode> {
     ds.countries
@@ -117,7 +116,6 @@ impl FromStr for FloorSpec {
         })
     }
 }
-
 
 fn default_mineral() -> String {
     "lithium".into()
@@ -469,5 +467,4 @@ mod tests {
         assert_eq!((f.partners.as_str(), f.min_share), ("quad+CHL", 0.4));
         assert!("msp".parse::<FloorSpec>().is_err());
     }
-
 }

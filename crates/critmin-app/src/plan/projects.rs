@@ -12,7 +12,6 @@ use serde::{Deserialize, Serialize};
 
 use super::error::ComposeError;
 
-
 /// One project as a JSON object with the columns of a project CSV file
 /// ([`PROJECT_COLUMNS`]); numbers may be given as numbers or text, and an absent or null
 /// cell is an empty one. Validated by the same rules as a file ([`parse_projects`]).
@@ -221,5 +220,4 @@ mod tests {
         assert_eq!(problems.len(), 1);
         assert_eq!(problems[0].1.line, 3);
     }
-
 }

@@ -161,5 +161,4 @@ mod tests {
         s.convention = "end".into();
         assert_eq!(s.run().unwrap_err().field(), Some("inflow[1]"));
     }
-
 }

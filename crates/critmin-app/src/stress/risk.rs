@@ -197,7 +197,10 @@ mod tests {
             ..RiskSpec::default()
         };
         let e = risk.prepare(&ds, &sc, None).unwrap_err();
-        assert_eq!((e.field.as_str(), e.message.as_str()), ("severity_min", "0.9 is above severity_max 0.5"));
+        assert_eq!(
+            (e.field.as_str(), e.message.as_str()),
+            ("severity_min", "0.9 is above severity_max 0.5")
+        );
         let risk = RiskSpec {
             mineral: "cobalt".into(),
             stockpile_days: -1.0,

@@ -78,7 +78,10 @@ fn parse_fraction(field: &str, spec: &str, s: &str) -> Result<f64, FieldError> {
 pub fn parse_cut(ds: &Dataset, field: &str, spec: &str) -> Result<Cut, FieldError> {
     let parts: Vec<&str> = spec.split(':').collect();
     let [c, stage, f] = parts.as_slice() else {
-        return Err(FieldError::new(field, format!("`{spec}`: expected ISO3:STAGE:FRACTION")));
+        return Err(FieldError::new(
+            field,
+            format!("`{spec}`: expected ISO3:STAGE:FRACTION"),
+        ));
     };
     Ok(Cut {
         country: resolve_country(ds, field, c)?,
@@ -202,7 +205,10 @@ impl ShockSpec {
                 ));
             }
         } else if self.severity.is_some() {
-            return Err(FieldError::new("severity", "a severity override needs a named scenario"));
+            return Err(FieldError::new(
+                "severity",
+                "a severity override needs a named scenario",
+            ));
         }
         for (i, spec) in self.cuts.iter().enumerate() {
             shock.cuts.push(parse_cut(ds, &format!("cuts[{i}]"), spec)?);
@@ -316,7 +322,6 @@ impl ShockSpec {
         })
     }
 }
-
 
 #[cfg(test)]
 mod tests {
