@@ -1,7 +1,7 @@
 //! The disruption model of the Monte Carlo: its parameters, the yearly cut and restriction
 //! probabilities of each supplying country, and the random draws of every scenario. It needs
 //! no network, so the planner's CVaR scenarios ([`DisruptionSampler`]) and the network runs of
-//! [`crate::montecarlo`] draw the same disruptions.
+//! `montecarlo` draw the same disruptions.
 //!
 //! **Disruptions.** Every scenario draws, for each supplying country in code order, whether
 //! it suffers a capacity cut (all its producing nodes) and whether it restricts exports (to
@@ -151,7 +151,7 @@ pub struct SourceRisk {
 /// Draws of one scenario: per source, cut severity and restriction severity (0 = none).
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct Draws {
-    /// Cut severity per source (in [`crate::MonteCarlo::sources`] order).
+    /// Cut severity per source (in the order of the run's or the sampler's sources).
     pub cut: Vec<f64>,
     /// Restriction severity per source.
     pub ban: Vec<f64>,
@@ -217,7 +217,7 @@ pub(crate) fn draw_into(params: &RiskParams, sources: &[SourceRisk], index: u64,
 /// supply a buyer loses from each of a list of countries. This is what the diversification
 /// optimizer of `critmin-planner` takes as CVaR scenarios.
 ///
-/// The draws are those of [`crate::MonteCarlo::draw`]: with the same parameters and the same
+/// The draws are those of a network run (`MonteCarlo::draw`): with the same parameters and the same
 /// countries in the same order, scenario i disrupts the same countries with the same
 /// severities. Countries appended after a network's supplying countries do not change the
 /// draws of the ones before (each source consumes four numbers in order).
