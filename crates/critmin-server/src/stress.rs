@@ -3,7 +3,7 @@
 //! bilateral trade files (uploaded, or given to `critmin serve --trade FILE`) with their HHI
 //! and dependence rows.
 //!
-//! Requests are parsed by `critmin_network::spec` (the same path as the CLI's `shock` and
+//! Requests are parsed by `critmin_app::stress` (the same path as the CLI's `shock` and
 //! `risk`); a request it refuses gets a 400 naming the field. Answers are the library's own
 //! documents (`ShockDocument`, `RiskDocument`, `HhiRow`, `DependenceRow`), so the API and
 //! `critmin … --format json` give the same numbers.
