@@ -44,7 +44,9 @@ pub use network::{ConsumptionBasis, Edge, Layer, LayerKind, Network, Node};
 pub use pooled::{PooledOptions, pooled_market};
 pub use propagate::{Convergence, Outcome, Workspace, propagate};
 pub use scenario::{ScenarioKind, ScenarioRow, Scenarios, parse_scenarios};
-pub use shock::{Cut, Destination, NodeResult, Restriction, Shock, ShockResult, apply_shock, run_shock};
+pub use shock::{
+    Cut, Destination, NodeResult, Restriction, Shock, ShockResult, apply_shock, producing_node, run_shock,
+};
 
 /// Why a network could not be built or a shock not applied.
 #[derive(Debug, thiserror::Error)]

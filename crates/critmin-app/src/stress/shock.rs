@@ -9,7 +9,8 @@
 use critmin_model::{ChainStage, CountryCode, Dataset, MineralFlow, MineralId};
 use critmin_network::disruption::non_negative;
 use critmin_network::{
-    Convergence, Cut, Destination, LayerKind, Network, Restriction, Scenarios, Shock, ShockResult, run_shock,
+    Convergence, Cut, Destination, LayerKind, Network, Restriction, Scenarios, Shock, ShockResult, producing_node,
+    run_shock,
 };
 use serde::{Deserialize, Serialize};
 
@@ -278,31 +279,7 @@ impl ShockSpec {
                 (field, r.country, r.stage)
             }));
         for (field, country, stage) in targets {
-            let layer = network.layer_of(stage).ok_or_else(|| {
-                let stages: Vec<&str> = network
-                    .layers
-                    .iter()
-                    .filter(|l| l.kind != LayerKind::Consumption)
-                    .map(|l| l.kind.id())
-                    .collect();
-                FieldError::new(
-                    &field,
-                    format!(
-                        "stage `{stage}` is not a producing stage of the {} network; expected one of: {}",
-                        network.mineral,
-                        stages.join(", ")
-                    ),
-                )
-            })?;
-            if network.node(country, layer).is_none() {
-                return Err(FieldError::new(
-                    &field,
-                    format!(
-                        "{country} has no {stage} node in the {} network ({} data)",
-                        network.mineral, network.year
-                    ),
-                ));
-            }
+            producing_node(&network, country, stage).map_err(|e| FieldError::new(&field, e.to_string()))?;
         }
         let convergence = Convergence::default();
         let result = run_shock(
