@@ -1,6 +1,6 @@
 //! ARCHITECTURE.md kept true: every crate has its section and its row in "Dependency order",
-//! no crate depends on one in its own row or below, and only `critmin-data` embeds files from
-//! `data/`.
+//! no crate depends on one in its own row or below, the domain libraries whose Boundary says
+//! "no serde" do not depend on it, and only `critmin-data` embeds files from `data/`.
 //! Lives with the CLI because the CLI sits on top of every crate it checks.
 
 use std::path::{Path, PathBuf};
@@ -33,8 +33,8 @@ fn dependency_rows(architecture: &str) -> Vec<Vec<String>> {
         .collect()
 }
 
-/// The `critmin-*` crates named in the `[dependencies]` table of a manifest.
-fn normal_dependencies(manifest: &str) -> Vec<String> {
+/// The crates named in the `[dependencies]` table of a manifest.
+fn dependencies(manifest: &str) -> Vec<String> {
     let mut in_dependencies = false;
     let mut found = Vec::new();
     for line in manifest.lines().map(str::trim) {
@@ -42,15 +42,23 @@ fn normal_dependencies(manifest: &str) -> Vec<String> {
             in_dependencies = line == "[dependencies]";
             continue;
         }
-        if in_dependencies && line.starts_with("critmin-") {
-            let name: String = line
-                .chars()
-                .take_while(|c| c.is_ascii_alphanumeric() || *c == '-')
-                .collect();
+        let name: String = line
+            .chars()
+            .take_while(|c| c.is_ascii_alphanumeric() || *c == '-' || *c == '_')
+            .collect();
+        if in_dependencies && !name.is_empty() {
             found.push(name);
         }
     }
     found
+}
+
+/// The `critmin-*` crates named in the `[dependencies]` table of a manifest.
+fn normal_dependencies(manifest: &str) -> Vec<String> {
+    dependencies(manifest)
+        .into_iter()
+        .filter(|name| name.starts_with("critmin-"))
+        .collect()
 }
 
 fn rust_files(dir: &Path, out: &mut Vec<PathBuf>) {
@@ -110,6 +118,25 @@ fn dependencies_only_point_up_the_order() {
         wrong.is_empty(),
         "dependencies against ARCHITECTURE.md's order:\n{}",
         wrong.join("\n")
+    );
+}
+
+/// The libraries whose Boundary line says "no serde": requests and documents are serialized at
+/// the edges (`critmin-app` and the shells), never in the domain crates.
+const WITHOUT_SERDE: &[&str] = &["critmin-model", "critmin-metrics", "critmin-network", "critmin-planner"];
+
+#[test]
+fn domain_libraries_do_not_depend_on_serde() {
+    let mut wrong = Vec::new();
+    for name in WITHOUT_SERDE {
+        let manifest = std::fs::read_to_string(root().join("crates").join(name).join("Cargo.toml")).unwrap();
+        if dependencies(&manifest).iter().any(|d| d == "serde") {
+            wrong.push(*name);
+        }
+    }
+    assert!(
+        wrong.is_empty(),
+        "serde belongs at the edges (critmin-app, the shells), not in {wrong:?}"
     );
 }
 
