@@ -5,20 +5,22 @@
 //! `critmin X --format json` and answered by the matching endpoint is built by the same function
 //! from the same types.
 //!
-//! Modules so far: [`field`] (the one error that names the field at fault), [`catalog`]
-//! (minerals and their series), [`concentration`], [`supply`], [`exposure`], [`recycle`] (the
-//! stock model), [`ledger`] (requests to the chain-of-custody ledger and its share rows) and
-//! `portfolio` (the CVaR join and the optimizer's records; the builders from a solution need the
-//! `solver` feature). The network and planner request specs move here next (see
-//! ARCHITECTURE.md).
+//! Modules: [`field`] (the one error that names the field at fault, and the resolvers of
+//! minerals, countries and partner groups), [`catalog`] (minerals and their series),
+//! [`concentration`], [`supply`], [`exposure`], [`stress`] (shock and Monte Carlo requests and
+//! documents), [`plan`] (the planner's requests: portfolio, outlook, stock model, inline
+//! projects), [`recycle`] (the stock model's document), [`ledger`] (requests to the chain-of-custody ledger and its share rows) and [`portfolio`] (the CVaR join and
+//! the optimizer's records; the builders from a solution need the `solver` feature).
 
 pub mod catalog;
 pub mod concentration;
 pub mod exposure;
 pub mod field;
 pub mod ledger;
+pub mod plan;
 pub mod portfolio;
 pub mod recycle;
+pub mod stress;
 pub mod supply;
 
 pub use field::FieldError;

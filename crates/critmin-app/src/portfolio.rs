@@ -3,9 +3,9 @@
 //! the parts of the answer both print (the portfolio, the market it leaves, the shadow prices
 //! and, when there is no portfolio, the constraints to relax).
 
+use crate::plan::PortfolioSpec;
 use critmin_model::{CountryCode, Dataset, MineralId};
 use critmin_network::{DisruptionSampler, MonteCarlo, PooledOptions, RiskParams, Scenarios, pooled_market};
-use critmin_planner::compose::PortfolioSpec;
 #[cfg(feature = "solver")]
 use critmin_planner::optimize::{PortfolioSolution, Violation};
 use critmin_planner::portfolio::{PortfolioProblem, ScenarioShortfalls};

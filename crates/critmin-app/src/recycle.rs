@@ -1,6 +1,6 @@
 //! The dynamic stock model by cohort (`critmin recycle stock`, `POST /api/v1/recycle/stock`).
 
-use critmin_planner::compose::{ComposeError, StockSpec};
+use crate::plan::{ComposeError, StockSpec};
 use serde::{Deserialize, Serialize};
 
 /// The stock model's answer: arrays by year.

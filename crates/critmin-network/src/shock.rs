@@ -92,7 +92,9 @@ fn check_fraction(what: &str, v: f64) -> Result<f64, NetworkError> {
     }
 }
 
-fn find_node(net: &Network, country: CountryCode, stage: LayerKind) -> Result<usize, NetworkError> {
+/// The node of `country` at the producing `stage` of `net`; the error says which stages the
+/// network has, or that the country has no node there.
+pub fn producing_node(net: &Network, country: CountryCode, stage: LayerKind) -> Result<usize, NetworkError> {
     let Some(l) = net.layer_of(stage).filter(|_| stage != LayerKind::Consumption) else {
         let stages: Vec<&str> = net
             .layers
@@ -126,12 +128,12 @@ pub fn apply_shock(
     ws.clear_shock();
     for c in &shock.cuts {
         let f = check_fraction("cut fraction", c.fraction)?;
-        let n = find_node(net, c.country, c.stage)?;
+        let n = producing_node(net, c.country, c.stage)?;
         ws.cut[n] = 1.0 - (1.0 - ws.cut[n]) * (1.0 - f);
     }
     for r in &shock.restrictions {
         let s = check_fraction("restriction severity", r.severity)?;
-        let n = find_node(net, r.country, r.stage)?;
+        let n = producing_node(net, r.country, r.stage)?;
         for k in net.out_edges(n) {
             let buyer = net.nodes[net.edges[k].to as usize].country;
             if buyer == r.country {

@@ -8,15 +8,12 @@
 //! * [`stock`]: the dynamic stock model by cohort that gives secondary (recycled) supply;
 //! * [`outlook`]: risked supply per mineral, stage and year, by location and by ownership,
 //!   balanced against demand, with the concentration of the future mix;
-//! * [`compose`]: the request specs (portfolio, outlook, stock model) that the CLI, the report
-//!   and the server share, with errors that name the field at fault;
 //! * [`optimize`] (feature `solver`, on by default): the diversification MILP solved by HiGHS,
 //!   with shadow prices, infeasibility diagnosis and an MPS writer.
 //!
 //! Boundary: pure library code. It reads only its embedded data files and text handed to it;
 //! it prints nothing and knows nothing of terminals or HTTP.
 
-pub mod compose;
 pub mod demand;
 pub mod mps;
 #[cfg(feature = "solver")]

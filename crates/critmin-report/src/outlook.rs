@@ -5,9 +5,9 @@
 
 use std::fmt::Write as _;
 
+use critmin_app::plan::{CapSpec, PortfolioSpec};
 use critmin_metrics::PartnerSet;
 use critmin_model::{CountryCode, Dataset, MineralId};
-use critmin_planner::compose::{CapSpec, PortfolioSpec};
 use critmin_planner::demand::{IEA_MINERALS, IEA_SOURCE, iea_demand, iea_supply_projection};
 #[cfg(feature = "solver")]
 use critmin_planner::optimize::optimize;

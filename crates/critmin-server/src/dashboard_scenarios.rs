@@ -15,9 +15,8 @@ use axum::extract::{Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
+use critmin_app::stress::{ShockDocument, ShockSpec};
 use critmin_model::CountryCode;
-use critmin_network::ShockSpec;
-use critmin_network::spec::ShockDocument;
 use critmin_report::worldmap;
 use serde::Deserialize;
 
@@ -117,7 +116,7 @@ fn render(
     state: &AppState,
     scenarios: &critmin_network::Scenarios,
     spec: &ShockSpec,
-    doc: Result<&ShockDocument, &critmin_network::SpecError>,
+    doc: Result<&ShockDocument, &critmin_app::FieldError>,
 ) -> String {
     let ds = &state.dataset;
     let selected_mineral = match doc {
@@ -230,7 +229,7 @@ fn render(
     b.push_str("</section>");
 
     // Map: consumers' shortfall, percent of consumption.
-    let consumers: Vec<&critmin_network::spec::NodeRecord> =
+    let consumers: Vec<&critmin_app::stress::NodeRecord> =
         doc.nodes.iter().filter(|n| n.stage == "consumption").collect();
     b.push_str("<section id=\"map-section\"><h2>Shortfall of each consuming country (% of its consumption)</h2><div style=\"max-width:900px\">");
     let (w, h) = worldmap::VIEW_BOX;

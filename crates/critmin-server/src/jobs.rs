@@ -45,12 +45,12 @@ pub enum JobRequest {
     /// A deterministic shock on the public dataset (fields as `POST /api/v1/shocks`); the
     /// result is the shock document.
     #[schema(value_type = Object)]
-    Shock(critmin_network::ShockSpec),
+    Shock(critmin_app::stress::ShockSpec),
     /// A Monte Carlo supply-at-risk run on the public dataset (fields as `critmin risk`:
     /// `mineral`, `scenarios` ≤ 1,000,000, `seed`, `country`, `threshold`, probability
     /// overrides, `network`); progress counts scenarios.
     #[schema(value_type = Object)]
-    Risk(critmin_network::RiskSpec),
+    Risk(critmin_app::stress::RiskSpec),
     /// The diversification portfolio of a buyer (MILP, HiGHS); the result, or the explanation
     /// of an infeasible problem, is stored as a portfolio (`/api/v1/portfolios`).
     Optimize(crate::planner::OptimizeSpec),

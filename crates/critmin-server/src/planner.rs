@@ -3,7 +3,7 @@
 //! (computed by the `optimize` job, see [`crate::jobs`], and stored with their result or
 //! their infeasibility explanation).
 //!
-//! Requests are read into the planner's specs (`critmin_planner::compose`), the same ones the
+//! Requests are read into the planner's specs (`critmin_app::plan`), the same ones the
 //! CLI builds from its flags, so a request means the same thing in both shells; a spec error
 //! is a 400 naming the field. Reads of the public data (pipeline, outlook on the shipped data,
 //! stock model) need no key; stored projects and portfolios are user creations and need a key
@@ -16,10 +16,10 @@ use axum::extract::{Path, Request, State};
 use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
-use critmin_model::Dataset;
-use critmin_planner::compose::{
+use critmin_app::plan::{
     ComposeError, OutlookSpec, PortfolioSpec, StockSpec, parse_project_rows, parse_project_text, rows_from_csv,
 };
+use critmin_model::Dataset;
 #[cfg(feature = "solver")]
 use critmin_planner::optimize::{OptimizeError, PortfolioSolution, SolveOptions, optimize};
 use critmin_planner::outlook::{CountrySupply, MixConcentration, Outlook};
@@ -280,7 +280,7 @@ pub async fn get_project(
 #[serde(deny_unknown_fields)]
 pub struct ProjectImport {
     /// One object per project, with the columns of a project CSV file as keys.
-    pub projects: Vec<critmin_planner::compose::ProjectRow>,
+    pub projects: Vec<critmin_app::plan::ProjectRow>,
 }
 
 /// Documentation shape of [`ProjectImport`].
@@ -675,7 +675,7 @@ pub async fn get_outlook(
 // ---------------------------------------------------------------------------------------------
 // Stock model
 
-/// Documentation shape of the stock model request (`critmin_planner::compose::StockSpec`).
+/// Documentation shape of the stock model request (`critmin_app::plan::StockSpec`).
 #[derive(Debug, ToSchema)]
 #[schema(as = StockSpec)]
 #[allow(dead_code)]
@@ -787,7 +787,7 @@ fn solution_fields(doc: &mut PortfolioDocument, s: &PortfolioSolution) {
 }
 
 /// The request of an `optimize` job: the planner's portfolio spec (the fields of
-/// `critmin_planner::compose::PortfolioSpec`: buyer, mineral, stage, year, requirement_t,
+/// `critmin_app::plan::PortfolioSpec`: buyer, mineral, stage, year, requirement_t,
 /// budget_usd, caps, partner_floors, value_of_shortfall_usd_per_t, disruption_scale,
 /// time_limit_s, gap, examples, projects, project_ids, risk_scenarios, seed, cvar_alpha).
 #[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
@@ -795,7 +795,7 @@ fn solution_fields(doc: &mut PortfolioDocument, s: &PortfolioSolution) {
 #[schema(value_type = PortfolioSpecSchema)]
 pub struct OptimizeSpec(pub PortfolioSpec);
 
-/// Documentation shape of `critmin_planner::compose::PortfolioSpec` (the fields of an
+/// Documentation shape of `critmin_app::plan::PortfolioSpec` (the fields of an
 /// `optimize` job besides `kind`).
 #[derive(Debug, ToSchema)]
 #[schema(as = PortfolioSpec)]

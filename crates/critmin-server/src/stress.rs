@@ -3,7 +3,7 @@
 //! bilateral trade files (uploaded, or given to `critmin serve --trade FILE`) with their HHI
 //! and dependence rows.
 //!
-//! Requests are parsed by `critmin_network::spec` (the same path as the CLI's `shock` and
+//! Requests are parsed by `critmin_app::stress` (the same path as the CLI's `shock` and
 //! `risk`); a request it refuses gets a 400 naming the field. Answers are the library's own
 //! documents (`ShockDocument`, `RiskDocument`, `HhiRow`, `DependenceRow`), so the API and
 //! `critmin … --format json` give the same numbers.
@@ -29,9 +29,10 @@ use axum::Router;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::routing::{get, post};
+use critmin_app::FieldError as SpecError;
+use critmin_app::stress::{RiskDocument, RiskSpec, ShockDocument, ShockSpec};
 use critmin_model::{CountryCode, Dataset};
-use critmin_network::spec::{RiskDocument, ShockDocument};
-use critmin_network::{MonteCarlo, RiskSpec, Scenarios, ShockSpec, SpecError};
+use critmin_network::{MonteCarlo, Scenarios};
 use critmin_store::{NewScenario, NewTradeDataset, Role};
 use critmin_trade::{
     Basis, DependenceRow, HhiFilter, HhiRow, HsMap, HsRevision, ImportOptions, Side, TradeTable, dependence_rows,

@@ -10,7 +10,7 @@ mod support;
 
 use std::time::{Duration, Instant};
 
-use critmin_planner::compose::{OutlookSpec, StockSpec, parse_project_text};
+use critmin_app::plan::{OutlookSpec, StockSpec, parse_project_text};
 use critmin_server::ServerConfig;
 use critmin_server::planner::outlook_document;
 use critmin_server::test_client::{Answer, Client, TestServer};

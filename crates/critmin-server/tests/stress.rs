@@ -6,11 +6,9 @@
 
 use std::time::{Duration, Instant};
 
+use critmin_app::stress::{RiskDocument, RiskSpec, ShockDocument, ShockSpec};
 use critmin_model::CountryCode;
-use critmin_network::spec::{RiskDocument, ShockDocument};
-use critmin_network::{
-    Convergence, MonteCarlo, PooledOptions, RiskSpec, Scenarios, ShockSpec, pooled_market, run_shock,
-};
+use critmin_network::{Convergence, PooledOptions, Scenarios, pooled_market, run_shock};
 use critmin_server::ServerConfig;
 use critmin_server::test_client::{Answer, Client, TestServer};
 use critmin_store::Role;
@@ -433,16 +431,13 @@ fn scenario(url: &str) {
         ..RiskSpec::default()
     };
     let prepared = spec.prepare(&ds, &Scenarios::embedded().unwrap(), None).unwrap();
-    let net = &prepared.network;
-    let governance = |c: CountryCode| ds.governance_risk(c, net.year).map(|(_, r)| r);
-    let mc = MonteCarlo::new(net, prepared.params.clone(), &governance, &prepared.history).unwrap();
-    let lib = RiskDocument::new(&mc.run(&|_| {}), net, prepared.focus, 1);
+    let mc = prepared.monte_carlo(&ds).unwrap();
+    let lib = RiskDocument::new(&mc.run(&|_| {}), &prepared.network, prepared.focus, 1);
     let mut result = result;
     result["threads"] = json!(1); // the result does not depend on the thread count
     assert_eq!(result, reparse(&lib));
-    let api: RiskDocument = serde_json::from_value(result).unwrap();
-    assert!(api.consumers.iter().any(|c| c.country == "IND"));
-    assert_eq!(api.focus.as_ref().map(|f| f.0.as_str()), Some("IND"));
+    assert!(lib.consumers.iter().any(|c| c.country == "IND"));
+    assert_eq!(lib.focus.as_ref().map(|f| f.0.as_str()), Some("IND"));
 
     // Trade: 401/403 and nothing stored; a bad file is 422 with file and line, nothing stored;
     // a body over the limit is 413.

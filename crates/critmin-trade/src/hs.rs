@@ -209,7 +209,10 @@ mod tests {
     fn shipped_map_reads_hs1992_rows() {
         let map = HsMap::embedded();
         for code in [250410, 284690, 283691, 282200, 810510, 260400] {
-            assert!(map.lookup(code, HsRevision::Hs1992).next().is_some(), "{code} missing under HS1992");
+            assert!(
+                map.lookup(code, HsRevision::Hs1992).next().is_some(),
+                "{code} missing under HS1992"
+            );
         }
         // 810510 (cobalt mattes, unwrought, powders, waste) is an HS 1992 heading only.
         assert!(map.lookup(810510, HsRevision::Hs2022).next().is_none());

@@ -5,10 +5,10 @@ use std::path::{Path, PathBuf};
 
 use anyhow::{Context, Result, bail};
 use clap::Subcommand;
+use critmin_app::plan::{CapSpec, ComposeError, FloorSpec, OutlookSpec, PortfolioSpec};
 use critmin_app::portfolio::{self, ChosenRecord, CountryValue, ShadowRecord};
 use critmin_data::read_text;
 use critmin_model::Dataset;
-use critmin_planner::compose::{CapSpec, ComposeError, FloorSpec, OutlookSpec, PortfolioSpec};
 use critmin_planner::demand::parse_user_demand;
 use critmin_planner::mps::to_mps;
 use critmin_planner::optimize::{OptimizeError, optimize};

@@ -3,7 +3,7 @@
 
 use anyhow::{Result, bail};
 use clap::Subcommand;
-use critmin_planner::compose::StockSpec;
+use critmin_app::plan::StockSpec;
 use serde::Serialize;
 
 use crate::output::{Format, Table, quantity};

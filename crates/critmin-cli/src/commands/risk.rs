@@ -4,9 +4,9 @@ use std::io::{IsTerminal, Write};
 use std::path::PathBuf;
 
 use anyhow::{Context, Result};
-use critmin_model::{CountryCode, Dataset};
-use critmin_network::spec::RiskDocument;
-use critmin_network::{Draws, MonteCarlo, RiskParams, RiskResult, RiskSpec, Scenarios, montecarlo::BINS};
+use critmin_app::stress::{RiskDocument, RiskSpec};
+use critmin_model::Dataset;
+use critmin_network::{Draws, MonteCarlo, RiskParams, RiskResult, Scenarios, montecarlo::BINS};
 
 use super::shock::{NetworkArgs, flag_error};
 use crate::output::{Format, Table, emit, quantity};
@@ -17,10 +17,10 @@ pub(crate) struct Args {
     #[arg(long)]
     mineral: String,
     /// Number of random scenarios.
-    #[arg(long, default_value_t = 10_000)]
+    #[arg(long, default_value_t = RiskSpec::default().scenarios)]
     scenarios: u64,
     /// Seed: the same seed gives the same result whatever the number of threads.
-    #[arg(long, default_value_t = 1)]
+    #[arg(long, default_value_t = RiskSpec::default().seed)]
     seed: u64,
     /// Show the source-country contributions of this consumer (ISO3); it is added as a
     /// consumer with nominal demand when it has no consumption figure.
@@ -30,37 +30,37 @@ pub(crate) struct Args {
     #[arg(long)]
     threads: Option<usize>,
     /// Shortfall threshold, as a fraction of consumption, for the exceedance probability.
-    #[arg(long, default_value_t = 0.10)]
+    #[arg(long, default_value_t = RiskSpec::default().threshold)]
     threshold: f64,
     /// Days of baseline input every buyer holds in stock.
-    #[arg(long, default_value_t = 0.0, value_name = "DAYS")]
+    #[arg(long, default_value_t = RiskSpec::default().stockpile_days, value_name = "DAYS")]
     stockpile_days: f64,
     /// Headroom of every mine, as a fraction of its output, that buyers can re-source from.
-    #[arg(long, default_value_t = RiskParams::default().spare_capacity, value_name = "FRACTION")]
+    #[arg(long, default_value_t = RiskSpec::default().spare_capacity, value_name = "FRACTION")]
     spare_capacity: f64,
     /// Yearly probability of a capacity cut for every supplier.
-    #[arg(long, default_value_t = RiskParams::default().p_cut_base)]
+    #[arg(long, default_value_t = RiskSpec::default().p_cut_base)]
     p_cut_base: f64,
     /// Added cut probability at the weakest governance (WGI risk 10).
-    #[arg(long, default_value_t = RiskParams::default().p_cut_governance)]
+    #[arg(long, default_value_t = RiskSpec::default().p_cut_governance)]
     p_cut_governance: f64,
     /// Yearly probability of an export restriction for every supplier.
-    #[arg(long, default_value_t = RiskParams::default().p_ban_base)]
+    #[arg(long, default_value_t = RiskSpec::default().p_ban_base)]
     p_ban_base: f64,
     /// Added restriction probability at the weakest governance.
-    #[arg(long, default_value_t = RiskParams::default().p_ban_governance)]
+    #[arg(long, default_value_t = RiskSpec::default().p_ban_governance)]
     p_ban_governance: f64,
     /// Added restriction probability for a country with restriction history (named scenarios).
-    #[arg(long, default_value_t = RiskParams::default().p_ban_history)]
+    #[arg(long, default_value_t = RiskSpec::default().p_ban_history)]
     p_ban_history: f64,
     /// Governance risk (0–10) assumed for a country without WGI data.
-    #[arg(long, default_value_t = RiskParams::default().default_governance_risk)]
+    #[arg(long, default_value_t = RiskSpec::default().default_governance_risk)]
     default_governance_risk: f64,
     /// Smallest random severity.
-    #[arg(long, default_value_t = RiskParams::default().severity_min)]
+    #[arg(long, default_value_t = RiskSpec::default().severity_min)]
     severity_min: f64,
     /// Largest random severity.
-    #[arg(long, default_value_t = RiskParams::default().severity_max)]
+    #[arg(long, default_value_t = RiskSpec::default().severity_max)]
     severity_max: f64,
     #[command(flatten)]
     network: NetworkArgs,
@@ -76,32 +76,39 @@ pub(crate) struct Args {
     format: Format,
 }
 
+/// The request of the flags: every parameter flag maps onto its field of the one spec the
+/// server reads from JSON too, so both are checked by the same rules.
+impl From<&Args> for RiskSpec {
+    fn from(args: &Args) -> RiskSpec {
+        RiskSpec {
+            mineral: args.mineral.clone(),
+            scenarios: args.scenarios,
+            seed: args.seed,
+            country: args.country.clone(),
+            threshold: args.threshold,
+            stockpile_days: args.stockpile_days,
+            spare_capacity: args.spare_capacity,
+            p_cut_base: args.p_cut_base,
+            p_cut_governance: args.p_cut_governance,
+            p_ban_base: args.p_ban_base,
+            p_ban_governance: args.p_ban_governance,
+            p_ban_history: args.p_ban_history,
+            default_governance_risk: args.default_governance_risk,
+            severity_min: args.severity_min,
+            severity_max: args.severity_max,
+            network: args.network.spec(),
+        }
+    }
+}
+
 pub(crate) fn run(ds: &Dataset, args: &Args) -> Result<()> {
-    let spec = RiskSpec {
-        mineral: args.mineral.clone(),
-        scenarios: args.scenarios,
-        seed: args.seed,
-        country: args.country.clone(),
-        threshold: args.threshold,
-        stockpile_days: args.stockpile_days,
-        spare_capacity: args.spare_capacity,
-        p_cut_base: args.p_cut_base,
-        p_cut_governance: args.p_cut_governance,
-        p_ban_base: args.p_ban_base,
-        p_ban_governance: args.p_ban_governance,
-        p_ban_history: args.p_ban_history,
-        default_governance_risk: args.default_governance_risk,
-        severity_min: args.severity_min,
-        severity_max: args.severity_max,
-        network: args.network.spec(),
-    };
+    let spec = RiskSpec::from(args);
     let flows = args.network.flows(ds)?;
     let prepared = spec
         .prepare(ds, &Scenarios::embedded()?, flows.as_deref())
         .map_err(flag_error)?;
     let (net, params, focus) = (&prepared.network, &prepared.params, prepared.focus);
-    let governance = |c: CountryCode| ds.governance_risk(c, net.year).map(|(_, r)| r);
-    let mc = MonteCarlo::new(net, params.clone(), &governance, &prepared.history)?;
+    let mc = prepared.monte_carlo(ds).map_err(flag_error)?;
     if let Some(dir) = &args.export_bench {
         export_bench(net, &mc, dir, args.export_scenarios.min(args.scenarios), params)?;
     }

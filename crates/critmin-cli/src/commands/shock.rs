@@ -4,9 +4,10 @@ use std::io::Write;
 use std::path::PathBuf;
 
 use anyhow::{Context, Result};
+use critmin_app::FieldError;
+use critmin_app::stress::{self, NetworkSpec, ShockDocument, ShockSpec};
 use critmin_model::{Dataset, MineralFlow};
-use critmin_network::spec::{self, ShockDocument};
-use critmin_network::{NetworkSpec, Scenarios, ShockSpec, SpecError, parse_flows};
+use critmin_network::{Scenarios, parse_flows};
 use serde::Serialize;
 
 use crate::output::{Format, Table, emit, quantity};
@@ -58,7 +59,7 @@ impl NetworkArgs {
 }
 
 /// A spec error as the command line words it: the flag, then what is wrong.
-pub(crate) fn flag_error(e: SpecError) -> anyhow::Error {
+pub(crate) fn flag_error(e: FieldError) -> anyhow::Error {
     let name = e.field.trim_start_matches("network.");
     let name = name.split('[').next().unwrap_or(name);
     let flag = match name {
@@ -179,8 +180,8 @@ pub(crate) fn run(ds: &Dataset, args: &Args) -> Result<()> {
             shock
                 .cuts
                 .iter()
-                .map(spec::describe_cut)
-                .chain(shock.restrictions.iter().map(spec::describe_ban))
+                .map(stress::describe_cut)
+                .chain(shock.restrictions.iter().map(stress::describe_ban))
                 .collect::<Vec<_>>()
                 .join(", ")
         ));
