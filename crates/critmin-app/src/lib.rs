@@ -6,8 +6,9 @@
 //! from the same types.
 //!
 //! Modules so far: [`field`] (the one error that names the field at fault), [`catalog`]
-//! (minerals and their series), [`concentration`], [`supply`], [`exposure`], [`recycle`] (the
-//! stock model) and `portfolio` (the CVaR join and the optimizer's records; the builders from a
+//! (minerals and their series), [`concentration`], [`supply`], [`exposure`], [`projects`] (the
+//! project listing), [`scenarios`] (the named shocks' rows), [`trade`] (a trade file's import
+//! report), [`recycle`] (the stock model) and `portfolio` (the CVaR join and the optimizer's records; the builders from a
 //! solution need the `solver` feature). The network and
 //! planner request specs move here next (see ARCHITECTURE.md).
 
@@ -16,7 +17,10 @@ pub mod concentration;
 pub mod exposure;
 pub mod field;
 pub mod portfolio;
+pub mod projects;
 pub mod recycle;
+pub mod scenarios;
 pub mod supply;
+pub mod trade;
 
 pub use field::FieldError;

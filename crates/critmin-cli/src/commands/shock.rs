@@ -4,10 +4,10 @@ use std::io::Write;
 use std::path::PathBuf;
 
 use anyhow::{Context, Result};
+use critmin_app::scenarios::ScenarioRowRecord;
 use critmin_model::{Dataset, MineralFlow};
 use critmin_network::spec::{self, ShockDocument};
 use critmin_network::{NetworkSpec, Scenarios, ShockSpec, SpecError, parse_flows};
-use serde::Serialize;
 
 use crate::output::{Format, Table, emit, quantity};
 
@@ -111,22 +111,6 @@ pub(crate) struct Args {
     format: Format,
 }
 
-#[derive(Serialize)]
-struct ScenarioRecord {
-    scenario: String,
-    mineral: String,
-    kind: &'static str,
-    country: String,
-    stage: String,
-    destination: String,
-    severity: f64,
-    start: String,
-    source: String,
-    citation: String,
-    note: String,
-    line: u64,
-}
-
 pub(crate) fn run(ds: &Dataset, args: &Args) -> Result<()> {
     let scenarios = match &args.scenario_file {
         None => Scenarios::embedded()?,
@@ -228,24 +212,7 @@ pub(crate) fn run(ds: &Dataset, args: &Args) -> Result<()> {
 }
 
 fn list(scenarios: &Scenarios, format: Format) -> Result<()> {
-    let records: Vec<ScenarioRecord> = scenarios
-        .rows
-        .iter()
-        .map(|r| ScenarioRecord {
-            scenario: r.scenario.clone(),
-            mineral: r.mineral.clone(),
-            kind: r.kind.as_str(),
-            country: r.country.to_string(),
-            stage: r.stage.to_string(),
-            destination: r.destination.to_string(),
-            severity: r.severity,
-            start: r.start.clone(),
-            source: r.source.clone(),
-            citation: r.citation.clone(),
-            note: r.note.clone(),
-            line: r.line,
-        })
-        .collect();
+    let records: Vec<ScenarioRowRecord> = scenarios.rows.iter().map(ScenarioRowRecord::standalone).collect();
     emit(format, &records, || {
         let mut t = Table::new(&[
             "scenario",
@@ -260,7 +227,7 @@ fn list(scenarios: &Scenarios, format: Format) -> Result<()> {
         ]);
         for r in &records {
             t.row(vec![
-                r.scenario.clone(),
+                r.scenario.clone().unwrap_or_default(),
                 r.mineral.clone(),
                 r.kind.to_owned(),
                 r.country.clone(),
