@@ -1,14 +1,17 @@
 //! The `shock` and `risk` jobs, on the public dataset: a request is checked against the
 //! dataset before the job is stored (400 naming the field), then computed on the blocking pool.
 
-use critmin_network::{RiskSpec, ShockSpec};
+use critmin_model::Dataset;
+use critmin_network::{RiskSpec, Scenarios, ShockSpec, SpecError};
+use serde::Serialize;
+use serde::de::DeserializeOwned;
 use utoipa::openapi::RefOr;
 use utoipa::openapi::schema::{ObjectBuilder, Schema};
 
 use super::{risk_document, shock_document, spec_error};
 use crate::AppState;
 use crate::error::ApiError;
-use crate::jobs::{BoxFuture, JobKind, Started, read, result};
+use crate::jobs::{BoxFuture, JobKind, ProgressFn, Started, read, result};
 
 /// The `shock` job kind.
 pub const SHOCK_JOB: JobKind = JobKind {
@@ -32,54 +35,56 @@ fn spec_schema() -> RefOr<Schema> {
 }
 
 fn start_shock(state: &AppState, fields: serde_json::Value) -> BoxFuture<'_, Result<Started, ApiError>> {
-    Box::pin(async move {
-        let spec: ShockSpec = read(fields)?;
-        let (ds, stress, checked) = (state.dataset.clone(), state.stress.clone(), spec.clone());
-        crate::blocking(move || {
-            let scenarios = stress.scenarios()?;
-            checked
-                .resolve(&ds, scenarios)
-                .map(|_| ())
-                .map_err(|e| spec_error("", e))
-        })
-        .await??;
-        let params = serde_json::to_value(&spec).map_err(|e| ApiError::internal(&e))?;
-        let (ds, stress) = (state.dataset.clone(), state.stress.clone());
-        Ok(Started {
-            params,
-            compute: Box::new(move |progress| {
-                let scenarios = stress.scenarios().map_err(|e| e.message().to_owned())?;
-                progress(0, 1);
-                let doc = shock_document(&ds, scenarios, &spec).map_err(|e| e.to_string())?;
-                progress(1, 1);
-                result(&doc)
-            }),
-            keep: None,
-        })
-    })
+    Box::pin(start(
+        state,
+        fields,
+        |spec: &ShockSpec, ds, scenarios| spec.resolve(ds, scenarios).map(|_| ()),
+        |spec, ds, scenarios, progress| {
+            progress(0, 1);
+            let doc = shock_document(ds, scenarios, spec).map_err(|e| e.to_string())?;
+            progress(1, 1);
+            result(&doc)
+        },
+    ))
 }
 
 fn start_risk(state: &AppState, fields: serde_json::Value) -> BoxFuture<'_, Result<Started, ApiError>> {
-    Box::pin(async move {
-        let spec: RiskSpec = read(fields)?;
-        let (ds, stress, checked) = (state.dataset.clone(), state.stress.clone(), spec.clone());
-        crate::blocking(move || {
-            let scenarios = stress.scenarios()?;
-            checked
-                .prepare(&ds, scenarios, None)
-                .map(|_| ())
-                .map_err(|e| spec_error("", e))
-        })
-        .await??;
-        let params = serde_json::to_value(&spec).map_err(|e| ApiError::internal(&e))?;
-        let (ds, stress) = (state.dataset.clone(), state.stress.clone());
-        Ok(Started {
-            params,
-            compute: Box::new(move |progress| {
-                let scenarios = stress.scenarios().map_err(|e| e.message().to_owned())?;
-                result(&risk_document(&ds, scenarios, &spec, progress).map_err(|e| e.to_string())?)
-            }),
-            keep: None,
-        })
+    Box::pin(start(
+        state,
+        fields,
+        |spec: &RiskSpec, ds, scenarios| spec.prepare(ds, scenarios, None).map(|_| ()),
+        |spec, ds, scenarios, progress| {
+            result(&risk_document(ds, scenarios, spec, progress).map_err(|e| e.to_string())?)
+        },
+    ))
+}
+
+/// Reads a spec, checks it against the public dataset and the named scenarios on the blocking
+/// pool (400 naming the field), and starts a job that computes it there.
+async fn start<S>(
+    state: &AppState,
+    fields: serde_json::Value,
+    check: fn(&S, &Dataset, &Scenarios) -> Result<(), SpecError>,
+    compute: fn(&S, &Dataset, &Scenarios, ProgressFn<'_>) -> Result<serde_json::Value, String>,
+) -> Result<Started, ApiError>
+where
+    S: DeserializeOwned + Serialize + Clone + Send + Sync + 'static,
+{
+    let spec: S = read(fields)?;
+    let (ds, stress, checked) = (state.dataset.clone(), state.stress.clone(), spec.clone());
+    crate::blocking(move || {
+        let scenarios = stress.scenarios()?;
+        check(&checked, &ds, scenarios).map_err(|e| spec_error("", e))
+    })
+    .await??;
+    let params = serde_json::to_value(&spec).map_err(|e| ApiError::internal(&e))?;
+    let (ds, stress) = (state.dataset.clone(), state.stress.clone());
+    Ok(Started {
+        params,
+        compute: Box::new(move |progress| {
+            let scenarios = stress.scenarios().map_err(|e| e.message().to_owned())?;
+            compute(&spec, &ds, scenarios, progress)
+        }),
+        keep: None,
     })
 }
