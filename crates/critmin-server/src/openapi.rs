@@ -119,4 +119,19 @@ mod tests {
             "the optimize job's fields are documented"
         );
     }
+
+    /// `POST /api/v1/jobs` takes the `JobRequest` schema, one of every registered kind.
+    #[test]
+    fn the_job_request_names_every_registered_kind() {
+        let json: serde_json::Value = serde_json::from_str(&openapi_document().to_json().unwrap()).unwrap();
+        let body = &json["paths"]["/api/v1/jobs"]["post"]["requestBody"]["content"]["application/json"]["schema"];
+        assert_eq!(body["$ref"], "#/components/schemas/JobRequest");
+        let kinds: Vec<&str> = json["components"]["schemas"]["JobRequest"]["oneOf"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|k| k["allOf"][0]["properties"]["kind"]["enum"][0].as_str().unwrap())
+            .collect();
+        assert_eq!(kinds, ["concentration-overview", "shock", "risk", "optimize"]);
+    }
 }

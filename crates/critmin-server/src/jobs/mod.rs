@@ -141,8 +141,8 @@ pub async fn create_job(
     JsonBody(body): JsonBody<serde_json::Value>,
 ) -> Result<Response, ApiError> {
     let (kind, fields) = state.jobs.kind_of(body)?;
-    let started = (kind.start)(&state, fields).await?;
-    let params = registry::tagged(kind.name, started.params.clone());
+    let mut started = (kind.start)(&state, fields).await?;
+    let params = registry::tagged(kind.name, std::mem::take(&mut started.params));
     let id = state.store.create_job(kind.name, &params, &key.id).await?;
     let owner = JobOwner {
         job_id: id.clone(),
