@@ -150,3 +150,46 @@ impl ProjectRecord {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use critmin_planner::pipeline::india_pipeline;
+    use critmin_planner::projects::example_projects;
+
+    use super::*;
+
+    /// The API gives every field (null when absent); the CLI's listing leaves the API's fields
+    /// out and writes an absent stage or unit as empty text.
+    #[test]
+    fn the_api_record_and_the_cli_listing() {
+        let entry = india_pipeline().unwrap().remove(0);
+        let api = serde_json::to_value(ProjectRecord::pipeline(entry.clone())).unwrap();
+        assert_eq!(api["origin"], "india_pipeline");
+        assert!(api["stage"].is_null() && api["capex_usd"].is_null() && api["import_id"].is_null());
+        assert!(api.as_object().unwrap().contains_key("created_at_ms"));
+        let listed = serde_json::to_value(ProjectRecord::pipeline(entry).listed("india_pipeline.csv")).unwrap();
+        assert_eq!(listed["origin"], "india_pipeline.csv");
+        assert_eq!(listed["stage"], "");
+        for key in [
+            "capex_usd",
+            "offtake_premium_usd_per_t",
+            "import_id",
+            "created_by",
+            "created_at_ms",
+        ] {
+            assert!(!listed.as_object().unwrap().contains_key(key), "{key} in {listed}");
+        }
+
+        let ds = critmin_data::load_embedded().unwrap();
+        let project = example_projects(&ds).unwrap().remove(0);
+        let stored = serde_json::to_value(ProjectRecord::project(&project).imported("imp-1", "key-1", 7)).unwrap();
+        assert_eq!(stored["stage"], project.stage.to_string());
+        assert_eq!(
+            (&stored["import_id"], &stored["created_at_ms"]),
+            (&"imp-1".into(), &7.into())
+        );
+        assert!(stored["published_unit"].is_null());
+        let listed = serde_json::to_value(ProjectRecord::project(&project).listed("example")).unwrap();
+        assert_eq!(listed["published_unit"], "");
+    }
+}

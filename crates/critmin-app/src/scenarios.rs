@@ -64,3 +64,23 @@ impl ScenarioRowRecord {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use critmin_network::Scenarios;
+
+    use super::*;
+
+    #[test]
+    fn a_row_names_its_scenario_and_line_only_when_it_stands_alone() {
+        let scenarios = Scenarios::embedded().unwrap();
+        let row = &scenarios.rows[0];
+        let under = serde_json::to_value(ScenarioRowRecord::of(row)).unwrap();
+        assert!(!under.as_object().unwrap().contains_key("scenario"));
+        assert!(!under.as_object().unwrap().contains_key("line"));
+        let alone = serde_json::to_value(ScenarioRowRecord::standalone(row)).unwrap();
+        assert_eq!(alone["scenario"], row.scenario.as_str());
+        assert_eq!(alone["line"], row.line);
+        assert_eq!(alone["mineral"], under["mineral"]);
+    }
+}
