@@ -7,7 +7,7 @@
 //!
 //! Modules: [`field`] (the one error that names the field at fault, and the resolvers of
 //! minerals, countries and partner groups), [`catalog`] (minerals and their series),
-//! [`concentration`], [`supply`], [`exposure`], [`stress`] (shock and Monte Carlo requests and
+//! [`concentration`], [`supply`], [`exposure`], [`projects`] (the project listing), [`scenarios`] (the named shocks' rows), [`trade`] (a trade file's import report), [`stress`] (shock and Monte Carlo requests and
 //! documents), [`plan`] (the planner's requests: portfolio, outlook, stock model, inline
 //! projects), [`recycle`] (the stock model's document), [`ledger`] (requests to the chain-of-custody ledger and its share rows) and [`portfolio`] (the CVaR join and
 //! the optimizer's records; the builders from a solution need the `solver` feature).
@@ -19,8 +19,11 @@ pub mod field;
 pub mod ledger;
 pub mod plan;
 pub mod portfolio;
+pub mod projects;
 pub mod recycle;
+pub mod scenarios;
 pub mod stress;
 pub mod supply;
+pub mod trade;
 
 pub use field::FieldError;

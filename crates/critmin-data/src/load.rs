@@ -84,6 +84,14 @@ impl FileKind {
         })
     }
 
+    /// The kind of a file as [`load`] decides it: by its name, else by the header of its table.
+    pub fn of(file: &InputFile) -> Option<FileKind> {
+        FileKind::from_name(&file.name).or_else(|| {
+            let table = CsvTable::parse(&file.name, &file.text, &mut Vec::new());
+            FileKind::from_header(table.header())
+        })
+    }
+
     /// The kind whose required columns all appear in `header`.
     pub fn from_header(header: &[String]) -> Option<FileKind> {
         let has = |cols: &[&str]| cols.iter().all(|c| header.iter().any(|h| h == c));

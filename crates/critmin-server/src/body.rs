@@ -97,6 +97,20 @@ fn malformed(e: &serde_json::Error) -> ApiError {
     ApiError::new(StatusCode::BAD_REQUEST, "invalid_body", format!("malformed JSON: {e}"))
 }
 
+/// A name given in a body (`name`): trimmed, 1–200 characters; 400 naming the field otherwise.
+pub(crate) fn name_field(name: &str) -> Result<String, ApiError> {
+    let name = name.trim().to_owned();
+    if name.is_empty() || name.chars().count() > 200 {
+        return Err(ApiError::new(
+            StatusCode::BAD_REQUEST,
+            "invalid_body",
+            "field `name`: expected 1–200 characters",
+        )
+        .with_field("name"));
+    }
+    Ok(name)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

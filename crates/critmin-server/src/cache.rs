@@ -5,6 +5,11 @@ use std::collections::HashMap;
 use std::sync::RwLock;
 
 use axum::body::Bytes;
+use axum::http::header;
+use axum::response::{IntoResponse, Response};
+use serde::Serialize;
+
+use crate::error::ApiError;
 
 /// Serialized answers by key; once full, new answers are computed but not kept.
 #[derive(Debug)]
@@ -33,6 +38,20 @@ impl ResponseCache {
             entries.insert(key.to_owned(), value.clone());
         }
         Ok(value)
+    }
+
+    /// The cached JSON answer for `key`, or `compute()` serialized (kept when there is room).
+    pub(crate) fn json<T: Serialize>(
+        &self,
+        key: &str,
+        compute: impl FnOnce() -> Result<T, ApiError>,
+    ) -> Result<Response, ApiError> {
+        let bytes = self.get_or_try(key, || {
+            serde_json::to_vec(&compute()?)
+                .map(Bytes::from)
+                .map_err(|e| ApiError::internal(&e))
+        })?;
+        Ok(([(header::CONTENT_TYPE, "application/json")], bytes).into_response())
     }
 
     /// Number of cached answers.

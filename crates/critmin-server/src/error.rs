@@ -1,10 +1,11 @@
 //! Errors as JSON: `{"error": {"status": 400, "code": "invalid_body", "message": "...",
-//! "field": "files[0].name"}}`. Every non-2xx answer of the API has this shape.
+//! "field": "files[0].name"}}`. Every non-2xx answer of the API has this shape; a rejected
+//! import adds its data problems ([`ProblemRecord`]).
 
 use axum::Json;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
 /// The body of every error answer.
@@ -28,7 +29,37 @@ pub struct ErrorDetail {
     pub field: Option<String>,
     /// Data problems (file, line, column, value, expected) when an import is rejected.
     #[serde(skip_serializing_if = "Vec::is_empty")]
-    pub problems: Vec<crate::records::ProblemRecord>,
+    pub problems: Vec<ProblemRecord>,
+}
+
+/// One data problem found by validation.
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+pub struct ProblemRecord {
+    /// File name as uploaded.
+    pub file: String,
+    /// Line (1 = header).
+    pub line: u64,
+    /// Column name.
+    pub column: Option<String>,
+    /// Value found.
+    pub value: Option<String>,
+    /// What was expected.
+    pub expected: String,
+    /// The whole message (`file:line: column c: value v: expected …`).
+    pub message: String,
+}
+
+impl From<&critmin_data::Problem> for ProblemRecord {
+    fn from(p: &critmin_data::Problem) -> ProblemRecord {
+        ProblemRecord {
+            file: p.file.clone(),
+            line: p.line,
+            column: p.column.clone(),
+            value: p.value.clone(),
+            expected: p.expected.clone(),
+            message: p.to_string(),
+        }
+    }
 }
 
 /// An error answer of the API.
@@ -60,7 +91,7 @@ impl ApiError {
     }
 
     /// Attaches data problems.
-    pub fn with_problems(mut self, problems: Vec<crate::records::ProblemRecord>) -> ApiError {
+    pub fn with_problems(mut self, problems: Vec<ProblemRecord>) -> ApiError {
         self.detail.problems = problems;
         self
     }

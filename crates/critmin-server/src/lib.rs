@@ -12,14 +12,15 @@
 //! changes nothing. Writes run in their own task: a client that disconnects cannot cancel a
 //! write half-way, and a graceful shutdown waits for them.
 //!
-//! Long computations are jobs ([`jobs`]): `POST /api/v1/jobs` answers 202 with a status URL;
-//! the job reports progress and, when done, a result URL. Later capabilities (shocks, Monte
-//! Carlo, the planner) add a [`jobs::JobSpec`] variant and their routes to [`router`].
+//! One folder per feature ([`datasets`], [`stress`], [`trade`], [`planner`], [`ledger`]), each
+//! its routes, their OpenAPI part and the mapping of requests and answers to `critmin-app` and
+//! the libraries. Long computations are jobs ([`jobs`]): `POST /api/v1/jobs` answers 202 with
+//! a status URL; the job reports progress and, when done, a result URL. A feature adds a job
+//! by registering a [`jobs::JobKind`] in [`JOB_KINDS`], and its routes to [`router`].
 //!
 //! Boundary: HTTP, JSON and HTML only; formulas come from `critmin-metrics`, validation from
 //! `critmin-data`, persistence from `critmin-store`.
 
-pub mod api;
 pub mod auth;
 pub mod body;
 mod cache;
@@ -27,14 +28,18 @@ pub mod dashboard;
 pub mod dashboard_ledger;
 pub mod dashboard_outlook;
 pub mod dashboard_scenarios;
+pub mod datasets;
 pub mod error;
 pub mod jobs;
+pub mod keys;
 pub mod ledger;
+pub mod openapi;
 pub mod planner;
 pub mod records;
 pub mod stress;
 #[cfg(feature = "test-support")]
 pub mod test_client;
+pub mod trade;
 
 use std::future::Future;
 use std::sync::Arc;
@@ -51,6 +56,14 @@ use critmin_store::Store;
 use tower_http::trace::TraceLayer;
 
 pub use cache::ResponseCache;
+
+/// Every kind of job the server runs, each registered by its feature.
+pub const JOB_KINDS: jobs::JobRegistry = jobs::JobRegistry(&[
+    &datasets::CONCENTRATION_OVERVIEW,
+    &stress::SHOCK_JOB,
+    &stress::RISK_JOB,
+    &planner::OPTIMIZE_JOB,
+]);
 
 /// Limits of the server.
 #[derive(Debug, Clone)]
@@ -99,8 +112,12 @@ pub struct AppState {
     pub report: Arc<std::sync::OnceLock<critmin_report::Report>>,
     /// The chain-of-custody ledger, when the server keeps one ([`AppState::with_ledger`]).
     pub ledger: Option<Arc<ledger::LedgerService>>,
-    /// Named scenarios and imported trade tables ([`stress`]).
+    /// The named scenarios ([`stress`]).
     pub stress: Arc<stress::StressState>,
+    /// Imported trade tables ([`trade`]).
+    pub trade: Arc<trade::TradeState>,
+    /// The kinds of job ([`JOB_KINDS`]).
+    pub jobs: jobs::JobRegistry,
 }
 
 impl AppState {
@@ -116,6 +133,8 @@ impl AppState {
             stored: Arc::default(),
             ledger: None,
             stress: Arc::default(),
+            trade: Arc::default(),
+            jobs: JOB_KINDS,
         }
     }
 
@@ -129,11 +148,15 @@ impl AppState {
 /// The whole application: API, probes and dashboard.
 pub fn router(state: AppState) -> Router {
     Router::new()
-        .merge(api::routes())
+        .merge(openapi::routes())
+        .merge(datasets::routes())
+        .merge(keys::routes())
+        .merge(jobs::routes())
         .merge(dashboard::routes())
         .merge(ledger::routes())
         .merge(dashboard_ledger::routes())
         .merge(stress::routes())
+        .merge(trade::routes())
         .merge(dashboard_scenarios::routes())
         .merge(planner::routes())
         .merge(dashboard_outlook::routes())
@@ -205,6 +228,13 @@ pub async fn serve(
     }
     store.close().await;
     Ok(())
+}
+
+/// Runs `f` on the blocking pool; a panic there is a 500.
+pub(crate) async fn blocking<T: Send + 'static>(f: impl FnOnce() -> T + Send + 'static) -> Result<T, error::ApiError> {
+    tokio::task::spawn_blocking(f)
+        .await
+        .map_err(|e| error::ApiError::internal(&e))
 }
 
 /// 413 from the `Content-Length` header alone, before any of the body is read.

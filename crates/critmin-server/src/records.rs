@@ -1,47 +1,17 @@
 //! The documents the public-data endpoints return come from `critmin-app` (the same types the
-//! CLI prints); this module maps the use cases' errors to HTTP and keeps the upload records.
+//! CLI prints); this module re-exports them and maps the use cases' errors and the names in a
+//! query (mineral, country, partners) to HTTP answers.
 
 use critmin_metrics::PartnerSet;
 use critmin_model::{CountryCode, Dataset, Mineral};
-use serde::{Deserialize, Serialize};
-use utoipa::ToSchema;
 
 use crate::error::ApiError;
+pub use crate::error::ProblemRecord;
 
 pub use critmin_app::catalog::{MineralRecord, SeriesRef};
 pub use critmin_app::concentration::{ConcentrationDocument, ConcentrationQuery, ConcentrationRecord};
 pub use critmin_app::exposure::{ExposureDocument, ExposureQuery, ExposureRecord};
 pub use critmin_app::supply::{ShareRecord, SupplyDocument, SupplyError, SupplyQuery};
-
-/// One data problem found by validation.
-#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
-pub struct ProblemRecord {
-    /// File name as uploaded.
-    pub file: String,
-    /// Line (1 = header).
-    pub line: u64,
-    /// Column name.
-    pub column: Option<String>,
-    /// Value found.
-    pub value: Option<String>,
-    /// What was expected.
-    pub expected: String,
-    /// The whole message (`file:line: column c: value v: expected …`).
-    pub message: String,
-}
-
-impl From<&critmin_data::Problem> for ProblemRecord {
-    fn from(p: &critmin_data::Problem) -> ProblemRecord {
-        ProblemRecord {
-            file: p.file.clone(),
-            line: p.line,
-            column: p.column.clone(),
-            value: p.value.clone(),
-            expected: p.expected.clone(),
-            message: p.to_string(),
-        }
-    }
-}
 
 /// Resolves a mineral id or alias; 400 naming the parameter otherwise.
 pub fn mineral<'a>(ds: &'a Dataset, param: &str, name: &str) -> Result<&'a Mineral, ApiError> {

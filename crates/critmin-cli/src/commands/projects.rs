@@ -5,11 +5,11 @@ use std::process::ExitCode;
 
 use anyhow::{Context, Result};
 use clap::Subcommand;
+use critmin_app::projects::ProjectRecord;
 use critmin_data::{LoadError, read_text};
 use critmin_model::Dataset;
 use critmin_planner::pipeline::india_pipeline;
 use critmin_planner::projects::{Project, StatusDefaults, example_projects, parse_projects, projects_to_csv};
-use serde::Serialize;
 
 use crate::output::{Format, Table, emit, quantity};
 
@@ -53,25 +53,6 @@ pub(crate) struct ListArgs {
     /// Output format.
     #[arg(long, value_enum, default_value_t)]
     format: Format,
-}
-
-#[derive(Serialize)]
-struct ProjectRecord {
-    origin: String,
-    id: String,
-    name: String,
-    mineral: String,
-    stage: String,
-    location: String,
-    owners: String,
-    status: String,
-    capacity_t: Option<f64>,
-    capacity_note: String,
-    start_year: Option<u16>,
-    probability: Option<f64>,
-    published_quantity: Option<f64>,
-    published_unit: String,
-    source: String,
 }
 
 /// Reads the projects of `sources` plus `<data>/projects/*.csv`.
@@ -119,58 +100,18 @@ fn list(ds: &Dataset, args: &ListArgs, data_dir: Option<&Path>) -> Result<()> {
                 continue;
             }
         }
-        records.push(ProjectRecord {
-            origin: "india_pipeline.csv".into(),
-            id: e.id,
-            name: e.item,
-            mineral: e.minerals,
-            stage: String::new(),
-            location: e.location,
-            owners: e.counterparty,
-            status: e.status,
-            capacity_t: None,
-            capacity_note: e.capacity.label().into(),
-            start_year: None,
-            probability: None,
-            published_quantity: e.quantity,
-            published_unit: e.unit,
-            source: e.source,
-        });
+        records.push(ProjectRecord::pipeline(e).listed("india_pipeline.csv"));
     }
     for p in load_projects(ds, &args.sources, data_dir)? {
         if mineral.is_some_and(|m| m.id != p.mineral) {
             continue;
         }
-        records.push(ProjectRecord {
-            origin: if p.source.starts_with("ILLUSTRATIVE") {
-                "example".into()
-            } else {
-                "projects file".into()
-            },
-            id: p.id.clone(),
-            name: p.name.clone(),
-            mineral: p.mineral.to_string(),
-            stage: p.stage.to_string(),
-            location: p.country.to_string(),
-            owners: p
-                .owners
-                .iter()
-                .map(|(c, s)| format!("{c}:{s}"))
-                .collect::<Vec<_>>()
-                .join(";"),
-            status: p.status.to_string(),
-            capacity_t: p.capacity_t,
-            capacity_note: if p.capacity_t.is_some() {
-                "published".into()
-            } else {
-                "capacity not published".into()
-            },
-            start_year: Some(p.start_year),
-            probability: Some(p.probability),
-            published_quantity: None,
-            published_unit: String::new(),
-            source: p.source.clone(),
-        });
+        let origin = if p.source.starts_with("ILLUSTRATIVE") {
+            "example"
+        } else {
+            "projects file"
+        };
+        records.push(ProjectRecord::project(&p).listed(origin));
     }
     emit(args.format, &records, || {
         let mut table = Table::new(&[

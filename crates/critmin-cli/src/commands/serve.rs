@@ -91,7 +91,7 @@ pub(crate) fn run(dataset: Dataset, args: &Args) -> Result<()> {
         };
         state.config = std::sync::Arc::new(config);
         for path in &args.trade {
-            let id = critmin_server::stress::add_trade_file(&state, path, critmin_trade::default_cache_dir())
+            let id = critmin_server::trade::add_trade_file(&state, path, critmin_trade::default_cache_dir())
                 .map_err(|e| anyhow::anyhow!("--trade {}: {e}", path.display()))?;
             tracing::info!(file = %path.display(), %id, "trade file imported");
         }

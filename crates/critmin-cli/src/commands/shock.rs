@@ -5,10 +5,10 @@ use std::path::PathBuf;
 
 use anyhow::{Context, Result};
 use critmin_app::FieldError;
+use critmin_app::scenarios::ScenarioRowRecord;
 use critmin_app::stress::{self, NetworkSpec, ShockDocument, ShockSpec};
 use critmin_model::{Dataset, MineralFlow};
 use critmin_network::{Scenarios, parse_flows};
-use serde::Serialize;
 
 use crate::output::{Format, Table, emit, quantity};
 
@@ -112,22 +112,6 @@ pub(crate) struct Args {
     format: Format,
 }
 
-#[derive(Serialize)]
-struct ScenarioRecord {
-    scenario: String,
-    mineral: String,
-    kind: &'static str,
-    country: String,
-    stage: String,
-    destination: String,
-    severity: f64,
-    start: String,
-    source: String,
-    citation: String,
-    note: String,
-    line: u64,
-}
-
 pub(crate) fn run(ds: &Dataset, args: &Args) -> Result<()> {
     let scenarios = match &args.scenario_file {
         None => Scenarios::embedded()?,
@@ -229,24 +213,7 @@ pub(crate) fn run(ds: &Dataset, args: &Args) -> Result<()> {
 }
 
 fn list(scenarios: &Scenarios, format: Format) -> Result<()> {
-    let records: Vec<ScenarioRecord> = scenarios
-        .rows
-        .iter()
-        .map(|r| ScenarioRecord {
-            scenario: r.scenario.clone(),
-            mineral: r.mineral.clone(),
-            kind: r.kind.as_str(),
-            country: r.country.to_string(),
-            stage: r.stage.to_string(),
-            destination: r.destination.to_string(),
-            severity: r.severity,
-            start: r.start.clone(),
-            source: r.source.clone(),
-            citation: r.citation.clone(),
-            note: r.note.clone(),
-            line: r.line,
-        })
-        .collect();
+    let records: Vec<ScenarioRowRecord> = scenarios.rows.iter().map(ScenarioRowRecord::standalone).collect();
     emit(format, &records, || {
         let mut t = Table::new(&[
             "scenario",
@@ -261,7 +228,7 @@ fn list(scenarios: &Scenarios, format: Format) -> Result<()> {
         ]);
         for r in &records {
             t.row(vec![
-                r.scenario.clone(),
+                r.scenario.clone().unwrap_or_default(),
                 r.mineral.clone(),
                 r.kind.to_owned(),
                 r.country.clone(),

@@ -6,17 +6,21 @@ use std::ops::RangeInclusive;
 use std::path::{Path, PathBuf};
 use std::time::Instant;
 
-use anyhow::{Context, Result, bail};
+use anyhow::{Context, Result};
 use clap::ValueEnum;
-use critmin_model::Dataset;
+use critmin_app::trade::TradeReport;
 use critmin_trade::{
-    Basis, CacheStatus, Columns, ComtradeFlow, CountryTable, GenerateOptions, HhiFilter, HsMap, HsRevision, Import,
-    ImportOptions, Side, cached_concentration, default_cache_dir, dependence_rows, generate_file, hhi_rows, import,
-    importer_codes, mineral_flows, needed_columns, parse_products, product_concentration,
+    Basis, CacheStatus, Columns, GenerateOptions, HhiFilter, Side, cached_concentration, dependence_rows,
+    generate_file, hhi_rows, importer_codes, needed_columns, parse_products, product_concentration,
 };
 use serde::Serialize;
 
 use crate::output::{Format, Table, emit, pct, quantity};
+
+mod input;
+
+pub(crate) use input::flows_of_file;
+use input::{InputArgs, MapArgs, dataset_and_map, extract_flows, hs_map, import_options, load, parse_years};
 
 /// Trade subcommands.
 #[derive(Debug, clap::Subcommand)]
@@ -54,36 +58,6 @@ pub(crate) struct GenerateArgs {
     products: usize,
 }
 
-/// Which Comtrade flow to keep.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-enum FlowArg {
-    /// Imports as declared by the importers (flowCode M).
-    Import,
-    /// Exports as declared by the exporters (flowCode X).
-    Export,
-}
-
-#[derive(Debug, clap::Args)]
-pub(crate) struct InputArgs {
-    /// BACI (`t,i,j,k,v,q`) or UN Comtrade bulk CSV, plain or zipped.
-    file: PathBuf,
-    /// Country code file (BACI's country_codes_V*.csv) replacing the shipped table.
-    #[arg(long, value_name = "FILE")]
-    codes: Option<PathBuf>,
-    /// Cache directory (default `$XDG_CACHE_HOME/critmin/trade`).
-    #[arg(long, value_name = "DIR")]
-    cache: Option<PathBuf>,
-    /// Parse the file without reading or writing the cache.
-    #[arg(long)]
-    no_cache: bool,
-    /// Accepted years, e.g. `1995-2024` (default 1962-2100).
-    #[arg(long, value_parser = parse_years)]
-    years: Option<RangeInclusive<u16>>,
-    /// Comtrade files: which reported flow to keep.
-    #[arg(long, value_enum, default_value_t = FlowArg::Import)]
-    comtrade_flow: FlowArg,
-}
-
 #[derive(Debug, clap::Args)]
 pub(crate) struct ImportArgs {
     #[command(flatten)]
@@ -109,27 +83,6 @@ enum BasisArg {
     Value,
     /// Traded quantity q (rows without q are left out and counted).
     Quantity,
-}
-
-/// HS revision of the file.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-enum RevisionArg {
-    /// HS 1992 (BACI HS92).
-    Hs1992,
-    /// HS 2017 (BACI HS17).
-    Hs2017,
-    /// HS 2022 (BACI HS22).
-    Hs2022,
-}
-
-#[derive(Debug, clap::Args)]
-pub(crate) struct MapArgs {
-    /// HS revision of the file, for the HS-to-mineral map.
-    #[arg(long, value_enum, default_value_t = RevisionArg::Hs2022)]
-    hs_revision: RevisionArg,
-    /// HS-to-mineral map replacing the shipped data/hs_minerals.csv (same columns).
-    #[arg(long, value_name = "FILE")]
-    hs_map: Option<PathBuf>,
 }
 
 #[derive(Debug, clap::Args)]
@@ -196,17 +149,6 @@ pub(crate) struct FlowsArgs {
     format: Format,
 }
 
-fn parse_years(text: &str) -> Result<RangeInclusive<u16>, String> {
-    let bad = || format!("`{text}`: expected a year (2022) or a range (2015-2024)");
-    let (a, b) = text.split_once('-').unwrap_or((text, text));
-    let a: u16 = a.trim().parse().map_err(|_| bad())?;
-    let b: u16 = b.trim().parse().map_err(|_| bad())?;
-    if a > b {
-        return Err(bad());
-    }
-    Ok(a..=b)
-}
-
 pub(crate) fn run(cmd: &TradeCommand, data_dir: Option<&Path>) -> Result<()> {
     match cmd {
         TradeCommand::Generate(args) => generate(args),
@@ -238,88 +180,6 @@ fn generate(args: &GenerateArgs) -> Result<()> {
     Ok(())
 }
 
-/// The import options given on the command line.
-fn import_options(input: &InputArgs, columns: Columns) -> Result<ImportOptions> {
-    let mut options = ImportOptions {
-        columns,
-        ..ImportOptions::default()
-    };
-    if let Some(path) = &input.codes {
-        let text = std::fs::read_to_string(path).with_context(|| format!("reading {}", path.display()))?;
-        options.countries = CountryTable::parse(&path.display().to_string(), &text).map_err(|problems| {
-            anyhow::anyhow!(
-                "{} problem(s) in the code file:\n{}",
-                problems.len(),
-                problems.iter().map(|p| format!("  {p}")).collect::<Vec<_>>().join("\n")
-            )
-        })?;
-        options.use_archive_codes = false;
-    }
-    if let Some(years) = &input.years {
-        options.years = years.clone();
-    }
-    options.comtrade_flow = match input.comtrade_flow {
-        FlowArg::Import => ComtradeFlow::Imports,
-        FlowArg::Export => ComtradeFlow::Exports,
-    };
-    options.cache_dir = if input.no_cache {
-        None
-    } else {
-        input.cache.clone().or_else(default_cache_dir)
-    };
-    Ok(options)
-}
-
-/// Imports the input file with the options given on the command line; reports the cache
-/// outcome on stderr.
-fn load(input: &InputArgs, columns: Columns) -> Result<(Import, f64)> {
-    let options = import_options(input, columns)?;
-    let started = Instant::now();
-    let imported = import(&input.file, &options)?;
-    let seconds = started.elapsed().as_secs_f64();
-    match &imported.cache {
-        CacheStatus::Hit(path) => eprintln!("trade: read from cache {}", path.display()),
-        CacheStatus::Built { path, previous } => {
-            eprintln!(
-                "trade: parsed {} ({}); cache written to {}",
-                input.file.display(),
-                previous.describe(),
-                path.display()
-            )
-        }
-        CacheStatus::NotWritten(why) => eprintln!("trade: parsed {}; {why}", input.file.display()),
-        CacheStatus::Disabled => {}
-    }
-    Ok((imported, seconds))
-}
-
-fn hs_map(args: &MapArgs) -> Result<(HsMap, String, HsRevision)> {
-    let revision = match args.hs_revision {
-        RevisionArg::Hs1992 => HsRevision::Hs1992,
-        RevisionArg::Hs2017 => HsRevision::Hs2017,
-        RevisionArg::Hs2022 => HsRevision::Hs2022,
-    };
-    match &args.hs_map {
-        None => Ok((
-            HsMap::embedded(),
-            critmin_trade::EMBEDDED_HS_MAP_NAME.to_owned(),
-            revision,
-        )),
-        Some(path) => {
-            let name = path.display().to_string();
-            let text = std::fs::read_to_string(path).with_context(|| format!("reading {name}"))?;
-            let map = HsMap::parse(&name, &text).map_err(|problems| {
-                anyhow::anyhow!(
-                    "{} problem(s) in the HS map:\n{}",
-                    problems.len(),
-                    problems.iter().map(|p| format!("  {p}")).collect::<Vec<_>>().join("\n")
-                )
-            })?;
-            Ok((map, name, revision))
-        }
-    }
-}
-
 #[derive(Serialize)]
 struct ImportRecord {
     file: String,
@@ -339,27 +199,17 @@ struct ImportRecord {
 fn import_command(args: &ImportArgs) -> Result<()> {
     let (imported, seconds) = load(&args.input, Columns::ALL)?;
     let t = &imported.table;
-    let years = t.years();
+    let report = TradeReport::of(&imported);
     let record = ImportRecord {
         file: args.input.file.display().to_string(),
         source: t.source().id(),
-        rows: t.len(),
-        groups: t.groups().len(),
-        years: match (years.first(), years.last()) {
-            (Some(a), Some(b)) if a == b => a.to_string(),
-            (Some(a), Some(b)) => format!("{a}-{b}"),
-            _ => String::new(),
-        },
-        products: t.product_count(),
-        rows_missing_q: t.rows_missing_quantity(),
+        rows: report.rows,
+        groups: report.groups,
+        years: report.years,
+        products: report.products,
+        rows_missing_q: report.rows_missing_q,
         skipped_rows: imported.skipped.total(),
-        skipped: imported
-            .skipped
-            .by_reason
-            .iter()
-            .map(|(why, n)| format!("{n} {why}"))
-            .collect::<Vec<_>>()
-            .join("; "),
+        skipped: report.skipped.join("; "),
         cache: match &imported.cache {
             CacheStatus::Hit(_) => "hit".into(),
             CacheStatus::Built { .. } => "built".into(),
@@ -462,39 +312,6 @@ fn hhi(args: &HhiArgs) -> Result<()> {
     })
 }
 
-fn dataset_and_map(data_dir: Option<&Path>, map: &MapArgs) -> Result<(Dataset, HsMap, HsRevision)> {
-    let ds = crate::load_dataset(data_dir)?;
-    let (map, name, revision) = hs_map(map)?;
-    check_map_minerals(&map, &name, &ds)?;
-    Ok((ds, map, revision))
-}
-
-/// Refuses a map that names minerals the dataset does not know.
-fn check_map_minerals(map: &HsMap, name: &str, ds: &Dataset) -> Result<()> {
-    let unknown = map.unknown_minerals(name, ds);
-    if !unknown.is_empty() {
-        bail!(
-            "the HS map names minerals the dataset does not know:\n{}",
-            unknown.iter().map(|p| format!("  {p}")).collect::<Vec<_>>().join("\n")
-        );
-    }
-    Ok(())
-}
-
-/// The contained-tonne flows of an imported file; the counts of rows left out go to stderr.
-fn extract_flows(input: &InputArgs, map: &HsMap, revision: HsRevision) -> Result<critmin_trade::FlowExtraction> {
-    let (imported, _) = load(input, Columns::ALL)?;
-    let extraction = mineral_flows(&imported.table, map, revision);
-    eprintln!(
-        "trade: {} flows from {} rows; left out: {} rows without quantity, {} rows with a country lacking ISO3",
-        extraction.flows.len(),
-        extraction.rows_used,
-        extraction.rows_missing_quantity,
-        extraction.rows_without_iso3
-    );
-    Ok(extraction)
-}
-
 fn dependence(args: &DependenceArgs, data_dir: Option<&Path>) -> Result<()> {
     let (ds, map, revision) = dataset_and_map(data_dir, &args.map)?;
     let mineral = args.mineral.as_deref().map(|m| super::mineral(&ds, m)).transpose()?;
@@ -568,23 +385,6 @@ struct FlowRecord {
     contained_tonnes: f64,
     value_kusd: f64,
     lumped: bool,
-}
-
-/// The contained-tonne flows of a BACI or UN Comtrade file under the shipped HS map (HS 2022),
-/// through the same cache as `critmin trade`: what `critmin shock --trade` and `critmin risk
-/// --trade` build their network from. The counts of rows left out go to stderr.
-pub(crate) fn flows_of_file(file: &Path, ds: &Dataset) -> Result<Vec<critmin_model::MineralFlow>> {
-    let input = InputArgs {
-        file: file.to_owned(),
-        codes: None,
-        cache: None,
-        no_cache: false,
-        years: None,
-        comtrade_flow: FlowArg::Import,
-    };
-    let map = HsMap::embedded();
-    check_map_minerals(&map, critmin_trade::EMBEDDED_HS_MAP_NAME, ds)?;
-    Ok(extract_flows(&input, &map, HsRevision::Hs2022)?.flows)
 }
 
 fn flows(args: &FlowsArgs, data_dir: Option<&Path>) -> Result<()> {
