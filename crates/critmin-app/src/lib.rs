@@ -8,7 +8,8 @@
 //! Modules so far: [`field`] (the one error that names the field at fault), [`catalog`]
 //! (minerals and their series), [`concentration`], [`supply`], [`exposure`], [`recycle`] (the
 //! stock model) and `portfolio` (the CVaR join and the optimizer's records; the builders from a
-//! solution need the `solver` feature). The network and
+//! solution need the `solver` feature) and [`report`] (the report's document: tables, stress tests,
+//! outlook and portfolio, rendered by `critmin-report`). The network and
 //! planner request specs move here next (see ARCHITECTURE.md).
 
 pub mod catalog;
@@ -17,6 +18,7 @@ pub mod exposure;
 pub mod field;
 pub mod portfolio;
 pub mod recycle;
+pub mod report;
 pub mod supply;
 
 pub use field::FieldError;
