@@ -266,6 +266,12 @@ mod tests {
         .into_string();
         assert!(svg.contains("<text class=\"bar-share\" data-country=\"CHL\" data-share=\"0.25\""));
         assert!(svg.contains(">25.0%</text>"));
-        assert_eq!(stacked_bar(&[(0.5, "#a"), (0.5, "#b")], 200.0, 12.0).into_string().matches("<rect").count(), 2);
+        assert_eq!(
+            stacked_bar(&[(0.5, "#a"), (0.5, "#b")], 200.0, 12.0)
+                .into_string()
+                .matches("<rect")
+                .count(),
+            2
+        );
     }
 }

@@ -77,13 +77,7 @@ mod tests {
 
     #[test]
     fn a_legend_escapes_its_labels() {
-        let html = legend(
-            Some("l"),
-            Some("Share:"),
-            &[Swatch::new("#fff", "<b>x</b>")],
-            None,
-        )
-        .into_string();
+        let html = legend(Some("l"), Some("Share:"), &[Swatch::new("#fff", "<b>x</b>")], None).into_string();
         assert_eq!(
             html,
             "<div class=\"legend\" id=\"l\"><span>Share:</span><span><i class=\"sw\" style=\"background:#fff\"></i>&lt;b&gt;x&lt;/b&gt;</span></div>"

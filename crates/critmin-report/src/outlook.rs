@@ -9,7 +9,11 @@ use critmin_html::{Markup, html};
 
 /// The chart of one mineral (years 2024–2050 on x, kt on y, legend under the plot).
 fn chart(c: &SupplyDemandChart) -> Markup {
-    let max = c.lines.iter().flat_map(|l| l.points.iter().map(|p| p.1)).fold(0.0, f64::max);
+    let max = c
+        .lines
+        .iter()
+        .flat_map(|l| l.points.iter().map(|p| p.1))
+        .fold(0.0, f64::max);
     let lines = c
         .lines
         .iter()
@@ -44,7 +48,13 @@ fn chart(c: &SupplyDemandChart) -> Markup {
         years: (2024.0, 2050.0),
         x_ticks: vec![2024, 2030, 2035, 2040, 2045, 2050],
         y_max: nice_max(max * 1.05),
-        number: |v| if v >= 100.0 { format!("{v:.0}") } else { format!("{v:.1}") },
+        number: |v| {
+            if v >= 100.0 {
+                format!("{v:.0}")
+            } else {
+                format!("{v:.1}")
+            }
+        },
         unit: None,
         markers: false,
         legend: true,

@@ -207,7 +207,11 @@ fn map_section(report: &Report) -> Markup {
             },
             None => (NO_DATA, shape.name.to_owned()),
         };
-        CountryFill { fill, title, value: None }
+        CountryFill {
+            fill,
+            title,
+            value: None,
+        }
     });
     html! {
         section id="map" {
@@ -332,12 +336,30 @@ fn stage_cell(cell: Option<&StageCell>) -> Markup {
 }
 
 const EXPOSURE_COLUMNS: [Column<'static>; 6] = [
-    Column { label: "Mineral", numeric: false },
-    Column { label: "Import reliance", numeric: true },
-    Column { label: "Mining: HHI · largest", numeric: false },
-    Column { label: "domestic / partners / FEOC", numeric: true },
-    Column { label: "Processing: HHI · largest", numeric: false },
-    Column { label: "domestic / partners / FEOC", numeric: true },
+    Column {
+        label: "Mineral",
+        numeric: false,
+    },
+    Column {
+        label: "Import reliance",
+        numeric: true,
+    },
+    Column {
+        label: "Mining: HHI · largest",
+        numeric: false,
+    },
+    Column {
+        label: "domestic / partners / FEOC",
+        numeric: true,
+    },
+    Column {
+        label: "Processing: HHI · largest",
+        numeric: false,
+    },
+    Column {
+        label: "domestic / partners / FEOC",
+        numeric: true,
+    },
 ];
 
 fn exposure_section(report: &Report) -> Markup {
@@ -412,7 +434,11 @@ mod tests {
         let html = to_html(&report);
         assert!(!html.contains("<script>window.__xss"), "an injected script survived");
         assert!(html.contains("&lt;script&gt;window.__xss=1&lt;/script&gt;"));
-        assert_eq!(html.matches("<script").count(), 2, "only the data block and the page script");
+        assert_eq!(
+            html.matches("<script").count(),
+            2,
+            "only the data block and the page script"
+        );
         assert!(html.contains("<section id=\"stress\">") && html.contains("drc-cobalt-2025"));
         assert!(html.contains("capacity not published") && html.contains("kt contained per year"));
     }

@@ -78,7 +78,9 @@ fn entries(list: &[&SignedEntry]) -> String {
 fn store_hostile_names(server: &TestServer, api: &Client, operator: &SigningKey) {
     let key = |role, org: Option<&str>| {
         let created = match org {
-            Some(org) => server.runtime.block_on(server.store.create_ledger_key(role, "xss", org)),
+            Some(org) => server
+                .runtime
+                .block_on(server.store.create_ledger_key(role, "xss", org)),
             None => server.runtime.block_on(server.store.create_key(role, "xss")),
         };
         created.unwrap().secret
@@ -88,8 +90,10 @@ fn store_hostile_names(server: &TestServer, api: &Client, operator: &SigningKey)
     let mine_key = key(Role::Analyst, Some("mine"));
     let mut op = Signer::new("xss-log", "operator", operator.clone(), 0);
     let register = op.sign(
-        payload(json!({"type": "register_org", "org": "operator", "role": "operator", "name": PAYLOADS[0],
-            "country": "USA", "key": to_hex(&operator.verifying_key().to_bytes())})),
+        payload(
+            json!({"type": "register_org", "org": "operator", "role": "operator", "name": PAYLOADS[0],
+            "country": "USA", "key": to_hex(&operator.verifying_key().to_bytes())}),
+        ),
         1_700_000_000,
     );
     expect(
@@ -101,13 +105,17 @@ fn store_hostile_names(server: &TestServer, api: &Client, operator: &SigningKey)
     let mine = SigningKey::from_bytes(&[42; 32]);
     let mut miner = Signer::new("xss-log", "mine", mine.clone(), 0);
     let mine_org = op.sign(
-        payload(json!({"type": "register_org", "org": "mine", "role": "member", "name": PAYLOADS[1],
-            "country": "COD", "key": to_hex(&mine.verifying_key().to_bytes())})),
+        payload(
+            json!({"type": "register_org", "org": "mine", "role": "member", "name": PAYLOADS[1],
+            "country": "COD", "key": to_hex(&mine.verifying_key().to_bytes())}),
+        ),
         1_700_000_000,
     );
     let ore = miner.sign(
-        payload(json!({"type": "extract", "lot": {"id": "ore-1", "form": "ore", "mass_g": 1_000_000,
-            "grades": [{"element": "cobalt", "ppm": 20_000}], "country": "COD"}, "site": PAYLOADS[2]})),
+        payload(
+            json!({"type": "extract", "lot": {"id": "ore-1", "form": "ore", "mass_g": 1_000_000,
+            "grades": [{"element": "cobalt", "ppm": 20_000}], "country": "COD"}, "site": PAYLOADS[2]}),
+        ),
         1_700_000_100,
     );
     expect(
@@ -117,7 +125,8 @@ fn store_hostile_names(server: &TestServer, api: &Client, operator: &SigningKey)
         "an organisation with a hostile name",
     );
     expect(
-        &api.post_json("/api/v1/ledger/entries", Some(&mine_key), &entries(&[&ore])).unwrap(),
+        &api.post_json("/api/v1/ledger/entries", Some(&mine_key), &entries(&[&ore]))
+            .unwrap(),
         201,
         "a lot extracted at a hostile site",
     );
@@ -160,19 +169,23 @@ fn store_hostile_names(server: &TestServer, api: &Client, operator: &SigningKey)
         let dataset = json!({"name": name, "files": [{"name": "my_production.csv",
             "content": format!("mineral,stage,country_iso3,year,value,unit,source,note\nlithium,mine,AUS,2031,{},t Li content,USER-TEST,\n", 100 + i)}]});
         expect(
-            &api.post_json("/api/v1/datasets", Some(&analyst), &dataset.to_string()).unwrap(),
+            &api.post_json("/api/v1/datasets", Some(&analyst), &dataset.to_string())
+                .unwrap(),
             201,
             "a dataset with a hostile name",
         );
         let scenario = json!({"name": name, "spec": {"mineral": "cobalt", "cuts": ["COD:mining:0.5"]}});
         expect(
-            &api.post_json("/api/v1/scenarios", Some(&analyst), &scenario.to_string()).unwrap(),
+            &api.post_json("/api/v1/scenarios", Some(&analyst), &scenario.to_string())
+                .unwrap(),
             201,
             "a saved scenario with a hostile name",
         );
-        let trade = json!({"name": name, "content": "t,i,j,k,v,q\n2022,156,699,283691,60,10\n2022,36,699,283691,30,5\n"});
+        let trade =
+            json!({"name": name, "content": "t,i,j,k,v,q\n2022,156,699,283691,60,10\n2022,36,699,283691,30,5\n"});
         expect(
-            &api.post_json("/api/v1/trade", Some(&analyst), &trade.to_string()).unwrap(),
+            &api.post_json("/api/v1/trade", Some(&analyst), &trade.to_string())
+                .unwrap(),
             201,
             "a trade upload with a hostile name",
         );
@@ -182,7 +195,8 @@ fn store_hostile_names(server: &TestServer, api: &Client, operator: &SigningKey)
              XSS-{i},{csv_name},lithium,mine,IND,,IND:1,,operating,400,2025,0,,,100,,1,,2025,{csv_name}\n"
         );
         expect(
-            &api.post_typed("/api/v1/projects", Some(&analyst), "text/csv", &projects).unwrap(),
+            &api.post_typed("/api/v1/projects", Some(&analyst), "text/csv", &projects)
+                .unwrap(),
             201,
             "a project with a hostile name",
         );
@@ -201,7 +215,9 @@ fn hostile_names_and_parameters_run_no_script_on_any_page() {
     };
     let ledger_key = operator.clone();
     let server = TestServer::start(&url, config, async move |state| {
-        let ledger = LedgerService::open(&state.store, Some(ledger_key)).await.expect("ledger");
+        let ledger = LedgerService::open(&state.store, Some(ledger_key))
+            .await
+            .expect("ledger");
         state.with_ledger(ledger)
     });
     let api = Client::new(server.addr);

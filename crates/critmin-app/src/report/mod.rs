@@ -13,7 +13,9 @@ use critmin_model::{CountryCode, Dataset, Group};
 
 pub use outlook::{ChartLine, ChartLineKind, OutlookSection, PortfolioView, SupplyDemandChart, build_outlook};
 pub use stress::{RiskRow, StressRow, StressTests, build_stress_tests};
-pub use tables::{CountryExposure, ExposureRow, HeatCell, HeatRow, MapSeries, MapShare, ShiftRow, SourceEntry, StageCell};
+pub use tables::{
+    CountryExposure, ExposureRow, HeatCell, HeatRow, MapSeries, MapShare, ShiftRow, SourceEntry, StageCell,
+};
 
 /// What to put in the report.
 #[derive(Debug, Clone)]

@@ -274,6 +274,11 @@ mod tests {
         for p in &section.portfolios {
             assert!(p.summary.starts_with("optimal"), "{}", p.summary);
         }
-        assert!(section.pipeline_counts.iter().any(|(c, n)| c == "auction result" && *n > 0));
-}
+        assert!(
+            section
+                .pipeline_counts
+                .iter()
+                .any(|(c, n)| c == "auction result" && *n > 0)
+        );
+    }
 }

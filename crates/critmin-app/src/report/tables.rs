@@ -3,9 +3,7 @@
 
 use std::collections::BTreeMap;
 
-use critmin_metrics::{
-    ConcentrationBand, PartnerSet, SeriesConcentration, country_exposure,
-};
+use critmin_metrics::{ConcentrationBand, PartnerSet, SeriesConcentration, country_exposure};
 use critmin_model::{ChainStage, CountryCode, Dataset};
 
 /// One country's share in a map series.

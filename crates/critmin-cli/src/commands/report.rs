@@ -3,8 +3,8 @@
 use std::path::PathBuf;
 
 use anyhow::{Context, Result};
-use critmin_model::Dataset;
 use critmin_app::report::{ReportOptions, build_report};
+use critmin_model::Dataset;
 
 #[derive(Debug, clap::Args)]
 pub(crate) struct Args {

@@ -82,7 +82,10 @@ fn stage_bars(ds: &Dataset, doc: &records::SupplyDocument) -> Markup {
     let mut bars: Vec<Bar> = top
         .iter()
         .map(|r| {
-            let feoc = r.country.parse::<CountryCode>().is_ok_and(|c| ds.in_group(c, Group::Feoc));
+            let feoc = r
+                .country
+                .parse::<CountryCode>()
+                .is_ok_and(|c| ds.in_group(c, Group::Feoc));
             Bar {
                 label: short_name(&r.country_name, &r.country),
                 share: r.share.unwrap_or(0.0),

@@ -179,7 +179,10 @@ fn chart(doc: &OutlookDocument) -> Markup {
         "risked supply (current + projects × probability + secondary)",
     )];
     for (i, sc) in scenarios.iter().enumerate() {
-        swatches.push(Swatch::new(SCENARIOS[i % SCENARIOS.len()], format!("demand {sc} (dashed)")));
+        swatches.push(Swatch::new(
+            SCENARIOS[i % SCENARIOS.len()],
+            format!("demand {sc} (dashed)"),
+        ));
     }
     html! {
         (svg)

@@ -13,13 +13,15 @@ use axum::extract::{Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
+use critmin_html::format::thousands;
+use critmin_html::palette::{
+    NO_DATA as NOT_A_CONSUMER, NO_SHORTFALL, SHORTFALL_BINS, SHORTFALL_COLOURS, shortfall_colour,
+};
+use critmin_html::worldmap::{self, CountryFill, MapLabel, MapValue};
+use critmin_html::{Swatch, html, legend};
 use critmin_model::CountryCode;
 use critmin_network::ShockSpec;
 use critmin_network::spec::ShockDocument;
-use critmin_html::format::thousands;
-use critmin_html::palette::{NO_DATA as NOT_A_CONSUMER, NO_SHORTFALL, SHORTFALL_BINS, SHORTFALL_COLOURS, shortfall_colour};
-use critmin_html::worldmap::{self, CountryFill, MapLabel, MapValue};
-use critmin_html::{Swatch, html, legend};
 use serde::Deserialize;
 
 use super::{html_response, mineral_options, page};
@@ -176,7 +178,10 @@ fn render(
                 let p = n.shortfall_pct.unwrap_or(0.0);
                 CountryFill {
                     fill: shortfall_colour(p),
-                    title: format!("{name}: shortfall {} t = {p:.1}% of consumption", thousands(n.shortfall_t)),
+                    title: format!(
+                        "{name}: shortfall {} t = {p:.1}% of consumption",
+                        thousands(n.shortfall_t)
+                    ),
                     value: Some(MapValue::ShortfallPct(p)),
                 }
             }
