@@ -153,6 +153,9 @@ fn url_encoded(text: &str) -> String {
     form_urlencoded::byte_serialize(text.as_bytes()).collect()
 }
 
+/// One element's bar: its y, its name, and its segments (x, width, origin country, share).
+type ElementBar<'a> = (f64, &'a str, Vec<(f64, f64, &'a str, f64)>);
+
 /// One stacked bar per element: the shares of contained element by origin country, with a
 /// legend, the unit and the source, and a table of every measure.
 fn provenance_chart(lot: &str, rows: &[ShareRow], log_size: u64) -> Markup {
@@ -179,7 +182,7 @@ fn provenance_chart(lot: &str, rows: &[ShareRow], log_size: u64) -> Markup {
     let height = 30.0 + elements.len() as f64 * (bar + gap) + 24.0;
     let axis_y = 30.0 + elements.len() as f64 * (bar + gap) + 4.0;
     // Each element's origin segments, placed left to right.
-    let bars: Vec<(f64, &str, Vec<(f64, f64, &str, f64)>)> = elements
+    let bars: Vec<ElementBar<'_>> = elements
         .iter()
         .enumerate()
         .map(|(k, element)| {
