@@ -1,4 +1,4 @@
-// Builds crates/critmin-report/assets/world_110m.tsv: pre-projected SVG path
+// Builds crates/critmin-html/assets/world_110m.tsv: pre-projected SVG path
 // data for every country in world-atlas countries-110m.json, keyed by
 // ISO 3166-1 alpha-3. Regenerate with:
 //   cd tools/worldmap && npm ci && node build.mjs
@@ -12,7 +12,7 @@ import countries from "i18n-iso-countries";
 
 const here = dirname(fileURLToPath(import.meta.url));
 const require = createRequire(import.meta.url);
-const OUT = join(here, "..", "..", "crates", "critmin-report", "assets", "world_110m.tsv");
+const OUT = join(here, "..", "..", "crates", "critmin-html", "assets", "world_110m.tsv");
 
 const WIDTH = 960;
 const HEIGHT = 500;

@@ -10,7 +10,9 @@
 //! [`concentration`], [`supply`], [`exposure`], [`projects`] (the project listing), [`scenarios`] (the named shocks' rows), [`trade`] (a trade file's import report), [`stress`] (shock and Monte Carlo requests and
 //! documents), [`plan`] (the planner's requests: portfolio, outlook, stock model, inline
 //! projects), [`recycle`] (the stock model's document), [`ledger`] (requests to the chain-of-custody ledger and its share rows) and [`portfolio`] (the CVaR join and
-//! the optimizer's records; the builders from a solution need the `solver` feature).
+//! the optimizer's records; the builders from a solution need the `solver` feature) and
+//! [`report`] (the report's document: tables, stress tests, outlook and portfolio, rendered by
+//! `critmin-report`).
 
 pub mod catalog;
 pub mod concentration;
@@ -21,6 +23,7 @@ pub mod plan;
 pub mod portfolio;
 pub mod projects;
 pub mod recycle;
+pub mod report;
 pub mod scenarios;
 pub mod stress;
 pub mod supply;

@@ -270,3 +270,33 @@ fn only_the_data_crate_reads_csv_tables() {
         "only critmin-data reads CSV tables; read through critmin_data::CsvTable instead: {reading:?}"
     );
 }
+
+/// Crates whose Boundary line lists every critmin crate they may use.
+const ONLY: [(&str, &[&str]); 2] = [
+    // The HTML kit: markup only, no critmin crate.
+    ("critmin-html", &[]),
+    // The report renders the document critmin-app builds; it computes nothing.
+    ("critmin-report", &["critmin-app", "critmin-html"]),
+];
+
+#[test]
+fn the_kit_and_the_report_use_only_what_their_boundary_allows() {
+    let mut wrong = Vec::new();
+    for (name, allowed) in ONLY {
+        let manifest = std::fs::read_to_string(root().join("crates").join(name).join("Cargo.toml")).unwrap();
+        for dependency in normal_dependencies(&manifest) {
+            if !allowed.contains(&dependency.as_str()) {
+                wrong.push(format!("{name} depends on {dependency}"));
+            }
+        }
+        assert!(
+            !manifest.contains("[features]"),
+            "{name} has features of its own: the solver belongs to critmin-app"
+        );
+    }
+    assert!(
+        wrong.is_empty(),
+        "against the Boundary lines of ARCHITECTURE.md:\n{}",
+        wrong.join("\n")
+    );
+}

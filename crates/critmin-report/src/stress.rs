@@ -1,334 +1,78 @@
-//! The "stress tests" section: the named historical scenarios' impact on the chosen
-//! countries (India and the US by default) and the Monte Carlo supply-at-risk table, both on
-//! the pooled-market networks of `critmin-network`.
+//! The "stress tests" section: named historical scenarios and the Monte Carlo supply at risk.
 
-use std::fmt::Write;
+use critmin_app::report::StressTests;
+use critmin_html::table;
+use critmin_html::{Markup, html};
 
-use critmin_model::{CountryCode, Dataset, MineralId};
-use critmin_network::{
-    Convergence, MonteCarlo, PooledOptions, RiskParams, Scenarios, montecarlo::BINS, pooled_market, run_shock,
-};
-
-use crate::build::Report;
-use crate::html::esc;
-
-/// Scenarios per mineral in the report's supply-at-risk table.
-pub(crate) const REPORT_RISK_SCENARIOS: u64 = 4000;
-/// Seed of the report's Monte Carlo runs.
-pub(crate) const REPORT_RISK_SEED: u64 = 1;
-
-/// One country's result under one named scenario.
-#[derive(Debug, Clone, PartialEq)]
-pub struct StressRow {
-    /// Scenario name.
-    pub scenario: String,
-    /// Mineral id.
-    pub mineral: String,
-    /// Data year and source of the network.
-    pub network: String,
-    /// What the scenario does (`CHN processing → all, 50 %`).
-    pub shock: String,
-    /// Start date and short source.
-    pub source: String,
-    /// Country.
-    pub country: String,
-    /// Shortfall, percent of consumption.
-    pub shortfall_pct: f64,
-    /// Shortfall, tonnes.
-    pub shortfall_t: f64,
-    /// Consumption, tonnes.
-    pub consumption_t: f64,
-    /// Consumption basis label.
-    pub basis: String,
-}
-
-/// One country's supply at risk for one mineral.
-#[derive(Debug, Clone, PartialEq)]
-pub struct RiskRow {
-    /// Mineral id.
-    pub mineral: String,
-    /// Country.
-    pub country: String,
-    /// Mean shortfall, percent of consumption.
-    pub mean_pct: f64,
-    /// VaR95, percent.
-    pub var95_pct: f64,
-    /// CVaR95, percent.
-    pub cvar95_pct: f64,
-    /// P(shortfall > 10 %).
-    pub p_exceed: f64,
-    /// Largest contributors to the mean shortfall.
-    pub top_sources: String,
-    /// Consumption basis label.
-    pub basis: String,
-}
-
-/// The section's content.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct StressTests {
-    /// Named-scenario rows.
-    pub scenarios: Vec<StressRow>,
-    /// Supply-at-risk rows.
-    pub risk: Vec<RiskRow>,
-    /// Scenario parts that could not run, and why.
-    pub left_out: Vec<String>,
-    /// Full citations of the scenarios used.
-    pub citations: Vec<String>,
-}
-
-/// Runs the named scenarios and the Monte Carlo for `countries` on the embedded data.
-pub fn build_stress_tests(ds: &Dataset, countries: &[CountryCode]) -> StressTests {
-    let mut out = StressTests::default();
-    let Ok(scenarios) = Scenarios::embedded() else {
-        out.left_out.push("the embedded scenarios.csv did not validate".into());
-        return out;
+/// The section.
+pub(crate) fn section(s: &StressTests) -> Markup {
+    let tonnes = |basis: &str, t: f64| {
+        if basis == "nominal" {
+            "—".to_owned()
+        } else {
+            format!("{t:.1}")
+        }
     };
-    let opts = PooledOptions {
-        usgs_us_consumption: true,
-        nominal: countries.to_vec(),
-        ..Default::default()
-    };
-    let in_group = |c, g| ds.in_group(c, g);
-    let mut minerals: Vec<String> = Vec::new();
-    for name in scenarios.names() {
-        for mineral in scenarios.minerals_of(name) {
-            let net = match pooled_market(ds, &MineralId(mineral.into()), &opts) {
-                Ok(n) => n,
-                Err(e) => {
-                    out.left_out.push(format!("{name} / {mineral}: {e}"));
-                    continue;
+    html! {
+        section id="stress" {
+            h2 { "Stress tests" }
+            p.note {
+                "Named historical export restrictions, propagated through each mineral's pooled-market stage network (mine → processing → consumption, contained tonnes per year) by proportional trade allocation with reserves (Marchand et al. 2016; Burkholz & Schweitzer 2019). No stockpile is assumed. Severities of licence regimes are modelling assumptions (see each scenario's note in "
+                code { "data/scenarios.csv" } ")."
+            }
+            div.scroll { table {
+                (table::head(&[table::text("Scenario"), table::text("Mineral"), table::text("Shock"), table::text("Country"), table::text("Shortfall"),
+                    table::text("Shortfall (t/yr)"), table::text("Consumption (t/yr)"), table::text("Consumption basis"), table::text("Network data")], "num"))
+                tbody {
+                    @for r in &s.scenarios {
+                        tr {
+                            td { (r.scenario) br; span.note { (r.source) } }
+                            td { (r.mineral) } td { (r.shock) } td { (r.country) }
+                            td.num { (format!("{:.1}", r.shortfall_pct)) " %" }
+                            td.num { (tonnes(&r.basis, r.shortfall_t)) }
+                            td.num { (tonnes(&r.basis, r.consumption_t)) }
+                            td { (r.basis) }
+                            td.note { (r.network) }
+                        }
+                    }
                 }
-            };
-            let rows: Vec<_> = scenarios.rows_of(name).filter(|r| r.mineral == mineral).collect();
-            let shock = scenarios.shock(name, mineral, None);
-            let result = match run_shock(&net, &shock, 0.0, 0.0, Convergence::default(), &in_group) {
-                Ok(r) => r,
-                Err(e) => {
-                    out.left_out.push(format!("{name} / {mineral}: {e}"));
-                    continue;
+            } }
+            h3 { "Supply at risk (Monte Carlo)" }
+            p.note {
+                (s.risk_scenarios) " random years per mineral (seed " (s.risk_seed) "): each supplying country may suffer a capacity cut (2 % + 3 % × WGI risk/10) or restrict exports (1 % × WGI risk/10, + 10 % if it restricted before), severity uniform 25–100 %. Documented defaults, not calibrated frequencies; "
+                code { "critmin risk --help" } " overrides every one. VaR/CVaR from a " (s.histogram_bins)
+                "-bin histogram (0.1 % of consumption). Shortfall in percent of the country's consumption; P(>10 %) is the probability that the shortfall exceeds 10 %."
+            }
+            div.scroll { table {
+                (table::head(&[table::text("Mineral"), table::text("Country"), table::text("Mean"), table::text("VaR95"), table::text("CVaR95"),
+                    table::text("P(>10 %)"), table::text("Main sources of the mean shortfall"), table::text("Consumption basis")], "num"))
+                tbody {
+                    @for r in &s.risk {
+                        tr {
+                            td { (r.mineral) } td { (r.country) }
+                            td.num { (format!("{:.2}", r.mean_pct)) " %" }
+                            td.num { (format!("{:.1}", r.var95_pct)) " %" }
+                            td.num { (format!("{:.1}", r.cvar95_pct)) " %" }
+                            td.num { (format!("{:.3}", r.p_exceed)) }
+                            td { (r.top_sources) } td { (r.basis) }
+                        }
+                    }
                 }
-            };
-            let describe = rows
-                .iter()
-                .map(|r| {
-                    format!(
-                        "{} {} → {}, {:.0} %",
-                        r.country,
-                        r.stage,
-                        r.destination,
-                        100.0 * r.severity
-                    )
-                })
-                .collect::<Vec<_>>()
-                .join("; ");
-            if let Some(r) = rows.first() {
-                let c = format!("{} ({}): {}", r.scenario, r.start, r.citation);
-                if !out.citations.contains(&c) {
-                    out.citations.push(c);
-                }
+            } }
+            h3 { "Consumption basis" }
+            ul.note {
+                li { strong { "usgs-salient" } ": US apparent or reported consumption from the USGS MCS 2025 salient-statistics file named in " code { "data/us_consumption.csv" } "." }
+                li { strong { "output-share-proxy" } ": world consumption equals world output of the last stage, split by each producer's output share. A producer is then self-supplied by construction, so a 0 % shortfall on this basis says nothing about its real exposure (e.g. the US for IEA battery-grade graphite and magnet rare earths, whose US consumption is not in the embedded data on the same basis)." }
+                li { strong { "nominal" } ": no consumption figure in the embedded data (India for every mineral); the country buys from the pool with a vanishing demand, so only the percentage is meaningful. Give a figure with " code { "critmin shock --consumption IND:TONNES" } "." }
             }
-            let network = net
-                .layers
-                .iter()
-                .filter(|l| l.kind != critmin_network::LayerKind::Consumption)
-                .map(|l| l.source.clone())
-                .collect::<Vec<_>>()
-                .join(" → ");
-            for &country in countries {
-                let Some(n) = result
-                    .nodes
-                    .iter()
-                    .find(|n| n.country == country && n.stage == critmin_network::LayerKind::Consumption)
-                else {
-                    continue;
-                };
-                out.scenarios.push(StressRow {
-                    scenario: name.to_owned(),
-                    mineral: mineral.to_owned(),
-                    network: network.clone(),
-                    shock: describe.clone(),
-                    source: rows
-                        .first()
-                        .map(|r| format!("{}, {}", r.source, r.start))
-                        .unwrap_or_default(),
-                    country: country.to_string(),
-                    shortfall_pct: n.shortfall_pct.unwrap_or(0.0),
-                    shortfall_t: n.shortfall,
-                    consumption_t: n.baseline_input,
-                    basis: n.basis.as_ref().map_or_else(String::new, |b| b.label().to_owned()),
-                });
+            @if !s.citations.is_empty() {
+                h3 { "Scenario sources" }
+                ul.note { @for c in &s.citations { li { (c) } } }
             }
-            if !minerals.iter().any(|m| m == mineral) {
-                minerals.push(mineral.to_owned());
+            @if !s.left_out.is_empty() {
+                h3 { "Not computed" }
+                ul.note { @for c in &s.left_out { li { (c) } } }
             }
         }
-    }
-    let history = scenarios.restricting_countries();
-    for mineral in &minerals {
-        let Ok(net) = pooled_market(ds, &MineralId(mineral.clone()), &opts) else {
-            continue;
-        };
-        let params = RiskParams {
-            scenarios: REPORT_RISK_SCENARIOS,
-            seed: REPORT_RISK_SEED,
-            ..RiskParams::default()
-        };
-        let governance = |c: CountryCode| ds.governance_risk(c, net.year).map(|(_, r)| r);
-        let Ok(mc) = MonteCarlo::new(&net, params, &governance, &history) else {
-            continue;
-        };
-        let result = mc.run(&|_| {});
-        for &country in countries {
-            let Some(c) = result.consumers.iter().find(|c| c.country == country) else {
-                continue;
-            };
-            let top = if c.mean_shortfall > 0.0 {
-                c.contributions
-                    .iter()
-                    .take(3)
-                    .map(|(s, v)| format!("{s} {:.0} %", 100.0 * v / c.mean_shortfall))
-                    .collect::<Vec<_>>()
-                    .join(", ")
-            } else {
-                String::new()
-            };
-            out.risk.push(RiskRow {
-                mineral: mineral.clone(),
-                country: country.to_string(),
-                mean_pct: c.mean_shortfall_pct,
-                var95_pct: c.var95_pct,
-                cvar95_pct: c.cvar95_pct,
-                p_exceed: c.p_exceed,
-                top_sources: top,
-                basis: c.basis.as_ref().map_or_else(String::new, |b| b.label().to_owned()),
-            });
-        }
-    }
-    out
-}
-
-impl Report {
-    pub(crate) fn write_stress(&self, h: &mut String) -> std::fmt::Result {
-        let s = &self.stress;
-        h.push_str("<section id=\"stress\"><h2>Stress tests</h2>");
-        h.push_str(
-            "<p class=\"note\">Named historical export restrictions, propagated through each mineral's pooled-market \
-             stage network (mine → processing → consumption, contained tonnes per year) by proportional trade \
-             allocation with reserves (Marchand et al. 2016; Burkholz &amp; Schweitzer 2019). No stockpile is \
-             assumed. Severities of licence regimes are modelling assumptions (see each scenario's note in \
-             <code>data/scenarios.csv</code>).</p>",
-        );
-        h.push_str(
-            "<table><thead><tr><th>Scenario</th><th>Mineral</th><th>Shock</th><th>Country</th><th>Shortfall</th>\
-             <th>Shortfall (t/yr)</th><th>Consumption (t/yr)</th><th>Consumption basis</th><th>Network data</th></tr></thead><tbody>",
-        );
-        for r in &s.scenarios {
-            write!(
-                h,
-                "<tr><td>{}<br><span class=\"note\">{}</span></td><td>{}</td><td>{}</td><td>{}</td><td class=\"num\">{:.1} %</td>\
-                 <td class=\"num\">{}</td><td class=\"num\">{}</td><td>{}</td><td class=\"note\">{}</td></tr>",
-                esc(&r.scenario),
-                esc(&r.source),
-                esc(&r.mineral),
-                esc(&r.shock),
-                esc(&r.country),
-                r.shortfall_pct,
-                if r.basis == "nominal" {
-                    "—".to_owned()
-                } else {
-                    format!("{:.1}", r.shortfall_t)
-                },
-                if r.basis == "nominal" {
-                    "—".to_owned()
-                } else {
-                    format!("{:.1}", r.consumption_t)
-                },
-                esc(&r.basis),
-                esc(&r.network)
-            )?;
-        }
-        h.push_str("</tbody></table>");
-        write!(
-            h,
-            "<h3>Supply at risk (Monte Carlo)</h3><p class=\"note\">{REPORT_RISK_SCENARIOS} random years per mineral \
-             (seed {REPORT_RISK_SEED}): each supplying country may suffer a capacity cut (2 % + 3 % × WGI risk/10) or \
-             restrict exports (1 % × WGI risk/10, + 10 % if it restricted before), severity uniform 25–100 %. \
-             Documented defaults, not calibrated frequencies; <code>critmin risk --help</code> overrides every one. \
-             VaR/CVaR from a {BINS}-bin histogram (0.1 % of consumption). Shortfall in percent of the country's \
-             consumption; P(&gt;10 %) is the probability that the shortfall exceeds 10 %.</p>"
-        )?;
-        h.push_str(
-            "<table><thead><tr><th>Mineral</th><th>Country</th><th>Mean</th><th>VaR95</th><th>CVaR95</th>\
-             <th>P(&gt;10 %)</th><th>Main sources of the mean shortfall</th><th>Consumption basis</th></tr></thead><tbody>",
-        );
-        for r in &s.risk {
-            write!(
-                h,
-                "<tr><td>{}</td><td>{}</td><td class=\"num\">{:.2} %</td><td class=\"num\">{:.1} %</td><td class=\"num\">{:.1} %</td>\
-                 <td class=\"num\">{:.3}</td><td>{}</td><td>{}</td></tr>",
-                esc(&r.mineral),
-                esc(&r.country),
-                r.mean_pct,
-                r.var95_pct,
-                r.cvar95_pct,
-                r.p_exceed,
-                esc(&r.top_sources),
-                esc(&r.basis)
-            )?;
-        }
-        h.push_str("</tbody></table><h3>Consumption basis</h3><ul class=\"note\">\
-            <li><strong>usgs-salient</strong>: US apparent or reported consumption from the USGS MCS 2025 salient-statistics file named in <code>data/us_consumption.csv</code>.</li>\
-            <li><strong>output-share-proxy</strong>: world consumption equals world output of the last stage, split by each producer's output share. A producer is then self-supplied by construction, so a 0 % shortfall on this basis says nothing about its real exposure (e.g. the US for IEA battery-grade graphite and magnet rare earths, whose US consumption is not in the embedded data on the same basis).</li>\
-            <li><strong>nominal</strong>: no consumption figure in the embedded data (India for every mineral); the country buys from the pool with a vanishing demand, so only the percentage is meaningful. Give a figure with <code>critmin shock --consumption IND:TONNES</code>.</li></ul>");
-        if !s.citations.is_empty() {
-            h.push_str("<h3>Scenario sources</h3><ul class=\"note\">");
-            for c in &s.citations {
-                write!(h, "<li>{}</li>", esc(c))?;
-            }
-            h.push_str("</ul>");
-        }
-        if !s.left_out.is_empty() {
-            h.push_str("<h3>Not computed</h3><ul class=\"note\">");
-            for c in &s.left_out {
-                write!(h, "<li>{}</li>", esc(c))?;
-            }
-            h.push_str("</ul>");
-        }
-        h.push_str("</section>");
-        Ok(())
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn stress_tests_cover_india_and_the_us_with_their_basis() {
-        let ds = critmin_data::load_embedded().unwrap();
-        let s = build_stress_tests(&ds, &[CountryCode::INDIA, CountryCode::USA]);
-        let cobalt_us = s
-            .scenarios
-            .iter()
-            .find(|r| r.scenario == "drc-cobalt-2025" && r.country == "USA")
-            .unwrap();
-        assert_eq!(cobalt_us.basis, "usgs-salient");
-        assert!(cobalt_us.shortfall_pct > 0.0 && cobalt_us.shortfall_pct <= 100.0);
-        let cobalt_in = s
-            .scenarios
-            .iter()
-            .find(|r| r.scenario == "drc-cobalt-2025" && r.country == "IND")
-            .unwrap();
-        assert_eq!(cobalt_in.basis, "nominal");
-        assert!(s.left_out.iter().any(|l| l.contains("germanium")), "{:?}", s.left_out);
-        for mineral in ["gallium", "cobalt", "nickel", "antimony"] {
-            assert!(
-                s.risk.iter().any(|r| r.mineral == mineral && r.country == "USA"),
-                "{mineral}"
-            );
-        }
-        let report = crate::build_report(&ds, &crate::ReportOptions::default());
-        let html = report.to_html();
-        assert!(html.contains("<section id=\"stress\">") && html.contains("drc-cobalt-2025"));
     }
 }

@@ -25,9 +25,6 @@ pub mod auth;
 pub mod body;
 mod cache;
 pub mod dashboard;
-pub mod dashboard_ledger;
-pub mod dashboard_outlook;
-pub mod dashboard_scenarios;
 pub mod datasets;
 pub mod error;
 pub mod jobs;
@@ -109,7 +106,7 @@ pub struct AppState {
     /// Stored datasets already rebuilt from their files, by id (at most 16).
     pub stored: Arc<std::sync::Mutex<std::collections::HashMap<String, Arc<Dataset>>>>,
     /// The report's heat table and sources, for the dashboard; built on first use.
-    pub report: Arc<std::sync::OnceLock<critmin_report::Report>>,
+    pub report: Arc<std::sync::OnceLock<critmin_app::report::HeatTable>>,
     /// The chain-of-custody ledger, when the server keeps one ([`AppState::with_ledger`]).
     pub ledger: Option<Arc<ledger::LedgerService>>,
     /// The named scenarios ([`stress`]).
@@ -154,12 +151,9 @@ pub fn router(state: AppState) -> Router {
         .merge(jobs::routes())
         .merge(dashboard::routes())
         .merge(ledger::routes())
-        .merge(dashboard_ledger::routes())
         .merge(stress::routes())
         .merge(trade::routes())
-        .merge(dashboard_scenarios::routes())
         .merge(planner::routes())
-        .merge(dashboard_outlook::routes())
         .route("/healthz", get(healthz))
         .route("/readyz", get(readyz))
         .fallback(not_found)

@@ -9,9 +9,10 @@
 
 #![cfg(unix)]
 
-use std::net::{SocketAddr, TcpListener, TcpStream};
+mod support;
+
+use std::net::SocketAddr;
 use std::path::Path;
-use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
 use critmin_server::test_client::Client as ApiClient;
@@ -19,47 +20,7 @@ use critmin_server::{AppState, ServerConfig};
 use critmin_store::Store;
 use fantoccini::{ClientBuilder, Locator};
 use serde_json::json;
-
-const CHROMEDRIVER: &str = "/usr/bin/chromedriver";
-
-/// A chromedriver process, killed when dropped.
-struct Driver(Child);
-
-impl Drop for Driver {
-    fn drop(&mut self) {
-        let _ = self.0.kill();
-        let _ = self.0.wait();
-    }
-}
-
-fn free_port() -> u16 {
-    TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port()
-}
-
-fn start_driver() -> Option<(Driver, u16)> {
-    if !Path::new(CHROMEDRIVER).is_file() {
-        assert!(
-            !critmin_store::test_postgres::test_tools_required(),
-            "{CHROMEDRIVER} is missing: `./dev test` installs chromium-driver (or apt-get install -y chromium-driver)"
-        );
-        eprintln!("\n!!! SKIPPED: {CHROMEDRIVER} not found; the WebDriver interaction test did not run !!!\n");
-        return None;
-    }
-    let port = free_port();
-    let child = Command::new(CHROMEDRIVER)
-        .arg(format!("--port={port}"))
-        .stdout(Stdio::null())
-        .stderr(Stdio::null())
-        .spawn()
-        .expect("starting chromedriver");
-    let driver = Driver(child);
-    let deadline = Instant::now() + Duration::from_secs(30);
-    while TcpStream::connect(("127.0.0.1", port)).is_err() {
-        assert!(Instant::now() < deadline, "chromedriver did not listen on {port}");
-        std::thread::sleep(Duration::from_millis(50));
-    }
-    Some((driver, port))
-}
+use support::start_driver;
 
 async fn start_server() -> (SocketAddr, tempfile::TempDir) {
     let dir = tempfile::tempdir().unwrap();

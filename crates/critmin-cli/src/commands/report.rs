@@ -3,8 +3,8 @@
 use std::path::PathBuf;
 
 use anyhow::{Context, Result};
+use critmin_app::report::{ReportOptions, build_report};
 use critmin_model::Dataset;
-use critmin_report::{ReportOptions, build_report};
 
 #[derive(Debug, clap::Args)]
 pub(crate) struct Args {
@@ -31,12 +31,12 @@ pub(crate) fn run(ds: &Dataset, args: &Args) -> Result<()> {
         partners_label: args.partners.to_uppercase(),
     };
     let report = build_report(ds, &options);
-    let html = report.to_html();
+    let html = critmin_report::to_html(&report);
     // Write beside the target and rename, so an interrupted run never leaves half a report.
     let tmp = args.out.with_extension("html.tmp");
     std::fs::write(&tmp, &html).with_context(|| format!("writing {}", tmp.display()))?;
     std::fs::rename(&tmp, &args.out).with_context(|| format!("writing {}", args.out.display()))?;
-    print!("{}", report.summary());
+    print!("{}", critmin_report::summary(&report));
     println!(
         "Report written to {} ({} KB). Open it in a browser; it needs no network.",
         args.out.display(),

@@ -3,7 +3,7 @@
 //! (computed by the `optimize` job, and stored with their result or their infeasibility
 //! explanation).
 //!
-//! Requests are read into the planner's specs (`critmin_planner::compose`), the same ones the
+//! Requests are read into the planner's specs (`critmin_app::plan`), the same ones the
 //! CLI builds from its flags, so a request means the same thing in both shells; a spec error
 //! is a 400 naming the field. Reads of the public data (pipeline, outlook on the shipped data,
 //! stock model) need no key; stored projects and portfolios are user creations and need a key

@@ -1,7 +1,7 @@
 //! Documentation shapes of the planner's request specs, for the OpenAPI document only.
 //!
 //! These are shadow copies: `PortfolioSpec`, `StockSpec` and `ProjectRow` live in
-//! `critmin_planner::compose` without a `utoipa` derive. They move to `critmin-app` (its
+//! `critmin_app::plan` without a `utoipa` derive. They move to `critmin-app` (its
 //! `openapi` feature derives the schemas), and these copies go then; keep each field and its
 //! text in step with the spec until that move.
 

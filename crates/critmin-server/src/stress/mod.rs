@@ -1,7 +1,7 @@
 //! Stress tests through the API: named and saved shock scenarios, a deterministic shock
 //! endpoint, and the `shock` and `risk` jobs.
 //!
-//! Requests are parsed by `critmin_network::spec` (the same path as the CLI's `shock` and
+//! Requests are parsed by `critmin_app::stress` (the same path as the CLI's `shock` and
 //! `risk`); a request it refuses gets a 400 naming the field. Answers are the library's own
 //! documents (`ShockDocument`, `RiskDocument`), so the API and `critmin … --format json` give
 //! the same numbers.

@@ -11,9 +11,10 @@
 #![cfg(unix)]
 
 use std::fs::File;
+use std::net::{TcpListener, TcpStream};
 use std::os::unix::process::CommandExt;
 use std::path::{Path, PathBuf};
-use std::process::{Command, Stdio};
+use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
 pub(crate) const CHROMIUM: &str = "/usr/bin/chromium";
@@ -123,4 +124,43 @@ pub(crate) fn tags_with<'a>(dom: &'a str, marker: &str, end: &str) -> Vec<&'a st
             &dom[start..stop]
         })
         .collect()
+}
+
+pub(crate) const CHROMEDRIVER: &str = "/usr/bin/chromedriver";
+
+/// A chromedriver process, killed when dropped.
+pub(crate) struct Driver(Child);
+
+impl Drop for Driver {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
+/// chromedriver listening on a free port, or `None` (with a loud note) when it is missing
+/// off CI.
+pub(crate) fn start_driver() -> Option<(Driver, u16)> {
+    if !Path::new(CHROMEDRIVER).is_file() {
+        assert!(
+            !critmin_store::test_postgres::test_tools_required(),
+            "{CHROMEDRIVER} is missing: `./dev test` installs chromium-driver (or apt-get install -y chromium-driver)"
+        );
+        eprintln!("\n!!! SKIPPED: {CHROMEDRIVER} not found; this WebDriver test did not run !!!\n");
+        return None;
+    }
+    let port = TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
+    let child = Command::new(CHROMEDRIVER)
+        .arg(format!("--port={port}"))
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("starting chromedriver");
+    let driver = Driver(child);
+    let deadline = Instant::now() + Duration::from_secs(30);
+    while TcpStream::connect(("127.0.0.1", port)).is_err() {
+        assert!(Instant::now() < deadline, "chromedriver did not listen on {port}");
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    Some((driver, port))
 }

@@ -1,32 +1,10 @@
-//! Computing what the report shows. Every figure comes from `critmin-metrics`.
+//! The report's tables: map series, the concentration heat table, the mine-to-refinery
+//! shift, country exposure, findings and sources. Every figure comes from `critmin-metrics`.
 
 use std::collections::BTreeMap;
 
-use critmin_metrics::{
-    ConcentrationBand, PartnerSet, SeriesConcentration, SeriesFilter, concentration_overview, country_exposure,
-};
-use critmin_model::{ChainStage, CountryCode, Dataset, Group};
-
-/// What to put in the report.
-#[derive(Debug, Clone)]
-pub struct ReportOptions {
-    /// Countries whose exposure is shown (India and the US by default).
-    pub countries: Vec<CountryCode>,
-    /// Partner definition for the exposure tables (MSP by default).
-    pub partners: PartnerSet,
-    /// Text naming the partner definition, as the user gave it.
-    pub partners_label: String,
-}
-
-impl Default for ReportOptions {
-    fn default() -> Self {
-        ReportOptions {
-            countries: vec![CountryCode::INDIA, CountryCode::USA],
-            partners: PartnerSet::from_groups([Group::Msp]),
-            partners_label: "MSP".to_owned(),
-        }
-    }
-}
+use critmin_metrics::{ConcentrationBand, PartnerSet, SeriesConcentration, country_exposure};
+use critmin_model::{ChainStage, CountryCode, Dataset};
 
 /// One country's share in a map series.
 #[derive(Debug, Clone, serde::Serialize)]
@@ -164,33 +142,20 @@ pub struct SourceEntry {
     pub count: usize,
 }
 
-/// Everything the report shows.
+/// One country's exposure table.
 #[derive(Debug, Clone)]
-pub struct Report {
-    /// Short findings, one sentence each.
-    pub findings: Vec<String>,
-    /// Series for the map picker, in mineral order.
-    pub maps: Vec<MapSeries>,
-    /// Id of the series shown first.
-    pub default_map: String,
-    /// Heat table rows.
-    pub heat: Vec<HeatRow>,
-    /// IEA mine-to-refinery shift.
-    pub shift: Vec<ShiftRow>,
-    /// Exposure tables: country code, name, partner label, rows.
-    pub exposures: Vec<(String, String, String, Vec<ExposureRow>)>,
-    /// Sources.
-    pub sources: Vec<SourceEntry>,
-    /// Series left out (no usable total), with the reason.
-    pub left_out: Vec<String>,
-    /// Data-quality notes worth reading, one per series that has one.
-    pub quality_notes: Vec<String>,
-    /// Stress tests: named scenarios and supply at risk.
-    pub stress: crate::stress::StressTests,
-    /// Outlook and options (demand scenarios, pipeline, recommended portfolios).
-    pub outlook: crate::outlook::OutlookSection,
+pub struct CountryExposure {
+    /// ISO3 code.
+    pub code: String,
+    /// Country name.
+    pub name: String,
+    /// The partner definition, as the user gave it.
+    pub partners: String,
+    /// One row per mineral.
+    pub rows: Vec<ExposureRow>,
 }
 
+/// `mineral/stage/year/source`.
 fn series_id(c: &SeriesConcentration<'_>) -> String {
     let k = &c.series.key;
     format!("{}/{}/{}/{}", k.mineral, k.stage, k.year, k.source)
@@ -201,12 +166,11 @@ fn stage_label(c: &SeriesConcentration<'_>) -> String {
     format!("{} {} · {}", k.stage, k.year, k.source)
 }
 
-/// Builds the report from the dataset.
-pub fn build_report(ds: &Dataset, options: &ReportOptions) -> Report {
-    let (all, failed) = concentration_overview(ds, &SeriesFilter::default());
+/// Every series drawable on the map, in mineral order, and the id of the one shown first
+/// (lithium mining from USGS when there is one).
+pub(super) fn maps(ds: &Dataset, all: &[SeriesConcentration<'_>]) -> (Vec<MapSeries>, String) {
     let name_of = |code: CountryCode| ds.country(code).map_or_else(|| code.to_string(), |c| c.name.clone());
     let mineral_name = |id: &str| ds.mineral(id).map_or_else(|| id.to_owned(), |m| m.name.clone());
-
     let maps: Vec<MapSeries> = all
         .iter()
         .filter(|c| !c.capacity)
@@ -246,6 +210,17 @@ pub fn build_report(ds: &Dataset, options: &ReportOptions) -> Report {
         ))
     });
 
+    let default_map = maps
+        .iter()
+        .find(|m| m.id.starts_with("lithium/mine/") && m.source == "USGS-MCS2025")
+        .or(maps.first())
+        .map(|m| m.id.clone())
+        .unwrap_or_default();
+    (maps, default_map)
+}
+
+/// The heat table: each mineral's preferred series at reserves, mining and processing.
+pub(super) fn heat(ds: &Dataset, all: &[SeriesConcentration<'_>]) -> Vec<HeatRow> {
     let by_key: BTreeMap<String, &SeriesConcentration<'_>> = all.iter().map(|c| (series_id(c), c)).collect();
     let cell_of = |mineral: &critmin_model::MineralId, chain: ChainStage| -> Option<HeatCell> {
         let series = ds.preferred_series(mineral, None, Some(chain), None, None)?;
@@ -282,6 +257,13 @@ pub fn build_report(ds: &Dataset, options: &ReportOptions) -> Report {
         .collect();
     heat.sort_by_key(|r| r.name.to_lowercase());
 
+    heat
+}
+
+/// Top-3 shares of mining and refining from the IEA, one row per mineral it covers.
+pub(super) fn shift(ds: &Dataset, all: &[SeriesConcentration<'_>]) -> Vec<ShiftRow> {
+    let name_of = |code: CountryCode| ds.country(code).map_or_else(|| code.to_string(), |c| c.name.clone());
+    let mineral_name = |id: &str| ds.mineral(id).map_or_else(|| id.to_owned(), |m| m.name.clone());
     let iea = |mineral: &str, stage: &str| -> Option<(f64, String, f64)> {
         let c = all.iter().find(|c| {
             c.series.key.mineral.as_str() == mineral
@@ -298,20 +280,28 @@ pub fn build_report(ds: &Dataset, options: &ReportOptions) -> Report {
         .collect();
     iea_minerals.sort_unstable();
     iea_minerals.dedup();
-    let shift = iea_minerals
+    iea_minerals
         .iter()
         .map(|m| ShiftRow {
             name: mineral_name(m),
             mine: iea(m, "mine"),
             refined: iea(m, "refined"),
         })
-        .collect();
+        .collect()
+}
 
-    let exposures = options
-        .countries
+/// The exposure table of each of `countries`, with `partners` (named `partners_label`).
+pub(super) fn exposures(
+    ds: &Dataset,
+    countries: &[CountryCode],
+    partners: &PartnerSet,
+    partners_label: &str,
+) -> Vec<CountryExposure> {
+    let name_of = |code: CountryCode| ds.country(code).map_or_else(|| code.to_string(), |c| c.name.clone());
+    countries
         .iter()
         .map(|&country| {
-            let exposure = country_exposure(ds, country, &options.partners);
+            let exposure = country_exposure(ds, country, partners);
             let rows = exposure
                 .minerals
                 .iter()
@@ -369,21 +359,26 @@ pub fn build_report(ds: &Dataset, options: &ReportOptions) -> Report {
                     }
                 })
                 .collect();
-            (
-                country.to_string(),
-                name_of(country),
-                options.partners_label.clone(),
+            CountryExposure {
+                code: country.to_string(),
+                name: name_of(country),
+                partners: partners_label.to_owned(),
                 rows,
-            )
+            }
         })
-        .collect();
+        .collect()
+}
 
-    let findings = findings(ds, &all, &options.countries);
-    let sources = sources(ds, &all);
-    let left_out = failed
+/// The series that could not be computed, with the reason.
+pub(super) fn left_out(failed: &[(critmin_model::SeriesKey, critmin_metrics::NotComputable)]) -> Vec<String> {
+    failed
         .iter()
         .map(|(k, e)| format!("{} {} {} ({}): {e}", k.mineral, k.stage, k.year, k.source))
-        .collect();
+        .collect()
+}
+
+/// One line per series with data-quality notes.
+pub(super) fn quality_notes(all: &[SeriesConcentration<'_>]) -> Vec<String> {
     let mut quality_notes: Vec<String> = all
         .iter()
         .filter(|c| !c.shares.notes.is_empty())
@@ -402,25 +397,7 @@ pub fn build_report(ds: &Dataset, options: &ReportOptions) -> Report {
         .collect();
     quality_notes.dedup();
 
-    let default_map = maps
-        .iter()
-        .find(|m| m.id.starts_with("lithium/mine/") && m.source == "USGS-MCS2025")
-        .or(maps.first())
-        .map(|m| m.id.clone())
-        .unwrap_or_default();
-    Report {
-        findings,
-        maps,
-        default_map,
-        heat,
-        shift,
-        exposures,
-        sources,
-        left_out,
-        quality_notes,
-        stress: crate::stress::build_stress_tests(ds, &options.countries),
-        outlook: crate::outlook::build_outlook(ds, &options.countries, &options.partners),
-    }
+    quality_notes
 }
 
 fn short_source(s: &str) -> String {
@@ -432,7 +409,8 @@ fn short_source(s: &str) -> String {
     }
 }
 
-fn findings(ds: &Dataset, all: &[SeriesConcentration<'_>], countries: &[CountryCode]) -> Vec<String> {
+/// Short findings, one sentence each.
+pub(super) fn findings(ds: &Dataset, all: &[SeriesConcentration<'_>], countries: &[CountryCode]) -> Vec<String> {
     let mut out = Vec::new();
     // Latest year per (mineral, stage, source), output stages only.
     let mut latest: BTreeMap<(String, String, String), &SeriesConcentration<'_>> = BTreeMap::new();
@@ -508,7 +486,8 @@ fn findings(ds: &Dataset, all: &[SeriesConcentration<'_>], countries: &[CountryC
     out
 }
 
-fn sources(ds: &Dataset, all: &[SeriesConcentration<'_>]) -> Vec<SourceEntry> {
+/// The sources behind the series, with their citations.
+pub(super) fn sources(ds: &Dataset, all: &[SeriesConcentration<'_>]) -> Vec<SourceEntry> {
     let mut by_code: BTreeMap<String, (Vec<String>, usize)> = BTreeMap::new();
     for c in all {
         let e = by_code.entry(c.series.key.source.to_string()).or_default();
@@ -560,12 +539,6 @@ fn sources(ds: &Dataset, all: &[SeriesConcentration<'_>]) -> Vec<SourceEntry> {
         citation: "ISO 3166 names and codes (pycountry 26.2.16 data); UN M49 regions, EU27 and OECD membership (country_converter 1.3.2 data); MSP, Quad, G7, IPEF, US FTA and CMA partners and FEOC-covered nations as documented in SOURCES.md §3.7.".into(),
         files: vec!["countries.csv".into()],
         count: ds.countries.len(),
-    });
-    out.push(SourceEntry {
-        code: "map".into(),
-        citation: "Country outlines: Natural Earth 1:110m (public domain) via the world-atlas 2.0.2 npm package (ISC), Natural Earth projection.".into(),
-        files: vec!["crates/critmin-report/assets/world_110m.tsv".into()],
-        count: crate::worldmap::shapes().count(),
     });
     out
 }
