@@ -6,13 +6,12 @@ use std::path::{Path, PathBuf};
 use anyhow::{Context, Result, bail};
 use clap::Subcommand;
 use critmin_app::plan::{CapSpec, ComposeError, FloorSpec, OutlookSpec, PortfolioSpec};
-use critmin_app::portfolio::{self, ChosenRecord, CountryValue, ShadowRecord};
+use critmin_app::portfolio::{PortfolioError, PreparedPortfolio};
 use critmin_data::read_text;
 use critmin_model::Dataset;
 use critmin_planner::demand::parse_user_demand;
 use critmin_planner::mps::to_mps;
-use critmin_planner::optimize::{OptimizeError, optimize};
-use critmin_planner::portfolio::{PROBLEM_ASSUMPTIONS, build_model};
+use critmin_planner::portfolio::build_model;
 use serde::Serialize;
 
 use super::projects::{ProjectSources, load_projects};
@@ -243,33 +242,6 @@ pub(crate) struct OptimizeArgs {
     format: Format,
 }
 
-#[derive(Serialize)]
-struct OptimizeDocument {
-    buyer: String,
-    members: Vec<String>,
-    mineral: String,
-    stage: String,
-    year: u16,
-    requirement_t: f64,
-    budget_usd: f64,
-    status: String,
-    objective_usd: f64,
-    mip_gap: f64,
-    solve_seconds: f64,
-    risk_measure: String,
-    risk_t: f64,
-    cost_usd: f64,
-    unmet_t: f64,
-    chosen: Vec<ChosenRecord>,
-    market: Vec<CountryValue>,
-    shares: Vec<CountryValue>,
-    shadow_prices: Vec<ShadowRecord>,
-    model_columns: usize,
-    model_rows: usize,
-    notes: Vec<String>,
-    assumptions: Vec<&'static str>,
-}
-
 fn run_optimize(ds: &Dataset, args: &OptimizeArgs, data_dir: Option<&Path>) -> Result<()> {
     let mut spec = PortfolioSpec::new(args.buyer.clone(), args.requirement_t, args.budget);
     spec.mineral = args.mineral.clone();
@@ -293,50 +265,15 @@ fn run_optimize(ds: &Dataset, args: &OptimizeArgs, data_dir: Option<&Path>) -> R
     spec.seed = args.seed;
     spec.cvar_alpha = args.cvar_alpha;
     let projects = load_projects(ds, &args.sources, data_dir)?;
-    let request = spec.request(ds, &projects).map_err(spec_error)?;
-    let mineral = request.mineral.clone();
-    let members = request.members.clone();
-    let (mut problem, mut notes) = PortfolioSpec::problem(&request, ds).map_err(spec_error)?;
-    notes.extend(portfolio::apply_risk_scenarios(
-        ds,
-        &spec,
-        &mineral,
-        &members,
-        &mut problem,
-    )?);
+    let prepared = PreparedPortfolio::new(ds, &spec, &projects).map_err(portfolio_error)?;
     if let Some(path) = &args.write_mps {
-        std::fs::write(path, to_mps(&build_model(&problem))).with_context(|| format!("writing {}", path.display()))?;
+        std::fs::write(path, to_mps(&build_model(&prepared.problem)))
+            .with_context(|| format!("writing {}", path.display()))?;
     }
-    let solution = match optimize(&problem, &spec.solve_options()) {
-        Ok(s) => s,
-        Err(e @ OptimizeError::Infeasible(_)) => bail!("{e}"),
-        Err(e) => return Err(e.into()),
-    };
-    let doc = OptimizeDocument {
-        buyer: solution.buyer.clone(),
-        members: members.iter().map(ToString::to_string).collect(),
-        mineral: mineral.to_string(),
-        stage: args.stage.clone(),
-        year: args.year,
-        requirement_t: args.requirement_t,
-        budget_usd: args.budget,
-        status: solution.status.id().into(),
-        objective_usd: solution.objective_usd,
-        mip_gap: solution.mip_gap,
-        solve_seconds: solution.solve_seconds,
-        risk_measure: solution.risk_measure.clone(),
-        risk_t: solution.risk_t,
-        cost_usd: solution.cost_usd,
-        unmet_t: solution.unmet_t,
-        chosen: portfolio::chosen(&solution),
-        market: portfolio::country_values(&solution.market),
-        shares: portfolio::country_values(&solution.shares),
-        shadow_prices: portfolio::shadow_prices(&solution),
-        model_columns: solution.size.0,
-        model_rows: solution.size.1,
-        notes,
-        assumptions: PROBLEM_ASSUMPTIONS.to_vec(),
-    };
+    let doc = prepared.solve(&spec.solve_options())?;
+    if let Some(explanation) = &doc.explanation {
+        bail!("{explanation}");
+    }
     match args.format {
         Format::Json => println!("{}", serde_json::to_string_pretty(&doc)?),
         Format::Csv => emit(Format::Csv, &doc.chosen, || Table::new(&[]))?,
@@ -369,16 +306,18 @@ fn run_optimize(ds: &Dataset, args: &OptimizeArgs, data_dir: Option<&Path>) -> R
                     String::new(),
                 ]);
             }
+            // A solved document has every figure; "n/a" only guards the type.
+            let shown = |v: Option<f64>| v.map_or_else(|| "n/a".to_owned(), quantity);
             table.footer.push(format!(
                 "status {}, objective {} USD, gap {:.4}%, solve {:.3} s; {} {} t; spent {} USD; unmet {} t",
                 doc.status,
-                quantity(doc.objective_usd),
-                doc.mip_gap * 100.0,
-                doc.solve_seconds,
-                doc.risk_measure,
-                quantity(doc.risk_t),
-                quantity(doc.cost_usd),
-                quantity(doc.unmet_t)
+                shown(doc.objective_usd),
+                doc.mip_gap.unwrap_or(f64::NAN) * 100.0,
+                doc.solve_seconds.unwrap_or(f64::NAN),
+                doc.risk_measure.as_deref().unwrap_or("n/a"),
+                shown(doc.risk_t),
+                shown(doc.cost_usd),
+                shown(doc.unmet_t)
             ));
             for s in &doc.shadow_prices {
                 table.footer.push(format!(
@@ -402,6 +341,13 @@ fn run_optimize(ds: &Dataset, args: &OptimizeArgs, data_dir: Option<&Path>) -> R
 }
 
 /// A spec error in the CLI's words: the flag, then what is wrong.
+fn portfolio_error(e: PortfolioError) -> anyhow::Error {
+    match e {
+        PortfolioError::Compose(e) => spec_error(e),
+        PortfolioError::Scenarios(e) => e.into(),
+    }
+}
+
 pub(crate) fn spec_error(e: ComposeError) -> anyhow::Error {
     match &e {
         ComposeError::Invalid(critmin_model::FieldError { field, message }) => {

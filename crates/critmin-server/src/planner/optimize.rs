@@ -5,14 +5,12 @@
 
 use axum::http::StatusCode;
 use critmin_app::plan::{PortfolioSpec, rows_from_csv};
+#[cfg(feature = "solver")]
+use critmin_app::portfolio::PreparedPortfolio;
 use critmin_model::Dataset;
 #[cfg(feature = "solver")]
-use critmin_planner::optimize::{OptimizeError, PortfolioSolution, SolveOptions, optimize};
-#[cfg(feature = "solver")]
-use critmin_planner::portfolio::PROBLEM_ASSUMPTIONS;
+use critmin_planner::optimize::SolveOptions;
 use critmin_store::{NewPortfolio, Store};
-use serde::{Deserialize, Serialize};
-use utoipa::ToSchema;
 use utoipa::openapi::{Ref, RefOr, schema::Schema};
 
 use super::compose_error;
@@ -20,7 +18,7 @@ use crate::AppState;
 use crate::error::ApiError;
 use crate::jobs::{BoxFuture, JobKind, Started, read};
 
-pub use critmin_app::portfolio::{ChosenRecord, CountryValue, ShadowRecord, ViolationRecord};
+pub use critmin_app::portfolio::{ChosenRecord, CountryValue, PortfolioDocument, ShadowRecord, ViolationRecord};
 
 /// The solver time limit of an optimize job that names none, in seconds.
 pub const DEFAULT_JOB_TIME_LIMIT_S: f64 = 60.0;
@@ -53,79 +51,6 @@ fn start(state: &AppState, fields: serde_json::Value) -> BoxFuture<'_, Result<St
             })),
         })
     })
-}
-
-/// The optimizer's answer: a portfolio, or why there is none.
-#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
-pub struct PortfolioDocument {
-    /// Buyer label.
-    pub buyer: String,
-    /// Member countries.
-    pub members: Vec<String>,
-    /// Mineral id.
-    pub mineral: String,
-    /// Stage id.
-    pub stage: String,
-    /// Target year.
-    pub year: u16,
-    /// Requirement, tonnes.
-    pub requirement_t: f64,
-    /// Budget, USD.
-    pub budget_usd: f64,
-    /// `optimal`, `time_limit` or `infeasible`.
-    pub status: String,
-    /// Objective in USD (absent when infeasible).
-    pub objective_usd: Option<f64>,
-    /// Relative MIP gap reached.
-    pub mip_gap: Option<f64>,
-    /// Solver seconds.
-    pub solve_seconds: Option<f64>,
-    /// Risk measure.
-    pub risk_measure: Option<String>,
-    /// Risk in tonnes.
-    pub risk_t: Option<f64>,
-    /// Spent, USD.
-    pub cost_usd: Option<f64>,
-    /// Unmet requirement, tonnes.
-    pub unmet_t: Option<f64>,
-    /// Projects backed or offtaken.
-    pub chosen: Vec<ChosenRecord>,
-    /// Market tonnes by country.
-    pub market: Vec<CountryValue>,
-    /// Supply shares by country.
-    pub shares: Vec<CountryValue>,
-    /// Shadow prices.
-    pub shadow_prices: Vec<ShadowRecord>,
-    /// Why there is no portfolio (infeasible).
-    pub explanation: Option<String>,
-    /// The constraints to relax (infeasible).
-    pub violations: Vec<ViolationRecord>,
-    /// Model columns and rows.
-    pub model_size: (usize, usize),
-    /// What was left out.
-    pub notes: Vec<String>,
-    /// Conventions.
-    pub assumptions: Vec<String>,
-    /// Id of the stored portfolio (jobs).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub portfolio_id: Option<String>,
-}
-
-#[cfg(feature = "solver")]
-fn solution_fields(doc: &mut PortfolioDocument, s: &PortfolioSolution) {
-    doc.status = s.status.id().to_owned();
-    doc.objective_usd = Some(s.objective_usd);
-    doc.mip_gap = Some(s.mip_gap);
-    doc.solve_seconds = Some(s.solve_seconds);
-    doc.risk_measure = Some(s.risk_measure.clone());
-    doc.risk_t = Some(s.risk_t);
-    doc.cost_usd = Some(s.cost_usd);
-    doc.unmet_t = Some(s.unmet_t);
-    doc.chosen = critmin_app::portfolio::chosen(s);
-    doc.market = critmin_app::portfolio::country_values(&s.market);
-    doc.shares = critmin_app::portfolio::country_values(&s.shares);
-    doc.shadow_prices = critmin_app::portfolio::shadow_prices(s);
-    doc.model_size = s.size;
 }
 
 /// Checks an optimize request before its job is created (400 naming the field), and replaces
@@ -186,55 +111,12 @@ pub fn compute_optimize(
 ) -> Result<serde_json::Value, String> {
     progress(0, 1);
     let projects = spec.projects(ds, &[]).map_err(|e| e.to_string())?;
-    let request = spec.request(ds, &projects).map_err(|e| e.to_string())?;
-    let (mut problem, mut notes) = PortfolioSpec::problem(&request, ds).map_err(|e| e.to_string())?;
-    notes.extend(
-        critmin_app::portfolio::apply_risk_scenarios(ds, spec, &request.mineral, &request.members, &mut problem)
-            .map_err(|e| e.to_string())?,
-    );
+    let prepared = PreparedPortfolio::new(ds, spec, &projects).map_err(|e| e.to_string())?;
     let options = SolveOptions {
         time_limit_s: Some(spec.time_limit_s.unwrap_or(DEFAULT_JOB_TIME_LIMIT_S)),
         mip_rel_gap: spec.gap,
     };
-    let mut doc = PortfolioDocument {
-        buyer: request.buyer.clone(),
-        members: request.members.iter().map(ToString::to_string).collect(),
-        mineral: request.mineral.to_string(),
-        stage: request.stage.to_string(),
-        year: request.year,
-        requirement_t: request.requirement_t,
-        budget_usd: request.budget_usd,
-        status: String::new(),
-        objective_usd: None,
-        mip_gap: None,
-        solve_seconds: None,
-        risk_measure: None,
-        risk_t: None,
-        cost_usd: None,
-        unmet_t: None,
-        chosen: Vec::new(),
-        market: Vec::new(),
-        shares: Vec::new(),
-        shadow_prices: Vec::new(),
-        explanation: None,
-        violations: Vec::new(),
-        model_size: (0, 0),
-        notes,
-        assumptions: PROBLEM_ASSUMPTIONS.iter().map(|a| (*a).to_owned()).collect(),
-        portfolio_id: None,
-    };
-    match optimize(&problem, &options) {
-        Ok(s) => solution_fields(&mut doc, &s),
-        Err(e @ OptimizeError::Infeasible(_)) => {
-            let OptimizeError::Infeasible(v) = &e else {
-                unreachable!()
-            };
-            doc.status = "infeasible".into();
-            doc.violations = critmin_app::portfolio::violations(v);
-            doc.explanation = Some(e.to_string());
-        }
-        Err(e) => return Err(e.to_string()),
-    }
+    let doc = prepared.solve(&options).map_err(|e| e.to_string())?;
     progress(1, 1);
     serde_json::to_value(&doc).map_err(|e| e.to_string())
 }

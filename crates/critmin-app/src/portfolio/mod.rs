@@ -3,6 +3,10 @@
 //! the parts of the answer both print (the portfolio, the market it leaves, the shadow prices
 //! and, when there is no portfolio, the constraints to relax).
 
+mod document;
+
+pub use document::{PortfolioDocument, PortfolioError, PreparedPortfolio};
+
 use crate::plan::PortfolioSpec;
 use critmin_model::{CountryCode, Dataset, MineralId};
 use critmin_network::{DisruptionSampler, MonteCarlo, PooledOptions, RiskParams, Scenarios, pooled_market};
