@@ -134,4 +134,39 @@ mod tests {
             .collect();
         assert_eq!(kinds, ["concentration-overview", "shock", "risk", "optimize"]);
     }
+
+    /// Every `$ref` points at a schema the document defines (shared types from critmin-app
+    /// bring the types they hold).
+    #[test]
+    fn every_reference_resolves() {
+        fn refs<'a>(value: &'a serde_json::Value, out: &mut Vec<&'a str>) {
+            match value {
+                serde_json::Value::Object(map) => {
+                    if let Some(serde_json::Value::String(r)) = map.get("$ref") {
+                        out.push(r);
+                    }
+                    map.values().for_each(|v| refs(v, out));
+                }
+                serde_json::Value::Array(items) => items.iter().for_each(|v| refs(v, out)),
+                _ => {}
+            }
+        }
+        let json: serde_json::Value = serde_json::from_str(&openapi_document().to_json().unwrap()).unwrap();
+        let mut found = Vec::new();
+        refs(&json, &mut found);
+        let dangling: Vec<&str> = found
+            .into_iter()
+            .filter(|r| {
+                let name = r.trim_start_matches("#/components/schemas/");
+                json["components"]["schemas"].get(name).is_none()
+            })
+            .collect();
+        assert!(dangling.is_empty(), "references without a schema: {dangling:?}");
+        for name in ["PortfolioSpec", "CapSpec", "FloorSpec", "ProjectRow", "StockSpec"] {
+            assert!(
+                json["components"]["schemas"].get(name).is_some(),
+                "{name} is documented"
+            );
+        }
+    }
 }

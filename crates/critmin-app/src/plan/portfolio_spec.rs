@@ -67,6 +67,7 @@ fn share(field: &str, value: f64) -> Result<f64, FieldError> {
 /// absent).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct CapSpec {
     /// ISO3 code; every supplier country when absent.
     #[serde(default)]
@@ -95,6 +96,7 @@ impl FromStr for CapSpec {
 /// A floor on the share of the requirement supplied from partner countries.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct FloorSpec {
     /// Partner groups and/or ISO3 codes joined with `+` (`msp`, `quad+CHL`).
     pub partners: String,
@@ -137,6 +139,7 @@ fn default_gap() -> f64 {
 /// partner floors, from which projects, and how long the solver may run.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct PortfolioSpec {
     /// Buyer: an ISO3 code, several joined with `+` (`USA+IND`), or a group id (`quad`).
     pub buyer: String,

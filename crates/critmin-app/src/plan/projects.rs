@@ -18,6 +18,7 @@ use super::error::ComposeError;
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 #[allow(missing_docs)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ProjectRow {
     pub id: Cell,
     #[serde(default)]
@@ -59,6 +60,7 @@ pub struct ProjectRow {
 /// A cell of a [`ProjectRow`]: text, a number (kept as written) or null (empty).
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
 #[serde(transparent)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Cell(pub String);
 
 impl From<&str> for Cell {

@@ -21,6 +21,7 @@ fn one() -> f64 {
 /// (stock-driven), one value a year.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct StockSpec {
     /// Inflow per year (inflow-driven model).
     #[serde(default)]

@@ -14,7 +14,6 @@ mod outlook;
 mod portfolios;
 mod projects;
 mod recycle;
-mod schemas;
 
 use axum::Router;
 use axum::http::StatusCode;
@@ -64,7 +63,7 @@ pub fn routes() -> Router<AppState> {
         portfolios::list_portfolios,
         portfolios::get_portfolio
     ),
-    components(schemas(schemas::PortfolioSpecSchema, PortfolioDocument))
+    components(schemas(critmin_app::plan::PortfolioSpec, PortfolioDocument))
 )]
 pub struct Api;
 

@@ -101,7 +101,7 @@ pub(super) async fn get_project(
 
 /// Projects to import as JSON (the alternative is the CSV file itself, `Content-Type:
 /// text/csv`).
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ProjectImport {
     /// One object per project, with the columns of a project CSV file as keys.
@@ -123,7 +123,7 @@ pub struct ImportView {
 /// `projects[1].capacity_t`) rejects the whole import with 422 and nothing is stored. At most
 /// 1,000 projects per request; an id already stored or in India's pipeline gets 409.
 #[utoipa::path(post, path = "/api/v1/projects", tag = "planner", security(("bearer" = [])),
-    request_body(content = super::schemas::ProjectImportSchema, description = "JSON rows, or the CSV file with Content-Type: text/csv"),
+    request_body(content = ProjectImport, description = "JSON rows, or the CSV file with Content-Type: text/csv"),
     responses((status = 201, body = ImportView), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody),
         (status = 403, body = ErrorBody), (status = 409, body = ErrorBody), (status = 413, body = ErrorBody),
         (status = 415, body = ErrorBody), (status = 422, body = ErrorBody)))]

@@ -10,7 +10,7 @@ use crate::error::{ApiError, ErrorBody};
 
 /// The dynamic stock model by cohort (no key: nothing is stored): stock and outflow from an
 /// inflow series, or the inflow a stock series needs, with the secondary supply.
-#[utoipa::path(post, path = "/api/v1/recycle/stock", tag = "planner", request_body = super::schemas::StockSpecSchema,
+#[utoipa::path(post, path = "/api/v1/recycle/stock", tag = "planner", request_body = StockSpec,
     responses((status = 200, body = StockDocument), (status = 400, body = ErrorBody), (status = 413, body = ErrorBody)))]
 pub(super) async fn recycle_stock(
     crate::body::JsonBody(spec): crate::body::JsonBody<StockSpec>,
