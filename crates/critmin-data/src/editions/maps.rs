@@ -83,8 +83,12 @@ impl Maps {
         if let Some(cols) = table.fixed_columns(&COUNTRY_NAME_COLUMNS, problems) {
             table.each_row(&cols, problems, |row| {
                 let iso3 = row.cell(1);
-                if !iso3.is_empty() && !(iso3.len() == 3 && iso3.bytes().all(|b| b.is_ascii_uppercase())) {
-                    row.problem(1, "an ISO 3166-1 alpha-3 code, or empty for a label that is not one country");
+                let is_code = iso3.len() == 3 && iso3.bytes().all(|b| b.is_ascii_uppercase());
+                if !iso3.is_empty() && !is_code {
+                    row.problem(
+                        1,
+                        "an ISO 3166-1 alpha-3 code, or empty for a label that is not one country",
+                    );
                 }
                 if iso3.is_empty() && row.cell(2).is_empty() {
                     row.problem(2, "a note saying why the label has no country code");
@@ -141,7 +145,15 @@ impl Maps {
     }
 
     /// Where rows of this label go; `None` when the map has no entry (a problem for the caller).
-    pub fn target(&self, release: &str, commodity: &str, statistic: &str, detail: &str, unit: &str, country: &str) -> Option<&Target> {
+    pub fn target(
+        &self,
+        release: &str,
+        commodity: &str,
+        statistic: &str,
+        detail: &str,
+        unit: &str,
+        country: &str,
+    ) -> Option<&Target> {
         let key: Key = (
             release.to_owned(),
             normalize(commodity),

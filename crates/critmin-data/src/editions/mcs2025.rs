@@ -12,7 +12,7 @@ use crate::problem::Problem;
 use crate::table::CsvTable;
 
 use super::maps::{Maps, Target};
-use super::text::{Encoding, decode};
+use super::text::{Encoding, release_text};
 use super::values::{EXPECTED_VALUE, Published, published, trim};
 use super::{ImportedEdition, ImportedRow, RowSink, SourceFile};
 
@@ -70,8 +70,13 @@ const GROUPS: [Group; 3] = [
 ];
 
 /// Reads the world-data file into `edition`.
-pub(crate) fn read_world(file: SourceFile<'_>, maps: &Maps, edition: &mut ImportedEdition, problems: &mut Vec<Problem>) {
-    let text = match decode(file.name, file.bytes, Encoding::Utf8) {
+pub(crate) fn read_world(
+    file: SourceFile<'_>,
+    maps: &Maps,
+    edition: &mut ImportedEdition,
+    problems: &mut Vec<Problem>,
+) {
+    let text = match release_text(file.name, file.bytes, Encoding::Utf8) {
         Ok(text) => text,
         Err(problem) => {
             problems.push(problem);

@@ -9,7 +9,7 @@ use crate::problem::Problem;
 use crate::table::CsvTable;
 
 use super::maps::{Maps, Target};
-use super::text::{Encoding, decode};
+use super::text::{Encoding, release_text};
 use super::values::{EXPECTED_VALUE, Published, published, trim};
 use super::{ImportedEdition, ImportedRow, ListEntry, RowSink, SourceFile};
 
@@ -75,7 +75,7 @@ pub(crate) fn read_commodities(
     edition: &mut ImportedEdition,
     problems: &mut Vec<Problem>,
 ) -> Vec<Flagged> {
-    let text = match decode(file.name, file.bytes, Encoding::Cp1252) {
+    let text = match release_text(file.name, file.bytes, Encoding::Cp1252) {
         Ok(text) => text,
         Err(problem) => {
             problems.push(problem);
@@ -216,7 +216,7 @@ pub(crate) fn read_critical_list(
     edition: &mut ImportedEdition,
     problems: &mut Vec<Problem>,
 ) {
-    let text = match decode(file.name, file.bytes, Encoding::Utf8) {
+    let text = match release_text(file.name, file.bytes, Encoding::Utf8) {
         Ok(text) => text,
         Err(problem) => {
             problems.push(problem);
@@ -234,11 +234,7 @@ pub(crate) fn read_critical_list(
     let mut seen: Vec<(String, u64)> = Vec::new();
     table.each_row(&columns, problems, |row| {
         let name = trim(row.cell(1));
-        let id: String = name
-            .split_whitespace()
-            .collect::<Vec<_>>()
-            .join("_")
-            .to_lowercase();
+        let id: String = name.split_whitespace().collect::<Vec<_>>().join("_").to_lowercase();
         if id.is_empty() || !id.chars().all(|c| c.is_ascii_lowercase() || c == '_') {
             row.problem(1, "a mineral name in letters");
             return;

@@ -163,7 +163,10 @@ pub fn import_usgs_mcs(files: &[SourceFile<'_>], maps: &Maps) -> Result<Imported
             None => problems.push(Problem::line(
                 file.name,
                 0,
-                format!("a USGS MCS release file named as published: one of {}", KNOWN_FILES.join(", ")),
+                format!(
+                    "a USGS MCS release file named as published: one of {}",
+                    KNOWN_FILES.join(", ")
+                ),
             )),
             Some(kind) => {
                 if by_kind.insert(kind, *file).is_some() {
@@ -172,7 +175,8 @@ pub fn import_usgs_mcs(files: &[SourceFile<'_>], maps: &Maps) -> Result<Imported
             }
         }
     }
-    let has_2026 = by_kind.contains_key(&ReleaseFile::Commodities2026) || by_kind.contains_key(&ReleaseFile::CriticalList2026);
+    let has_2026 =
+        by_kind.contains_key(&ReleaseFile::Commodities2026) || by_kind.contains_key(&ReleaseFile::CriticalList2026);
     let has_2025 = by_kind.contains_key(&ReleaseFile::World2025);
     if has_2026 && has_2025 {
         problems.push(Problem::line(
@@ -182,7 +186,11 @@ pub fn import_usgs_mcs(files: &[SourceFile<'_>], maps: &Maps) -> Result<Imported
         ));
     }
     if files.is_empty() || (!has_2026 && !has_2025 && problems.is_empty()) {
-        problems.push(Problem::line("(input)", 0, format!("at least one of {}", KNOWN_FILES.join(", "))));
+        problems.push(Problem::line(
+            "(input)",
+            0,
+            format!("at least one of {}", KNOWN_FILES.join(", ")),
+        ));
     }
     if has_2026 && !by_kind.contains_key(&ReleaseFile::Commodities2026) {
         problems.push(Problem::line(
@@ -206,15 +214,22 @@ pub fn import_usgs_mcs(files: &[SourceFile<'_>], maps: &Maps) -> Result<Imported
         edition.edition = mcs2025::EDITION.to_owned();
         mcs2025::read_world(*file, maps, &mut edition, &mut problems);
     }
-    if problems.is_empty() { Ok(edition) } else { Err(problems) }
+    if problems.is_empty() {
+        Ok(edition)
+    } else {
+        Err(problems)
+    }
 }
+
+type SeriesKey = (String, String, String, u16);
 
 /// Adds rows to the edition, keyed by (mineral, stage, country, year): a second row with the
 /// same key and the same value and note is a duplicate (skipped, listed); with another value
 /// it is a problem, because two figures for one key cannot both be right and are never added.
 pub(crate) struct RowSink<'e> {
     edition: &'e mut ImportedEdition,
-    seen: HashMap<(String, String, String, u16), (u64, Option<f64>)>,
+    // (mineral, stage, country, year) → (first line, value)
+    seen: HashMap<SeriesKey, (u64, Option<f64>)>,
 }
 
 impl<'e> RowSink<'e> {
@@ -227,7 +242,12 @@ impl<'e> RowSink<'e> {
 
     /// Adds the row; a conflicting duplicate is returned as the problem to report.
     pub(crate) fn add(&mut self, row: ImportedRow) -> Option<Problem> {
-        let key = (row.mineral.clone(), row.stage.clone(), row.country_iso3.clone(), row.year);
+        let key = (
+            row.mineral.clone(),
+            row.stage.clone(),
+            row.country_iso3.clone(),
+            row.year,
+        );
         if let Some(&(first, value)) = self.seen.get(&key) {
             if value == row.value {
                 self.edition.skipped.push(SkippedRow {
@@ -269,7 +289,16 @@ pub fn observations_csv(rows: &[ImportedRow]) -> String {
     });
     let mut writer = csv::Writer::from_writer(Vec::new());
     let mut out = String::new();
-    let _ = writer.write_record(["mineral", "stage", "country_iso3", "year", "value", "unit", "source", "note"]);
+    let _ = writer.write_record([
+        "mineral",
+        "stage",
+        "country_iso3",
+        "year",
+        "value",
+        "unit",
+        "source",
+        "note",
+    ]);
     for row in sorted {
         let value = row.value.map(format_value).unwrap_or_default();
         let _ = writer.write_record([

@@ -74,6 +74,23 @@ pub fn decode(file: &str, bytes: &[u8], encoding: Encoding) -> Result<String, Pr
     }
 }
 
+/// The text of a release file: decoded as [`decode`] does, and complete. USGS files end with a
+/// line break; one that ends inside a line was cut short (an interrupted download), and its last
+/// record may still have all its fields (a long quoted note cut in the middle), so the CSV
+/// reader alone would not notice.
+pub fn release_text(file: &str, bytes: &[u8], encoding: Encoding) -> Result<String, Problem> {
+    let text = decode(file, bytes, encoding)?;
+    if !text.is_empty() && !text.ends_with('\n') {
+        let line = 1 + text.matches('\n').count() as u64;
+        return Err(Problem::line(
+            file,
+            line,
+            "a last line ending with a line break, as USGS publishes its files (the file ends inside this line: cut short?)",
+        ));
+    }
+    Ok(text)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -87,5 +104,19 @@ mod tests {
         let utf8 = "a,b\n1,x\n2,\u{2014}\n".as_bytes();
         assert_eq!(decode("f.csv", utf8, Encoding::Cp1252).unwrap_err().line, 3);
         assert_eq!(decode("f.csv", b"\xEF\xBB\xBFa\n", Encoding::Utf8).unwrap(), "a\n");
+    }
+
+    #[test]
+    fn a_file_cut_inside_a_line_is_refused() {
+        assert_eq!(
+            release_text("f.csv", b"a,b\r\n1,\"x y", Encoding::Utf8)
+                .unwrap_err()
+                .line,
+            2
+        );
+        assert_eq!(
+            release_text("f.csv", b"a,b\r\n1,2\r\n", Encoding::Utf8).unwrap(),
+            "a,b\r\n1,2\r\n"
+        );
     }
 }

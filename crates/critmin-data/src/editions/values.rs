@@ -72,7 +72,13 @@ pub fn published(cell: &str) -> Option<Published> {
         .split_once(" - ")
         .or_else(|| cell.split_once('–'))
         .filter(|(low, high)| number(low.trim()).is_some() && number(high.trim()).is_some());
-    range.map(|(low, high)| Published::Missing(format!("range {} to {} as published (no single number)", low.trim(), high.trim())))
+    range.map(|(low, high)| {
+        Published::Missing(format!(
+            "range {} to {} as published (no single number)",
+            low.trim(),
+            high.trim()
+        ))
+    })
 }
 
 /// Trims spaces and no-break spaces (the release has `68\u{a0}`).
@@ -90,7 +96,9 @@ mod tests {
         assert_eq!(number("12,000,000"), Some(12_000_000.0));
         assert_eq!(number("0.5"), Some(0.5));
         assert_eq!(number("981"), Some(981.0));
-        for bad in ["1,2,3", "12,00", ",123", "1,", "", "1.2.3", "1e5", "W", "1 000", "NaN", "inf"] {
+        for bad in [
+            "1,2,3", "12,00", ",123", "1,", "", "1.2.3", "1e5", "W", "1 000", "NaN", "inf",
+        ] {
             assert_eq!(number(bad), None, "{bad}");
         }
     }
