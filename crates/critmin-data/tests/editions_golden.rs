@@ -371,7 +371,7 @@ fn the_us_2025_list_has_sixty_members_and_agrees_with_the_critical_flags() {
                     flag.commodity,
                     flag.line
                 );
-                covered.push(members[members.iter().position(|m| *m == as_member).unwrap_or(0)]);
+                covered.extend(members.iter().copied().filter(|m| *m == as_member));
             }
         }
     }
