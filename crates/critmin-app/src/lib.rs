@@ -10,10 +10,12 @@
 //! [`concentration`], [`supply`], [`exposure`], [`stress`] (shock and Monte Carlo requests and
 //! documents), [`plan`] (the planner's requests: portfolio, outlook, stock model, inline
 //! projects), [`recycle`] (the stock model's document), [`ledger`] (requests to the chain-of-custody ledger and its share rows) and [`portfolio`] (the CVaR join and
-//! the optimizer's records; the builders from a solution need the `solver` feature).
+//! the optimizer's records; the builders from a solution need the `solver` feature); [`editions`]
+//! (importing a published edition of a source into critmin's tables).
 
 pub mod catalog;
 pub mod concentration;
+pub mod editions;
 pub mod exposure;
 pub mod field;
 pub mod ledger;
