@@ -286,3 +286,55 @@ with open(DATA / "usgs_country_names.csv", "w", newline="") as f:
     w.writerow(["usgs_name", "iso3", "note"])
     w.writerows(out)
 print(len(out), "country names")
+
+# US net import reliance (MCS 2026 salient statistics): (commodity, Statistics_detail) -> the
+# mineral id of import_reliance.csv (the ids used there for MCS 2025 where they exist).
+RELIANCE_IDS = {
+    ("Abrasives (Manufactured)", "Fused aluminum oxide"): "abrasives_fused_alumina",
+    ("Abrasives (Manufactured)", "Silicon carbide"): "abrasives_silicon_carbide",
+    ("Abrasives (Manufactured)", "Metallic abrasives"): "abrasives_metallic",
+    ("Diamond (Bort, grit, and dust and powder; natural and synthetic)", ""): "diamond_industrial_bort",
+    ("Diamond (Stones, natural and synthetic)", ""): "diamond_industrial_stones",
+    ("Graphite (Natural)", ""): "graphite_natural", ("Magnesium Metal", ""): "magnesium_metal",
+    ("Niobium (Columbium)", ""): "niobium", ("Nitrogen (Fixed)—Ammonia", ""): "nitrogen_ammonia",
+    ("Rare Earths", "Compounds and metals"): "rare_earths", ("Rare Earths", "Mineral concentrates"): "rare_earths_concentrate",
+    ("Rare Earths (Heavy)", ""): "rare_earths_heavy",
+    ("Silicon", "Ferrosilicon, all grades"): "silicon_ferrosilicon", ("Silicon", "Silicon metal"): "silicon_metal",
+    ("Silicon", "Total"): "silicon", ("TiO2 pigment", ""): "titanium_dioxide_pigment",
+    ("Titanium Mineral Concentrates", ""): "titanium_mineral_concentrates", ("Titanium sponge metal", ""): "titanium_sponge",
+    ("Zinc", "Ores and concentrates"): "zinc_ores_concentrates", ("Zinc", "Refined zinc"): "zinc",
+    ("Zirconium", "Zirconium ores and concentrates"): "zirconium", ("Granite Only", ""): "stone_dimension_granite",
+    ("Iron And Steel", ""): "iron_and_steel", ("Iron And Steel Scrap", ""): "iron_and_steel_scrap",
+    ("Iron And Steel Slag", ""): "iron_and_steel_slag", ("Sand And Gravel (Construction)", ""): "sand_gravel_construction",
+    ("Sand And Gravel (Industrial)", ""): "sand_gravel_industrial", ("Pumice And Pumicite", ""): "pumice",
+    ("Kyanite And Related Minerals", ""): "kyanite", ("Talc And Pyrophyllite", ""): "talc_pyrophyllite",
+    ("Zeolites (Natural)", ""): "zeolites", ("Garnet (Industrial)", ""): "garnet_industrial",
+    ("Ground high-purity quartz", ""): "quartz_high_purity_ground", ("Industrial cultured quartz crystal", ""): "quartz_cultured_crystal",
+    ("Mica (Natural)", ""): None,
+}
+out = []
+seen = set()
+for x in rows26:
+    if x[4] != "Net import reliance":
+        continue
+    commodity, detail = x[2], x[5]
+    key = (commodity, detail)
+    if key in seen:
+        continue
+    seen.add(key)
+    product = detail.split(":", 1)[1].strip() if ":" in detail else ""
+    mid = RELIANCE_IDS.get((commodity, product), RELIANCE_IDS.get((commodity, ""), "missing"))
+    note = ""
+    if mid == "missing":
+        mid = re.sub(r"[^a-z0-9]+", "_", commodity.lower()).strip("_")
+    if mid is None:
+        note = "two rows a year (scrap and flake, sheet) with one label: not told apart in the release"
+        mid = ""
+    if detail.startswith("The United"):
+        note = "a sentence for 2025 only: " + " ".join(detail.replace("\xa0", " ").split())
+    out.append(["MCS2026", commodity, " ".join(detail.replace("\xa0", " ").split()), mid, note])
+with open(DATA / "usgs_reliance_map.csv", "w", newline="") as f:
+    w = csv.writer(f, lineterminator="\n")
+    w.writerow(["release", "commodity", "detail", "mineral", "note"])
+    w.writerows(out)
+print(len(out), "reliance labels")

@@ -9,8 +9,8 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
+use critmin_data::Problem;
 use critmin_data::editions::{self, ImportedEdition, ImportedRow, Maps, SourceFile};
-use critmin_data::{Problem, embedded_file, tables};
 use critmin_model::Dataset;
 use serde::Serialize;
 
@@ -57,7 +57,8 @@ pub struct ImportEditionSpec {
 /// A table written by the import, in the shape of the embedded file of the same name.
 #[derive(Debug, Clone)]
 pub struct WrittenTable {
-    /// File name (`production.csv`, `reserves.csv`, `refining.csv`, `critical_lists.csv`).
+    /// File name (`production.csv`, `reserves.csv`, `refining.csv`, `import_reliance.csv`,
+    /// `critical_lists.csv`).
     pub name: String,
     /// CSV text.
     pub text: String,
@@ -172,14 +173,7 @@ impl From<&Problem> for ProblemRecord {
 /// like any other).
 fn embedded_maps() -> Result<Maps, Vec<Problem>> {
     let mut problems = Vec::new();
-    let countries = embedded_file("countries.csv").map_or(("countries.csv", ""), |f| (f.name, f.text));
-    let maps = Maps::read(
-        (tables::USGS_COMMODITY_MAP.name, tables::USGS_COMMODITY_MAP.text),
-        (tables::USGS_COUNTRY_NAMES.name, tables::USGS_COUNTRY_NAMES.text),
-        countries,
-        &mut problems,
-    );
-    match maps {
+    match Maps::embedded(&mut problems) {
         Some(maps) if problems.is_empty() => Ok(maps),
         _ => Err(problems),
     }
@@ -212,6 +206,12 @@ pub fn import_edition(spec: &ImportEditionSpec, dataset: &Dataset) -> Result<Edi
             text: editions::observations_csv(rows),
         })
         .collect();
+    if !edition.import_reliance.is_empty() {
+        written.push(WrittenTable {
+            name: "import_reliance.csv".to_owned(),
+            text: editions::import_reliance_csv(&edition.import_reliance),
+        });
+    }
     if !edition.critical_lists.is_empty() {
         written.push(WrittenTable {
             name: "critical_lists.csv".to_owned(),
@@ -248,6 +248,20 @@ fn table_summaries(edition: &ImportedEdition) -> Vec<TableSummary> {
                 .collect(),
         })
         .collect();
+    if !edition.import_reliance.is_empty() {
+        let rows = &edition.import_reliance;
+        out.push(TableSummary {
+            name: "import_reliance.csv".to_owned(),
+            rows: rows.len(),
+            rows_with_value: rows.iter().filter(|r| r.value.is_some()).count(),
+            years: rows
+                .iter()
+                .map(|r| r.year)
+                .collect::<BTreeSet<_>>()
+                .into_iter()
+                .collect(),
+        });
+    }
     if !edition.critical_lists.is_empty() {
         out.push(TableSummary {
             name: "critical_lists.csv".to_owned(),

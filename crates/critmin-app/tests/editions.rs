@@ -38,7 +38,13 @@ fn mcs2026_import_document_and_its_distance_from_the_embedded_tables() {
     let names: Vec<&str> = import.tables.iter().map(|t| t.name.as_str()).collect();
     assert_eq!(
         names,
-        ["production.csv", "reserves.csv", "refining.csv", "critical_lists.csv"]
+        [
+            "production.csv",
+            "reserves.csv",
+            "refining.csv",
+            "import_reliance.csv",
+            "critical_lists.csv"
+        ]
     );
     assert_eq!(doc.coverage.years, [2024, 2025]);
     // Minerals with a production series (mine or processing) in MCS 2026.
@@ -86,7 +92,11 @@ fn the_tables_of_known_minerals_load_over_the_embedded_dataset() {
     // (ids, stages, countries, one unit per series, no duplicate keys).
     let known: Vec<&str> = dataset.minerals.iter().map(|m| m.id.0.as_str()).collect();
     let mut inputs = critmin_data::embedded_inputs();
-    for table in import.tables.iter().filter(|t| t.name != "critical_lists.csv") {
+    for table in import
+        .tables
+        .iter()
+        .filter(|t| !matches!(t.name.as_str(), "critical_lists.csv" | "import_reliance.csv"))
+    {
         let text: String = table
             .text
             .lines()

@@ -72,3 +72,5 @@ pub const HS_MINERALS: EmbeddedFile = table!("hs_minerals.csv", "hs_minerals.csv
 pub const USGS_COMMODITY_MAP: EmbeddedFile = table!("usgs_commodity_map.csv", "usgs_commodity_map.csv");
 /// USGS country labels that are not a `countries.csv` name → ISO3 (the edition importers).
 pub const USGS_COUNTRY_NAMES: EmbeddedFile = table!("usgs_country_names.csv", "usgs_country_names.csv");
+/// USGS net-import-reliance labels → critmin mineral ids (the edition importers).
+pub const USGS_RELIANCE_MAP: EmbeddedFile = table!("usgs_reliance_map.csv", "usgs_reliance_map.csv");

@@ -481,3 +481,68 @@ fn mcs2025_import_reproduces_the_embedded_2025_tables_but_for_the_listed_rows() 
     assert_eq!(differences, known_sorted);
     assert_eq!(edition.production.len(), 582);
 }
+
+/// US net import reliance 2025 in the commodities file (value as printed, line) and in Fig. 2
+/// of the same release (`MCS2026_Fig2_Net_Import_Reliance.csv`, label and value): they agree.
+const RELIANCE_2025: &[(&str, &str, u64, &str, &str)] = &[
+    // (mineral id, value as printed, line, Fig. 2 label, Fig. 2 value)
+    ("antimony", "91", 395, "ANTIMONY, metal and oxide", "91"),
+    ("cesium", "100", 1414, "CESIUM", "100"),
+    ("cobalt", "79", 1844, "COBALT", "79"),
+    ("gallium", "100", 2544, "GALLIUM", "100"),
+    ("germanium", ">50", 2791, "GERMANIUM", ">50"),
+    ("graphite_natural", "100", 2957, "GRAPHITE (NATURAL)", "100"),
+    ("lithium", ">50", 4232, "LITHIUM", ">50"),
+    ("manganese", "100", 4578, "MANGANESE", "100"),
+    ("nickel", "41", 5040, "NICKEL", "41"),
+    ("platinum", "89", 5675, "PLATINUM", "89"),
+    ("rare_earths", "67", 6064, "RARE EARTHS, compounds and metals", "67"),
+    ("tungsten", ">50", 8200, "TUNGSTEN", ">50"),
+    ("zinc", "73", 8676, "ZINC, refined", "73"),
+];
+
+#[test]
+fn mcs2026_us_net_import_reliance_is_read_with_bounds_and_exporters() {
+    let edition = mcs2026();
+    let figure2 = String::from_utf8(raw("usgs_mcs2026/MCS2026_Fig2_Net_Import_Reliance.csv")).expect("Fig. 2 is UTF-8");
+    for (mineral, printed, line, label, fig2_value) in RELIANCE_2025 {
+        let found: Vec<_> = edition
+            .import_reliance
+            .iter()
+            .filter(|r| r.mineral == *mineral && r.year == 2025)
+            .collect();
+        assert_eq!(found.len(), 1, "{mineral}");
+        let row = found[0];
+        let read = format!("{}{}", row.qualifier, row.value.map(format_value).unwrap_or_default());
+        assert_eq!((read.as_str(), row.line), (*printed, *line), "{mineral}");
+        assert_eq!(printed, fig2_value, "{mineral}");
+        let fig2_line = if label.contains(',') {
+            format!("\"{label}\",{fig2_value},")
+        } else {
+            format!(",{label},{fig2_value},")
+        };
+        assert!(figure2.contains(&fig2_line), "{mineral}: {fig2_line}");
+    }
+    // Net exporters: qualifier E and no number (rare-earth concentrates, line 6065).
+    let concentrate = edition
+        .import_reliance
+        .iter()
+        .find(|r| r.mineral == "rare_earths_concentrate" && r.year == 2025)
+        .expect("rare-earth concentrates");
+    assert_eq!(
+        (concentrate.value, concentrate.qualifier.as_str(), concentrate.line),
+        (None, "E", 6065)
+    );
+    // Five years (2021–2025) for the minerals with a salient table.
+    let cobalt_years: Vec<u16> = edition
+        .import_reliance
+        .iter()
+        .filter(|r| r.mineral == "cobalt")
+        .map(|r| r.year)
+        .collect();
+    assert_eq!(cobalt_years, [2021, 2022, 2023, 2024, 2025]);
+    assert!(
+        critmin_data::editions::import_reliance_csv(&edition.import_reliance)
+            .starts_with("country_iso3,mineral,year,metric,value,qualifier,major_import_sources,source,note\n")
+    );
+}

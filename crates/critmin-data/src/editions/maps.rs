@@ -8,6 +8,7 @@ use std::collections::HashMap;
 
 use crate::problem::Problem;
 use crate::table::CsvTable;
+use crate::tables;
 
 use super::values::trim;
 
@@ -24,6 +25,8 @@ pub const COMMODITY_MAP_COLUMNS: [&str; 10] = [
     "unit",
     "note",
 ];
+/// The columns of `usgs_reliance_map.csv`.
+pub const RELIANCE_MAP_COLUMNS: [&str; 5] = ["release", "commodity", "detail", "mineral", "note"];
 /// The columns of `usgs_country_names.csv`.
 pub const COUNTRY_NAME_COLUMNS: [&str; 3] = ["usgs_name", "iso3", "note"];
 
@@ -55,6 +58,21 @@ pub struct Maps {
     // The same key restricted to one country label, which wins over the general entry.
     by_country: HashMap<(Key, String), Target>,
     countries: HashMap<String, Option<String>>,
+    // (release, commodity, detail) of a net-import-reliance row → mineral id, or why not.
+    reliance: HashMap<(String, String, String), Result<String, String>>,
+}
+
+/// The label tables the maps are read from: (file name, text) each.
+#[derive(Debug, Clone, Copy)]
+pub struct MapTables<'a> {
+    /// `usgs_commodity_map.csv`.
+    pub commodities: (&'a str, &'a str),
+    /// `usgs_reliance_map.csv`.
+    pub reliance: (&'a str, &'a str),
+    /// `usgs_country_names.csv`.
+    pub country_names: (&'a str, &'a str),
+    /// `countries.csv` (its names are the default country labels).
+    pub countries: (&'a str, &'a str),
 }
 
 fn normalize(label: &str) -> String {
@@ -62,14 +80,30 @@ fn normalize(label: &str) -> String {
 }
 
 impl Maps {
-    /// Reads the commodity map, the country-name table and `countries.csv` (whose names and
-    /// codes are the default country labels). Every problem is reported; `None` if any.
-    pub fn read(
-        commodity_map: (&str, &str),
-        country_names: (&str, &str),
-        countries: (&str, &str),
-        problems: &mut Vec<Problem>,
-    ) -> Option<Maps> {
+    /// The maps shipped with critmin: the label tables embedded in this crate
+    /// ([`crate::tables`]) and the embedded `countries.csv`.
+    pub fn embedded(problems: &mut Vec<Problem>) -> Option<Maps> {
+        let file = |f: &'static crate::EmbeddedFile| (f.name, f.text);
+        let countries = crate::embedded_file("countries.csv").map_or(("countries.csv", ""), file);
+        Maps::read(
+            MapTables {
+                commodities: file(&tables::USGS_COMMODITY_MAP),
+                reliance: file(&tables::USGS_RELIANCE_MAP),
+                country_names: file(&tables::USGS_COUNTRY_NAMES),
+                countries,
+            },
+            problems,
+        )
+    }
+
+    /// Reads the label tables. Every problem is reported; `None` if any.
+    pub fn read(tables: MapTables<'_>, problems: &mut Vec<Problem>) -> Option<Maps> {
+        let MapTables {
+            commodities: commodity_map,
+            reliance,
+            country_names,
+            countries,
+        } = tables;
         let before = problems.len();
         let mut maps = Maps::default();
         let table = CsvTable::parse(countries.0, countries.1, problems);
@@ -141,7 +175,35 @@ impl Maps {
                 }
             });
         }
+        let table = CsvTable::parse(reliance.0, reliance.1, problems);
+        if let Some(cols) = table.fixed_columns(&RELIANCE_MAP_COLUMNS, problems) {
+            let mut seen: HashMap<(String, String, String), u64> = HashMap::new();
+            table.each_row(&cols, problems, |row| {
+                let key = (row.cell(0).to_owned(), normalize(row.cell(1)), normalize(row.cell(2)));
+                if let Some(first) = seen.insert(key.clone(), row.line) {
+                    row.line_problem(format!("each label once per release (already on line {first})"));
+                    return;
+                }
+                let target = match (row.cell(3), row.cell(4)) {
+                    ("", "") => {
+                        row.problem(4, "a note saying why rows with this label are not imported");
+                        return;
+                    }
+                    ("", why) => Err(why.to_owned()),
+                    (mineral, _) => Ok(mineral.to_owned()),
+                };
+                maps.reliance.insert(key, target);
+            });
+        }
         (problems.len() == before).then_some(maps)
+    }
+
+    /// The mineral id of a net-import-reliance label (`Err`: why it is not imported); `None`
+    /// when the map has no entry.
+    pub fn reliance(&self, release: &str, commodity: &str, detail: &str) -> Option<Result<&str, &str>> {
+        self.reliance
+            .get(&(release.to_owned(), normalize(commodity), normalize(detail)))
+            .map(|t| t.as_deref().map_err(String::as_str))
     }
 
     /// Where rows of this label go; `None` when the map has no entry (a problem for the caller).

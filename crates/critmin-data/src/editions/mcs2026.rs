@@ -11,7 +11,7 @@ use crate::table::CsvTable;
 use super::maps::{Maps, Target};
 use super::text::{Encoding, release_text};
 use super::values::{EXPECTED_VALUE, Published, published, trim};
-use super::{ImportedEdition, ImportedRow, ListEntry, RowSink, SourceFile};
+use super::{ImportedEdition, ImportedRow, ListEntry, RelianceRow, RowSink, SourceFile};
 
 /// The commodities file, as published.
 pub const COMMODITIES_FILE: &str = "MCS2026_Commodities_Data.csv";
@@ -111,6 +111,10 @@ pub(crate) fn read_commodities(
             "No" | "" => {}
             _ => row.problem(CRITICAL, "Yes, No or empty"),
         }
+        if row.cell(STATISTICS) == "Net import reliance" && row.cell(SECTION).starts_with("Salient Statistics") {
+            reliance_row(row, maps, commodity, &mut sink);
+            return;
+        }
         if !row.cell(SECTION).starts_with("World") {
             return;
         }
@@ -206,6 +210,76 @@ pub(crate) fn read_commodities(
         }
     });
     flagged
+}
+
+/// One US net-import-reliance row of the salient statistics.
+fn reliance_row(row: &mut crate::table::Row<'_, '_>, maps: &Maps, commodity: &str, sink: &mut RowSink<'_>) {
+    let detail = row.cell(DETAIL);
+    let mineral = match maps.reliance("MCS2026", commodity, detail) {
+        None => {
+            row.problem(
+                COMMODITY,
+                format!(
+                    "a net-import-reliance label listed for MCS2026 in usgs_reliance_map.csv (none for Statistics_detail `{detail}`)"
+                ),
+            );
+            return;
+        }
+        Some(Err(reason)) => {
+            sink.skip(
+                row.file,
+                row.line,
+                format!("{commodity} / net import reliance: {reason}"),
+            );
+            return;
+        }
+        Some(Ok(mineral)) => mineral.to_owned(),
+    };
+    let year = row.parse(YEAR, |c| match c.parse::<u16>() {
+        Ok(y) if (1900..=2100).contains(&y) => Ok(y),
+        _ => Err("a four-digit year".to_owned()),
+    });
+    let value_cell = trim(row.cell(VALUE));
+    let Some(year) = year else {
+        return;
+    };
+    let mut notes: Vec<String> = Vec::new();
+    let (value, qualifier) = match published(value_cell) {
+        Some(Published::Number(v)) => (Some(v), String::new()),
+        Some(Published::Bound(b, v)) => (Some(v), b.to_string()),
+        // `E` is the one flag with a meaning of its own here: net exporter.
+        Some(Published::Missing(_)) if value_cell == "E" => (None, "E".to_owned()),
+        Some(Published::Missing(meaning)) => {
+            notes.push(format!("USGS value: {meaning}"));
+            (None, String::new())
+        }
+        None => {
+            row.problem(VALUE, EXPECTED_VALUE);
+            return;
+        }
+    };
+    if qualifier == "E" {
+        notes.push("E = net exporter (USGS)".to_owned());
+    }
+    let usgs_notes = trim(row.cell(NOTES));
+    if !usgs_notes.is_empty() {
+        notes.push(format!("USGS Notes: {usgs_notes}"));
+    }
+    let detail_words = detail.replace('\u{a0}', " ");
+    let duplicate = sink.add_reliance(RelianceRow {
+        country_iso3: "USA".to_owned(),
+        mineral,
+        year,
+        value,
+        qualifier,
+        source: format!("{EDITION} Commodities Data (Commodity='{commodity}'; Statistics_detail='{detail_words}')"),
+        note: notes.join("; "),
+        file: row.file.to_owned(),
+        line: row.line,
+    });
+    if let Some(problem) = duplicate {
+        row.push(problem);
+    }
 }
 
 /// The critical-mineral list of Table 6: one entry per member, named as USGS names it

@@ -60,6 +60,30 @@ pub struct ImportedRow {
     pub line: u64,
 }
 
+/// One US net-import-reliance figure, in the shape of `import_reliance.csv`, with its origin.
+#[derive(Debug, Clone, PartialEq)]
+pub struct RelianceRow {
+    /// Always `USA`: USGS publishes US statistics.
+    pub country_iso3: String,
+    /// Mineral id as in `import_reliance.csv`.
+    pub mineral: String,
+    /// Year.
+    pub year: u16,
+    /// Net import reliance, percent of apparent (or reported, or estimated) consumption;
+    /// `None` for a flag (`E` net exporter, `NA`, `W`) or a bound without a number.
+    pub value: Option<f64>,
+    /// `>` or `<` for a bound, `E` for a net exporter, empty otherwise.
+    pub qualifier: String,
+    /// Release and labels read.
+    pub source: String,
+    /// Flags and USGS notes.
+    pub note: String,
+    /// File.
+    pub file: String,
+    /// Line.
+    pub line: u64,
+}
+
 /// A release row that was read but not imported, and why.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct SkippedRow {
@@ -97,6 +121,8 @@ pub struct ImportedEdition {
     pub reserves: Vec<ImportedRow>,
     /// Processing stages (refinery, smelter, plant, capacities).
     pub refining: Vec<ImportedRow>,
+    /// US net import reliance (MCS 2026 salient statistics).
+    pub import_reliance: Vec<RelianceRow>,
     /// Critical-mineral lists published with the release.
     pub critical_lists: Vec<ListEntry>,
     /// Rows read and deliberately not imported.
@@ -230,6 +256,7 @@ pub(crate) struct RowSink<'e> {
     edition: &'e mut ImportedEdition,
     // (mineral, stage, country, year) → (first line, value)
     seen: HashMap<SeriesKey, (u64, Option<f64>)>,
+    seen_reliance: HashMap<(String, u16), u64>,
 }
 
 impl<'e> RowSink<'e> {
@@ -237,6 +264,7 @@ impl<'e> RowSink<'e> {
         RowSink {
             edition,
             seen: HashMap::new(),
+            seen_reliance: HashMap::new(),
         }
     }
 
@@ -268,6 +296,24 @@ impl<'e> RowSink<'e> {
         }
         self.seen.insert(key, (row.line, row.value));
         self.edition.push(row);
+        None
+    }
+
+    /// Adds a reliance row; a second figure for the same mineral and year is returned as the
+    /// problem to report.
+    pub(crate) fn add_reliance(&mut self, row: RelianceRow) -> Option<Problem> {
+        let key = (row.mineral.clone(), row.year);
+        if let Some(first) = self.seen_reliance.insert(key, row.line) {
+            return Some(Problem::line(
+                &row.file,
+                row.line,
+                format!(
+                    "one net import reliance per mineral and year ({} {} is already on line {first})",
+                    row.mineral, row.year
+                ),
+            ));
+        }
+        self.edition.import_reliance.push(row);
         None
     }
 
@@ -316,6 +362,43 @@ pub fn observations_csv(rows: &[ImportedRow]) -> String {
         out.push_str(&String::from_utf8_lossy(&bytes));
     }
     out
+}
+
+/// Writes reliance rows in the shape of `import_reliance.csv` (sorted by mineral and year).
+/// Major import sources are left empty: the release's import-source shares are not read yet.
+pub fn import_reliance_csv(rows: &[RelianceRow]) -> String {
+    let mut sorted: Vec<&RelianceRow> = rows.iter().collect();
+    sorted.sort_by(|a, b| (&a.mineral, a.year).cmp(&(&b.mineral, b.year)));
+    let mut writer = csv::Writer::from_writer(Vec::new());
+    let _ = writer.write_record([
+        "country_iso3",
+        "mineral",
+        "year",
+        "metric",
+        "value",
+        "qualifier",
+        "major_import_sources",
+        "source",
+        "note",
+    ]);
+    for row in sorted {
+        let value = row.value.map(format_value).unwrap_or_default();
+        let _ = writer.write_record([
+            row.country_iso3.as_str(),
+            &row.mineral,
+            &row.year.to_string(),
+            "net_import_reliance_pct",
+            &value,
+            &row.qualifier,
+            "",
+            &row.source,
+            &row.note,
+        ]);
+    }
+    writer
+        .into_inner()
+        .map(|bytes| String::from_utf8_lossy(&bytes).into_owned())
+        .unwrap_or_default()
 }
 
 /// Writes list entries in the shape of `critical_lists.csv`.

@@ -3,8 +3,8 @@
 
 use std::path::PathBuf;
 
+use critmin_data::Problem;
 use critmin_data::editions::{ImportedEdition, Maps, SourceFile, import_usgs_mcs};
-use critmin_data::{Problem, embedded_file, tables};
 
 pub(crate) fn raw(path: &str) -> Vec<u8> {
     let file = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
@@ -15,13 +15,7 @@ pub(crate) fn raw(path: &str) -> Vec<u8> {
 
 pub(crate) fn maps() -> Maps {
     let mut problems = Vec::new();
-    let countries = embedded_file("countries.csv").expect("embedded countries.csv");
-    let maps = Maps::read(
-        (tables::USGS_COMMODITY_MAP.name, tables::USGS_COMMODITY_MAP.text),
-        (tables::USGS_COUNTRY_NAMES.name, tables::USGS_COUNTRY_NAMES.text),
-        (countries.name, countries.text),
-        &mut problems,
-    );
+    let maps = Maps::embedded(&mut problems);
     assert!(problems.is_empty(), "{problems:#?}");
     maps.expect("maps")
 }
