@@ -338,3 +338,24 @@ with open(DATA / "usgs_reliance_map.csv", "w", newline="") as f:
     w.writerow(["release", "commodity", "detail", "mineral", "note"])
     w.writerows(out)
 print(len(out), "reliance labels")
+
+# MCS 2025: Fig. 2 labels and the NIR columns of the salient files, with the ids the compiled
+# import_reliance.csv uses for them.
+emb = [r for r in csv.DictReader(open(DATA / "import_reliance.csv")) if r["country_iso3"] == "USA"]
+extra = []
+seen = set()
+for r in emb:
+    m = re.search(r"USGS commodity label '([^']*)'", r["note"])
+    if "Fig. 2" in r["source"] and m:
+        key = (m.group(1).strip(), "Net_Import_Reliance_pct_2024")
+    else:
+        m = re.search(r"\((mcs2025-[a-z]+_salient\.csv), column ([^)]*)\)", r["source"])
+        if not m:
+            continue
+        key = (m.group(1), m.group(2))
+    if key not in seen:
+        seen.add(key)
+        extra.append(["MCS2025", key[0], key[1], r["mineral"], ""])
+with open(DATA / "usgs_reliance_map.csv", "a", newline="") as f:
+    csv.writer(f, lineterminator="\n").writerows(extra)
+print(len(extra), "MCS 2025 reliance labels")

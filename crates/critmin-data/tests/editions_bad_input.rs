@@ -186,6 +186,13 @@ fn files_of_another_name_or_two_releases_at_once_are_refused() {
     assert!(message.contains("the files of one release per import"), "{message}");
 }
 
+#[test]
+fn an_unknown_reliance_column_in_a_salient_file_is_a_problem() {
+    let bytes = replace_once(&raw("usgs_mcs2025/mcs2025-cobal_salient.csv"), "NIR_pct", "NIR_new_pct");
+    let message = only_problem(import(&[("mcs2025-cobal_salient.csv", &bytes)]));
+    assert!(message.starts_with("mcs2025-cobal_salient.csv:1: column `NIR_new_pct`: value `NIR_new_pct`: a net-import-reliance column listed for mcs2025-cobal_salient.csv"), "{message}");
+}
+
 proptest! {
     #![proptest_config(ProptestConfig::with_cases(64))]
 
@@ -193,6 +200,7 @@ proptest! {
     fn no_input_panics(bytes in proptest::collection::vec(any::<u8>(), 0..600)) {
         let _ = import(&[(COMMODITIES, &bytes)]);
         let _ = import(&[(WORLD_2025, &bytes)]);
+        let _ = import(&[("mcs2025-cobal_salient.csv", &bytes), ("MCS2025_Fig2_Net_Import_Reliance.csv", &bytes)]);
     }
 
     #[test]

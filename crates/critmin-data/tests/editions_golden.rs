@@ -1,6 +1,7 @@
 //! The edition importers against the raw USGS releases in `data/raw/`: golden figures of MCS
 //! 2026 read by hand from `MCS2026_Commodities_Data.csv` (each with its line), the US 2025
-//! critical-minerals list, and the MCS 2025 round trip against the embedded 2025 tables.
+//! critical-minerals list, US net import reliance, and the MCS 2025 round trip against the
+//! embedded 2025 tables (world data and US reliance).
 
 mod editions_support;
 
@@ -545,4 +546,78 @@ fn mcs2026_us_net_import_reliance_is_read_with_bounds_and_exporters() {
         critmin_data::editions::import_reliance_csv(&edition.import_reliance)
             .starts_with("country_iso3,mineral,year,metric,value,qualifier,major_import_sources,source,note\n")
     );
+}
+
+fn mcs2025_files() -> Vec<(String, Vec<u8>)> {
+    let dir = std::path::PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../data/raw/usgs_mcs2025");
+    let mut names: Vec<String> = std::fs::read_dir(&dir)
+        .map(|entries| {
+            entries
+                .filter_map(Result::ok)
+                .map(|e| e.file_name().to_string_lossy().into_owned())
+                .filter(|n| {
+                    n.ends_with("_salient.csv")
+                        || n == "MCS2025_Fig2_Net_Import_Reliance.csv"
+                        || n == "MCS2025_World_Data.csv"
+                })
+                .collect()
+        })
+        .unwrap_or_default();
+    names.sort();
+    names
+        .into_iter()
+        .map(|n| (n.clone(), raw(&format!("usgs_mcs2025/{n}"))))
+        .collect()
+}
+
+#[test]
+fn mcs2025_reliance_reproduces_the_embedded_us_rows() {
+    let files = mcs2025_files();
+    let given: Vec<(&str, &[u8])> = files.iter().map(|(n, b)| (n.as_str(), b.as_slice())).collect();
+    let edition = import(&given).unwrap_or_else(|p| panic!("{p:#?}"));
+    let embedded = critmin_data::embedded_file("import_reliance.csv").map_or("", |f| f.text);
+    let mut compiled: BTreeMap<(String, String), (String, String, String)> = BTreeMap::new();
+    let mut reader = csv::Reader::from_reader(embedded.as_bytes());
+    for record in reader.records().map_while(Result::ok) {
+        if &record[0] == "USA" {
+            compiled.insert(
+                (record[1].into(), record[2].into()),
+                (record[4].into(), record[5].into(), record[6].into()),
+            );
+        }
+    }
+    let imported: BTreeMap<(String, String), (String, String, String)> = edition
+        .import_reliance
+        .iter()
+        .map(|r| {
+            (
+                (r.mineral.clone(), r.year.to_string()),
+                (
+                    r.value.map(format_value).unwrap_or_default(),
+                    r.qualifier.clone(),
+                    r.major_import_sources.clone(),
+                ),
+            )
+        })
+        .collect();
+    let mut differences = Vec::new();
+    for (key, value) in &compiled {
+        if imported.get(key) != Some(value) {
+            differences.push(format!("{key:?}: compiled {value:?}, imported {:?}", imported.get(key)));
+        }
+    }
+    for (key, value) in &imported {
+        if !compiled.contains_key(key) {
+            differences.push(format!("{key:?}: only imported {value:?}"));
+        }
+    }
+    assert_eq!(differences, Vec::<String>::new());
+    assert_eq!((compiled.len(), imported.len()), (211, 211));
+    // The salient 2024 figures Fig. 2 also gives are listed as not imported, all equal.
+    let superseded: Vec<_> = edition
+        .skipped
+        .iter()
+        .filter(|s| s.reason.contains("Fig. 2 gives"))
+        .collect();
+    assert!(!superseded.is_empty() && superseded.iter().all(|s| s.reason.ends_with("(the same figure)")));
 }

@@ -272,6 +272,7 @@ fn reliance_row(row: &mut crate::table::Row<'_, '_>, maps: &Maps, commodity: &st
         year,
         value,
         qualifier,
+        major_import_sources: String::new(),
         source: format!("{EDITION} Commodities Data (Commodity='{commodity}'; Statistics_detail='{detail_words}')"),
         note: notes.join("; "),
         file: row.file.to_owned(),

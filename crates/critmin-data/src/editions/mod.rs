@@ -14,6 +14,7 @@
 
 pub mod maps;
 pub mod mcs2025;
+pub mod mcs2025_reliance;
 pub mod mcs2026;
 pub mod text;
 pub mod values;
@@ -74,6 +75,9 @@ pub struct RelianceRow {
     pub value: Option<f64>,
     /// `>` or `<` for a bound, `E` for a net exporter, empty otherwise.
     pub qualifier: String,
+    /// Major import sources in descending order of import share, `; `-separated (MCS 2025
+    /// Fig. 2); empty where the release part read gives none.
+    pub major_import_sources: String,
     /// Release and labels read.
     pub source: String,
     /// Flags and USGS notes.
@@ -121,7 +125,7 @@ pub struct ImportedEdition {
     pub reserves: Vec<ImportedRow>,
     /// Processing stages (refinery, smelter, plant, capacities).
     pub refining: Vec<ImportedRow>,
-    /// US net import reliance (MCS 2026 salient statistics).
+    /// US net import reliance (MCS 2026 salient statistics; MCS 2025 Fig. 2 and salient files).
     pub import_reliance: Vec<RelianceRow>,
     /// Critical-mineral lists published with the release.
     pub critical_lists: Vec<ListEntry>,
@@ -151,39 +155,43 @@ impl ImportedEdition {
 }
 
 /// Which files the importer knows, by base name.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum ReleaseFile {
     Commodities2026,
     CriticalList2026,
     World2025,
+    Reliance2025,
+    Salient2025,
 }
 
 /// The release files the importer reads, for messages.
-pub const KNOWN_FILES: [&str; 3] = [
+pub const KNOWN_FILES: [&str; 5] = [
     mcs2026::COMMODITIES_FILE,
     mcs2026::CRITICAL_LIST_FILE,
     mcs2025::WORLD_FILE,
+    mcs2025_reliance::FIG2_FILE,
+    "mcs2025-*_salient.csv",
 ];
 
 fn release_file(name: &str) -> Option<ReleaseFile> {
-    let base = std::path::Path::new(name)
-        .file_name()
-        .and_then(|n| n.to_str())
-        .unwrap_or(name);
+    let base = base_name(name);
     match base {
         mcs2026::COMMODITIES_FILE => Some(ReleaseFile::Commodities2026),
         mcs2026::CRITICAL_LIST_FILE => Some(ReleaseFile::CriticalList2026),
         mcs2025::WORLD_FILE => Some(ReleaseFile::World2025),
+        mcs2025_reliance::FIG2_FILE => Some(ReleaseFile::Reliance2025),
+        _ if mcs2025_reliance::is_salient_file(base) => Some(ReleaseFile::Salient2025),
         _ => None,
     }
 }
 
 /// Imports one USGS MCS release from its files. The files must all belong to one release
-/// (2026: the commodities file, optionally with Table 6; 2025: the World Data file). Returns
-/// the tables only when there is no problem at all.
+/// (2026: the commodities file, optionally with Table 6; 2025: any of the World Data file,
+/// Fig. 2 and the salient-statistics files). Returns the tables only when there is no problem
+/// at all.
 pub fn import_usgs_mcs(files: &[SourceFile<'_>], maps: &Maps) -> Result<ImportedEdition, Vec<Problem>> {
     let mut problems = Vec::new();
-    let mut by_kind: HashMap<ReleaseFile, SourceFile<'_>> = HashMap::new();
+    let mut given: Vec<(ReleaseFile, SourceFile<'_>)> = Vec::new();
     for file in files {
         match release_file(file.name) {
             None => problems.push(Problem::line(
@@ -195,18 +203,20 @@ pub fn import_usgs_mcs(files: &[SourceFile<'_>], maps: &Maps) -> Result<Imported
                 ),
             )),
             Some(kind) => {
-                if by_kind.insert(kind, *file).is_some() {
+                if given.iter().any(|(_, f)| base_name(f.name) == base_name(file.name)) {
                     problems.push(Problem::line(file.name, 0, "each release file once"));
                 }
+                given.push((kind, *file));
             }
         }
     }
-    let has_2026 =
-        by_kind.contains_key(&ReleaseFile::Commodities2026) || by_kind.contains_key(&ReleaseFile::CriticalList2026);
-    let has_2025 = by_kind.contains_key(&ReleaseFile::World2025);
+    let of = |kind: ReleaseFile| given.iter().filter(move |(k, _)| *k == kind).map(|(_, f)| *f);
+    let has = |kind: ReleaseFile| of(kind).next().is_some();
+    let has_2026 = has(ReleaseFile::Commodities2026) || has(ReleaseFile::CriticalList2026);
+    let has_2025 = has(ReleaseFile::World2025) || has(ReleaseFile::Reliance2025) || has(ReleaseFile::Salient2025);
     if has_2026 && has_2025 {
         problems.push(Problem::line(
-            mcs2025::WORLD_FILE,
+            "(input)",
             0,
             "the files of one release per import (MCS 2025 and MCS 2026 files were given together)",
         ));
@@ -218,7 +228,7 @@ pub fn import_usgs_mcs(files: &[SourceFile<'_>], maps: &Maps) -> Result<Imported
             format!("at least one of {}", KNOWN_FILES.join(", ")),
         ));
     }
-    if has_2026 && !by_kind.contains_key(&ReleaseFile::Commodities2026) {
+    if has_2026 && !has(ReleaseFile::Commodities2026) {
         problems.push(Problem::line(
             mcs2026::COMMODITIES_FILE,
             0,
@@ -229,22 +239,40 @@ pub fn import_usgs_mcs(files: &[SourceFile<'_>], maps: &Maps) -> Result<Imported
         return Err(problems);
     }
     let mut edition = ImportedEdition::default();
-    if let Some(file) = by_kind.get(&ReleaseFile::Commodities2026) {
+    if has_2026 {
         edition.edition = mcs2026::EDITION.to_owned();
-        let flagged = mcs2026::read_commodities(*file, maps, &mut edition, &mut problems);
-        if let Some(list) = by_kind.get(&ReleaseFile::CriticalList2026) {
-            mcs2026::read_critical_list(*list, &flagged, &mut edition, &mut problems);
+        let mut flagged = Vec::new();
+        for file in of(ReleaseFile::Commodities2026) {
+            flagged = mcs2026::read_commodities(file, maps, &mut edition, &mut problems);
         }
-    }
-    if let Some(file) = by_kind.get(&ReleaseFile::World2025) {
+        for list in of(ReleaseFile::CriticalList2026) {
+            mcs2026::read_critical_list(list, &flagged, &mut edition, &mut problems);
+        }
+    } else {
         edition.edition = mcs2025::EDITION.to_owned();
-        mcs2025::read_world(*file, maps, &mut edition, &mut problems);
+        for file in of(ReleaseFile::World2025) {
+            mcs2025::read_world(file, maps, &mut edition, &mut problems);
+        }
+        // Fig. 2 first: it gives the 2024 figure where it has one.
+        for file in of(ReleaseFile::Reliance2025) {
+            mcs2025_reliance::read_fig2(file, maps, &mut edition, &mut problems);
+        }
+        for file in of(ReleaseFile::Salient2025) {
+            mcs2025_reliance::read_salient(file, maps, &mut edition, &mut problems);
+        }
     }
     if problems.is_empty() {
         Ok(edition)
     } else {
         Err(problems)
     }
+}
+
+fn base_name(name: &str) -> &str {
+    std::path::Path::new(name)
+        .file_name()
+        .and_then(|n| n.to_str())
+        .unwrap_or(name)
 }
 
 type SeriesKey = (String, String, String, u16);
@@ -365,7 +393,6 @@ pub fn observations_csv(rows: &[ImportedRow]) -> String {
 }
 
 /// Writes reliance rows in the shape of `import_reliance.csv` (sorted by mineral and year).
-/// Major import sources are left empty: the release's import-source shares are not read yet.
 pub fn import_reliance_csv(rows: &[RelianceRow]) -> String {
     let mut sorted: Vec<&RelianceRow> = rows.iter().collect();
     sorted.sort_by(|a, b| (&a.mineral, a.year).cmp(&(&b.mineral, b.year)));
@@ -390,7 +417,7 @@ pub fn import_reliance_csv(rows: &[RelianceRow]) -> String {
             "net_import_reliance_pct",
             &value,
             &row.qualifier,
-            "",
+            &row.major_import_sources,
             &row.source,
             &row.note,
         ]);
