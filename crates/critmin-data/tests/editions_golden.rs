@@ -410,10 +410,13 @@ const KNOWN_2025_DIFFERENCES: &[(&str, &str, &str, &str, &str, &str)] = &[
         "reserves",
         "PRK",
         "2024",
-        "blank cell whose RESERVE_NOTES reads `NA (Reserve data is thousand metric tons).`, a sentence and not a flag; the compiler kept it as NA",
+        "blank cell whose RESERVE_NOTES reads `NA (Reserve data is thousand metric tons).`, a \
+            sentence and not a flag; the compiler kept it as NA",
     ),
 ];
-const GERMANIUM: &str = "USGS lists germanium refiners with every cell blank; the compiler kept the producer list as blank rows, the importer makes rows only from cells with a number or a flag (and for the US and India)";
+const GERMANIUM: &str = "USGS lists germanium refiners with every cell blank; the compiler kept the producer list \
+    as blank rows, the importer makes rows only from cells with a number or a flag (and for \
+    the US and India)";
 
 #[test]
 fn mcs2025_import_reproduces_the_embedded_2025_tables_but_for_the_listed_rows() {

@@ -93,14 +93,16 @@ pub(crate) fn read_world(
         let (country_label, kind, unit) = (trim(row.cell(COUNTRY)), trim(row.cell(TYPE)), trim(row.cell(UNIT)));
         for group in &GROUPS {
             let usgs_notes = trim(row.cell(group.notes));
-            let blank =
-                usgs_notes.is_empty() && group.cells.iter().all(|&(col, _, _)| trim(row.cell(col)).is_empty());
+            let blank = usgs_notes.is_empty() && group.cells.iter().all(|&(col, _, _)| trim(row.cell(col)).is_empty());
             // Production keys are all mapped; capacity and reserves where USGS gives a cell, and
             // for the United States and India where the series exists.
             let shown_always = matches!(maps.country(country_label), Some(Some("USA" | "IND")));
             if blank
                 && group.statistic != "production"
-                && (!shown_always || maps.target("MCS2025", commodity, group.statistic, kind, unit, country_label).is_none())
+                && (!shown_always
+                    || maps
+                        .target("MCS2025", commodity, group.statistic, kind, unit, country_label)
+                        .is_none())
             {
                 continue;
             }
@@ -108,7 +110,8 @@ pub(crate) fn read_world(
                 row.problem(
                     COMMODITY,
                     format!(
-                        "a label listed for MCS2025 in usgs_commodity_map.csv (none for statistic `{}`, TYPE `{kind}`, UNIT_MEAS `{unit}`)",
+                        "a label listed for MCS2025 in usgs_commodity_map.csv (none for statistic `{}`, TYPE \
+                            `{kind}`, UNIT_MEAS `{unit}`)",
                         group.statistic
                     ),
                 );
@@ -117,15 +120,27 @@ pub(crate) fn read_world(
             let (mineral, stage, unit_out, map_note) = match target {
                 Target::Skip(reason) => {
                     if !blank {
-                        sink.skip(row.file, row.line, format!("{commodity} / {kind} ({}): {reason}", group.statistic));
+                        sink.skip(
+                            row.file,
+                            row.line,
+                            format!("{commodity} / {kind} ({}): {reason}", group.statistic),
+                        );
                     }
                     continue;
                 }
-                Target::Series { mineral, stage, unit, note } => (mineral, stage, unit, note),
+                Target::Series {
+                    mineral,
+                    stage,
+                    unit,
+                    note,
+                } => (mineral, stage, unit, note),
             };
             let country = match maps.country(country_label) {
                 None => {
-                    row.problem(COUNTRY, "a country named as in countries.csv or listed in usgs_country_names.csv");
+                    row.problem(
+                        COUNTRY,
+                        "a country named as in countries.csv or listed in usgs_country_names.csv",
+                    );
                     continue;
                 }
                 Some(None) => {

@@ -118,13 +118,19 @@ pub(crate) fn read_commodities(
         if !row.cell(SECTION).starts_with("World") {
             return;
         }
-        let (statistics, detail, unit, country_label) =
-            (row.cell(STATISTICS), row.cell(DETAIL), row.cell(UNIT), row.cell(COUNTRY));
+        let (statistics, detail, unit, country_label) = (
+            row.cell(STATISTICS),
+            row.cell(DETAIL),
+            row.cell(UNIT),
+            row.cell(COUNTRY),
+        );
         let Some(target) = maps.target("MCS2026", commodity, statistics, detail, unit, country_label) else {
             row.problem(
                 COMMODITY,
                 format!(
-                    "a label listed for MCS2026 in usgs_commodity_map.csv (none for Statistics `{statistics}`, Statistics_detail `{detail}`, Unit `{unit}`): a new commodity or a changed label is added to the map, never guessed"
+                    "a label listed for MCS2026 in usgs_commodity_map.csv (none for Statistics `{statistics}`, \
+                        Statistics_detail `{detail}`, Unit `{unit}`): a new commodity or a changed label is added \
+                        to the map, never guessed"
                 ),
             );
             return;
@@ -134,7 +140,12 @@ pub(crate) fn read_commodities(
                 sink.skip(row.file, row.line, format!("{commodity} / {detail}: {reason}"));
                 return;
             }
-            Target::Series { mineral, stage, unit, note } => (mineral, stage, unit, note),
+            Target::Series {
+                mineral,
+                stage,
+                unit,
+                note,
+            } => (mineral, stage, unit, note),
         };
         let country = match maps.country(country_label) {
             None => {
@@ -145,7 +156,11 @@ pub(crate) fn read_commodities(
                 return;
             }
             Some(None) => {
-                sink.skip(row.file, row.line, format!("`{}` is not one country", trim(country_label)));
+                sink.skip(
+                    row.file,
+                    row.line,
+                    format!("`{}` is not one country", trim(country_label)),
+                );
                 return;
             }
             Some(Some(code)) => code.to_owned(),
@@ -194,16 +209,16 @@ pub(crate) fn read_commodities(
             notes.push(map_note.clone());
         }
         let duplicate = sink.add(ImportedRow {
-                mineral: mineral.clone(),
-                stage: stage.clone(),
-                country_iso3: country,
-                year,
-                value: number,
-                unit: unit_out.clone(),
-                source: format!("{EDITION} Commodities Data (Commodity='{commodity}'; Statistics_detail='{detail}')"),
-                note: notes.join("; "),
-                file: row.file.to_owned(),
-                line: row.line,
+            mineral: mineral.clone(),
+            stage: stage.clone(),
+            country_iso3: country,
+            year,
+            value: number,
+            unit: unit_out.clone(),
+            source: format!("{EDITION} Commodities Data (Commodity='{commodity}'; Statistics_detail='{detail}')"),
+            note: notes.join("; "),
+            file: row.file.to_owned(),
+            line: row.line,
         });
         if let Some(problem) = duplicate {
             row.push(problem);
@@ -220,7 +235,8 @@ fn reliance_row(row: &mut crate::table::Row<'_, '_>, maps: &Maps, commodity: &st
             row.problem(
                 COMMODITY,
                 format!(
-                    "a net-import-reliance label listed for MCS2026 in usgs_reliance_map.csv (none for Statistics_detail `{detail}`)"
+                    "a net-import-reliance label listed for MCS2026 in usgs_reliance_map.csv (none for \
+                        Statistics_detail `{detail}`)"
                 ),
             );
             return;
@@ -287,7 +303,7 @@ fn reliance_row(row: &mut crate::table::Row<'_, '_>, maps: &Maps, commodity: &st
 /// (lower case, spaces as `_`), e.g. `metallurgical_coal`, `phosphate_rock`.
 pub(crate) fn read_critical_list(
     file: SourceFile<'_>,
-    flagged: &[Flagged],
+    flagged: usize,
     edition: &mut ImportedEdition,
     problems: &mut Vec<Problem>,
 ) {
@@ -303,8 +319,9 @@ pub(crate) fn read_critical_list(
         return;
     };
     let source = format!(
-        "{EDITION} Table 6 (MCS2026_T6_Critical_Minerals_End_Use.csv): 2025 final list of critical minerals; {} commodity labels flagged in `Is critical mineral 2025`",
-        flagged.len()
+        "{EDITION} Table 6 (MCS2026_T6_Critical_Minerals_End_Use.csv): 2025 final list of critical \
+            minerals; {} commodity labels flagged in `Is critical mineral 2025`",
+        flagged
     );
     let mut seen: Vec<(String, u64)> = Vec::new();
     table.each_row(&columns, problems, |row| {
@@ -327,5 +344,4 @@ pub(crate) fn read_critical_list(
             line: row.line,
         });
     });
-    edition.critical_flags = flagged.to_vec();
 }

@@ -241,12 +241,12 @@ pub fn import_usgs_mcs(files: &[SourceFile<'_>], maps: &Maps) -> Result<Imported
     let mut edition = ImportedEdition::default();
     if has_2026 {
         edition.edition = mcs2026::EDITION.to_owned();
-        let mut flagged = Vec::new();
         for file in of(ReleaseFile::Commodities2026) {
-            flagged = mcs2026::read_commodities(file, maps, &mut edition, &mut problems);
+            edition.critical_flags = mcs2026::read_commodities(file, maps, &mut edition, &mut problems);
         }
+        let flagged = edition.critical_flags.len();
         for list in of(ReleaseFile::CriticalList2026) {
-            mcs2026::read_critical_list(list, &flagged, &mut edition, &mut problems);
+            mcs2026::read_critical_list(list, flagged, &mut edition, &mut problems);
         }
     } else {
         edition.edition = mcs2025::EDITION.to_owned();
@@ -317,7 +317,8 @@ impl<'e> RowSink<'e> {
                 &row.file,
                 row.line,
                 format!(
-                    "one value per mineral, stage, country and year ({} {} {} {} is already on line {first} with another value)",
+                    "one value per mineral, stage, country and year ({} {} {} {} is already on line {first} \
+                        with another value)",
                     key.0, key.1, key.2, key.3
                 ),
             ));

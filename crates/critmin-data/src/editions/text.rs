@@ -46,7 +46,8 @@ pub fn decode(file: &str, bytes: &[u8], encoding: Encoding) -> Result<String, Pr
                     column: None,
                     value: Some(format!("byte 0x{:02X}", bytes[offset])),
                     expected: format!(
-                        "{} text, as USGS publishes this file (this byte is not UTF-8: a cp1252 file, or one re-saved in another encoding?)",
+                        "{} text, as USGS publishes this file (this byte is not UTF-8: a cp1252 file, or one \
+                            re-saved in another encoding?)",
                         Encoding::Utf8.name()
                     ),
                 })
@@ -63,7 +64,8 @@ pub fn decode(file: &str, bytes: &[u8], encoding: Encoding) -> Result<String, Pr
                     column: None,
                     value: None,
                     expected: format!(
-                        "{} text, as USGS publishes this file (this file is UTF-8: re-saved after download? use the file as published)",
+                        "{} text, as USGS publishes this file (this file is UTF-8: re-saved after download? use the \
+                            file as published)",
                         Encoding::Cp1252.name()
                     ),
                 });
@@ -85,7 +87,8 @@ pub fn release_text(file: &str, bytes: &[u8], encoding: Encoding) -> Result<Stri
         return Err(Problem::line(
             file,
             line,
-            "a last line ending with a line break, as USGS publishes its files (the file ends inside this line: cut short?)",
+            "a last line ending with a line break, as USGS publishes its files (the file ends inside \
+                this line: cut short?)",
         ));
     }
     Ok(text)

@@ -34,7 +34,9 @@ const FLAGS: &[(&str, &str)] = &[
 ];
 
 /// What a value cell should look like, for problem messages.
-pub const EXPECTED_VALUE: &str = "a number as USGS prints it (1234, 1,234 or 12.5), a bound such as >50 or <1,000, a range such as 330 - 390, or a USGS flag (W, NA, E, XX, —, s, Small, Large, ...)";
+pub const EXPECTED_VALUE: &str = "a number as USGS prints it (1234, 1,234 or 12.5), \
+    a bound such as >50 or <1,000, a range such as 330 - 390, \
+    or a USGS flag (W, NA, E, XX, —, s, Small, Large, ...)";
 
 /// A number as USGS prints it: digits with optional thousands separators in groups of three,
 /// an optional decimal part and sign. `1,2,3` is not one.
