@@ -624,3 +624,26 @@ fn mcs2025_reliance_reproduces_the_embedded_us_rows() {
         .collect();
     assert!(!superseded.is_empty() && superseded.iter().all(|s| s.reason.ends_with("(the same figure)")));
 }
+
+#[test]
+fn mcs2026_revises_the_2024_figures_of_mcs2025() {
+    let world = raw("usgs_mcs2025/MCS2025_World_Data.csv");
+    let mcs2025 = import(&[("MCS2025_World_Data.csv", &world)]).unwrap_or_else(|p| panic!("{p:#?}"));
+    let revised = critmin_data::editions::revisions::revisions(&mcs2025, &mcs2026());
+    let drc = revised
+        .iter()
+        .find(|r| r.mineral == "cobalt" && r.stage == "mine" && r.country_iso3 == "COD" && r.year == 2024)
+        .expect("DRC cobalt 2024 revised");
+    assert_eq!((drc.from, drc.to), (Some(220_000.0), Some(226_000.0)));
+    assert_eq!(drc.to_at, (COMMODITIES.to_owned(), 1854));
+    assert!(drc.unit_from.is_none());
+    // Only 2024 is in both editions (production 2023–2024e, reserves 2024 vs 2025).
+    assert!(revised.iter().all(|r| r.year == 2024));
+    assert_eq!(revised.len(), 347);
+    let units: Vec<String> = revised
+        .iter()
+        .filter(|r| r.unit_from.is_some())
+        .map(|r| format!("{} {} {}", r.mineral, r.stage, r.country_iso3))
+        .collect();
+    assert_eq!(units, Vec::<String>::new());
+}

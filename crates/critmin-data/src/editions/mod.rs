@@ -16,6 +16,7 @@ pub mod maps;
 pub mod mcs2025;
 pub mod mcs2025_reliance;
 pub mod mcs2026;
+pub mod revisions;
 pub mod text;
 pub mod values;
 
