@@ -5,13 +5,14 @@
 //! `critmin X --format json` and answered by the matching endpoint is built by the same function
 //! from the same types.
 //!
+//! [`editions`] imports a published edition of a source (USGS MCS) into critmin's tables.
+//!
 //! Modules: [`field`] (the one error that names the field at fault, and the resolvers of
 //! minerals, countries and partner groups), [`catalog`] (minerals and their series),
 //! [`concentration`], [`supply`], [`exposure`], [`stress`] (shock and Monte Carlo requests and
 //! documents), [`plan`] (the planner's requests: portfolio, outlook, stock model, inline
 //! projects), [`recycle`] (the stock model's document), [`ledger`] (requests to the chain-of-custody ledger and its share rows) and [`portfolio`] (the CVaR join and
-//! the optimizer's records; the builders from a solution need the `solver` feature); [`editions`]
-//! (importing a published edition of a source into critmin's tables).
+//! the optimizer's records; the builders from a solution need the `solver` feature).
 
 pub mod catalog;
 pub mod concentration;
