@@ -5,6 +5,8 @@
 //! `critmin X --format json` and answered by the matching endpoint is built by the same function
 //! from the same types.
 //!
+//! [`editions`] imports a published edition of a source (USGS MCS) into critmin's tables.
+//!
 //! Modules: [`field`] (the one error that names the field at fault, and the resolvers of
 //! minerals, countries and partner groups), [`catalog`] (minerals and their series),
 //! [`concentration`], [`supply`], [`exposure`], [`projects`] (the project listing), [`scenarios`] (the named shocks' rows), [`trade`] (a trade file's import report), [`stress`] (shock and Monte Carlo requests and
@@ -16,6 +18,7 @@
 
 pub mod catalog;
 pub mod concentration;
+pub mod editions;
 pub mod exposure;
 pub mod field;
 pub mod ledger;

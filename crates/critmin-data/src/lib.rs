@@ -17,6 +17,7 @@
 //! or HTTP.
 
 pub mod cells;
+pub mod editions;
 mod embedded;
 mod load;
 mod parse;

@@ -68,3 +68,9 @@ pub const IEA_EXTRACT_2025: EmbeddedFile = table!(
 pub const BACI_COUNTRY_CODES: EmbeddedFile = table!("baci_country_codes.csv", "baci_country_codes.csv");
 /// HS6 codes → mineral, stage and contained-element factor (critmin-trade).
 pub const HS_MINERALS: EmbeddedFile = table!("hs_minerals.csv", "hs_minerals.csv");
+/// USGS commodity labels → critmin mineral, stage and unit, per release (the edition importers).
+pub const USGS_COMMODITY_MAP: EmbeddedFile = table!("usgs_commodity_map.csv", "usgs_commodity_map.csv");
+/// USGS country labels that are not a `countries.csv` name → ISO3 (the edition importers).
+pub const USGS_COUNTRY_NAMES: EmbeddedFile = table!("usgs_country_names.csv", "usgs_country_names.csv");
+/// USGS net-import-reliance labels → critmin mineral ids (the edition importers).
+pub const USGS_RELIANCE_MAP: EmbeddedFile = table!("usgs_reliance_map.csv", "usgs_reliance_map.csv");
