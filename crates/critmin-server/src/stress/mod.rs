@@ -78,7 +78,14 @@ pub fn routes() -> Router<AppState> {
         scenarios::run_scenario,
         scenarios::create_shock
     ),
-    components(schemas(NamedScenarioView, SavedScenarioView))
+    components(schemas(
+        NamedScenarioView,
+        SavedScenarioView,
+        ShockSpec,
+        RiskSpec,
+        ShockDocument,
+        RiskDocument
+    ))
 )]
 pub struct Api;
 
