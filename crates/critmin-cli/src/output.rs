@@ -127,14 +127,11 @@ pub(crate) fn quantity(v: f64) -> String {
         3
     };
     let text = format!("{v:.decimals$}");
-    // The whole part grouped by thousands in English (CLDR via ICU4X); `NaN` and `inf` stay.
-    match (
-        text.parse::<Decimal>(),
-        DecimalFormatter::try_new(locale!("en").into(), Default::default()),
-    ) {
-        (Ok(number), Ok(english)) => english.format_to_string(&number),
-        _ => text,
-    }
+    // Grouped by thousands in English (CLDR, through ICU4X); `NaN` and `inf` stay as they are.
+    let english = DecimalFormatter::try_new(locale!("en").into(), Default::default()).ok();
+    english
+        .zip(text.parse::<Decimal>().ok())
+        .map_or(text, |(en, number)| en.format_to_string(&number))
 }
 
 #[cfg(test)]
