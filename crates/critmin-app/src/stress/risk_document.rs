@@ -116,9 +116,12 @@ pub struct RiskDocument {
 #[derive(Debug, Clone, PartialEq)]
 pub struct RiskParameters(pub RiskParams);
 
+/// Reads one parameter.
+type Parameter = fn(&RiskParams) -> f64;
+
 /// What [`RiskParameters`] prints, in order: name, meaning (for the OpenAPI schema) and value.
 /// Serializing and the schema both read this table, so they cannot name different fields.
-const PRINTED: [(&str, &str, fn(&RiskParams) -> f64); 11] = [
+const PRINTED: [(&str, &str, Parameter); 11] = [
     (
         "p_cut_base",
         "Yearly probability of a capacity cut for every supplier.",
