@@ -354,7 +354,7 @@ fn plan_optimize_minimises_cvar_over_monte_carlo_scenarios() {
     assert_eq!(cvar["status"], "optimal");
     assert_eq!(cvar["chosen"], again["chosen"]);
     assert_eq!(cvar["risk_t"], again["risk_t"]);
-    let columns = |d: &serde_json::Value| d["model_columns"].as_u64().unwrap();
+    let columns = |d: &serde_json::Value| d["model_size"][0].as_u64().unwrap();
     assert_eq!(columns(&cvar), columns(&expected) + 501);
     assert!(cvar["risk_t"].as_f64().unwrap() > 0.0);
     let note = cvar["notes"].as_array().unwrap().last().unwrap().as_str().unwrap();
