@@ -7,6 +7,9 @@ use std::io::Write;
 
 use anyhow::Result;
 use clap::ValueEnum;
+use icu_decimal::DecimalFormatter;
+use icu_decimal::input::Decimal;
+use icu_locale_core::locale;
 use serde::Serialize;
 
 /// Output format chosen with `--format`.
@@ -123,20 +126,12 @@ pub(crate) fn quantity(v: f64) -> String {
     } else {
         3
     };
-    let s = format!("{v:.decimals$}");
-    let (int, frac) = s.split_once('.').map_or((s.as_str(), None), |(i, f)| (i, Some(f)));
-    let (sign, digits) = int.strip_prefix('-').map_or(("", int), |d| ("-", d));
-    let mut grouped = String::new();
-    for (i, ch) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i) % 3 == 0 {
-            grouped.push(',');
-        }
-        grouped.push(ch);
-    }
-    match frac {
-        Some(f) => format!("{sign}{grouped}.{f}"),
-        None => format!("{sign}{grouped}"),
-    }
+    let text = format!("{v:.decimals$}");
+    // Grouped by thousands in English (CLDR, through ICU4X); `NaN` and `inf` stay as they are.
+    let english = DecimalFormatter::try_new(locale!("en").into(), Default::default()).ok();
+    english
+        .zip(text.parse::<Decimal>().ok())
+        .map_or(text, |(en, number)| en.format_to_string(&number))
 }
 
 #[cfg(test)]
@@ -149,6 +144,9 @@ mod tests {
         assert_eq!(quantity(-1234.4), "-1,234");
         assert_eq!(quantity(12.345), "12.35");
         assert_eq!(quantity(0.1234), "0.123");
+        assert_eq!(quantity(-0.0001), "-0.000");
+        assert_eq!(quantity(1e21), "1,000,000,000,000,000,000,000");
+        assert_eq!(quantity(f64::NAN), "NaN");
         assert_eq!(pct(0.48183), "48.2%");
     }
 

@@ -30,7 +30,7 @@ pub mod tables;
 pub use embedded::{EMBEDDED_FILES, EmbeddedFile, embedded_file};
 pub use load::{
     FileKind, InputFile, PIPELINE_COLUMNS, embedded_inputs, load, load_embedded, load_with_overlay, overlay,
-    read_dir_inputs, read_text,
+    read_dir_inputs, read_inputs, read_text,
 };
 pub use problem::{LoadError, Problem};
 pub use table::{Columns, CsvTable, Row};

@@ -6,7 +6,7 @@
 //! minerals before the observations that name them), then `series` groups the observations.
 
 use std::collections::{BTreeMap, HashSet};
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 use critmin_model::{CountryCode, Dataset, ObservationTable};
 
@@ -159,6 +159,11 @@ pub fn read_dir_inputs(dir: &Path) -> Result<Vec<InputFile>, LoadError> {
         .filter(|p| p.extension().is_some_and(|x| x.eq_ignore_ascii_case("csv")) && p.is_file())
         .collect();
     paths.sort();
+    read_inputs(&paths)
+}
+
+/// Reads each file of `paths` as an input named by its path (UTF-8 text, see [`read_text`]).
+pub fn read_inputs(paths: &[PathBuf]) -> Result<Vec<InputFile>, LoadError> {
     paths
         .iter()
         .map(|p| {

@@ -1,5 +1,9 @@
 //! Numbers as people read them on every page.
 
+use icu_decimal::DecimalFormatter;
+use icu_decimal::input::Decimal;
+use icu_locale_core::locale;
+
 /// A share (fraction) as a percent with one decimal: `0.4567` → `45.7%`.
 pub fn pct(share: f64) -> String {
     format!("{:.1}%", share * 100.0)
@@ -28,21 +32,11 @@ pub fn thousands(v: f64) -> String {
         3
     };
     let text = format!("{v:.decimals$}");
-    let (int, frac) = text
-        .split_once('.')
-        .map_or((text.as_str(), None), |(i, f)| (i, Some(f)));
-    let (sign, digits) = int.strip_prefix('-').map_or(("", int), |d| ("-", d));
-    let mut grouped = String::new();
-    for (i, c) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i) % 3 == 0 {
-            grouped.push(',');
-        }
-        grouped.push(c);
-    }
-    match frac {
-        Some(f) => format!("{sign}{grouped}.{f}"),
-        None => format!("{sign}{grouped}"),
-    }
+    // Grouped by thousands in English (CLDR, through ICU4X); `NaN` and `inf` stay as they are.
+    let english = DecimalFormatter::try_new(locale!("en").into(), Default::default()).ok();
+    english
+        .zip(text.parse::<Decimal>().ok())
+        .map_or(text, |(en, number)| en.format_to_string(&number))
 }
 
 #[cfg(test)]
@@ -55,6 +49,11 @@ mod tests {
         assert_eq!(thousands(12.34), "12.3");
         assert_eq!(thousands(-1500.0), "-1,500");
         assert_eq!(thousands(0.0), "0");
+        assert_eq!(thousands(-0.0004), "-0.000");
+        assert_eq!(thousands(999.6), "1,000");
+        assert_eq!(thousands(1e21), "1,000,000,000,000,000,000,000");
+        assert_eq!(thousands(f64::NAN), "NaN");
+        assert_eq!(thousands(f64::NEG_INFINITY), "-inf");
         assert_eq!(pct(0.4567), "45.7%");
         assert_eq!(pct_small(0.0004), "<0.1%");
         assert_eq!(pct_small(0.0), "0.0%");

@@ -162,11 +162,95 @@ mod tests {
             })
             .collect();
         assert!(dangling.is_empty(), "references without a schema: {dangling:?}");
-        for name in ["PortfolioSpec", "CapSpec", "FloorSpec", "ProjectRow", "StockSpec"] {
+        for name in [
+            "PortfolioSpec",
+            "CapSpec",
+            "FloorSpec",
+            "ProjectRow",
+            "StockSpec",
+            "ShockSpec",
+            "RiskSpec",
+            "NetworkSpec",
+            "ShockDocument",
+            "NodeRecord",
+            "RiskDocument",
+            "RiskParameters",
+        ] {
             assert!(
                 json["components"]["schemas"].get(name).is_some(),
                 "{name} is documented"
             );
         }
+    }
+
+    fn property_names(schema: &serde_json::Value) -> Vec<String> {
+        let properties = schema["properties"].as_object().expect("an object schema");
+        properties.keys().cloned().collect()
+    }
+
+    /// The shock and risk requests and documents are described by their own fields, in every
+    /// place they appear (jobs, scenarios, the shock endpoint), not as a bare object.
+    #[test]
+    fn stress_requests_and_documents_are_described_by_their_fields() {
+        let json: serde_json::Value = serde_json::from_str(&openapi_document().to_json().unwrap()).unwrap();
+        let schemas = &json["components"]["schemas"];
+        let shock_spec = property_names(&schemas["ShockSpec"]);
+        for field in ["mineral", "scenario", "cuts", "bans", "stockpile_days", "network"] {
+            assert!(
+                shock_spec.iter().any(|f| f == field),
+                "ShockSpec has {field}: {shock_spec:?}"
+            );
+        }
+        assert_eq!(
+            schemas["ShockSpec"]["properties"]["network"]["oneOf"][0]["$ref"],
+            "#/components/schemas/NetworkSpec"
+        );
+        assert_eq!(schemas["RiskSpec"]["properties"]["scenarios"]["default"], 10_000);
+        let kinds = json["components"]["schemas"]["JobRequest"]["oneOf"].as_array().unwrap();
+        let fields_of = |kind: &str| {
+            kinds
+                .iter()
+                .find(|k| k["allOf"][0]["properties"]["kind"]["enum"][0] == kind)
+                .map(|k| k["allOf"][1]["$ref"].clone())
+        };
+        assert_eq!(fields_of("shock"), Some("#/components/schemas/ShockSpec".into()));
+        assert_eq!(fields_of("risk"), Some("#/components/schemas/RiskSpec".into()));
+        let shock = &json["paths"]["/api/v1/shocks"]["post"];
+        assert_eq!(
+            shock["requestBody"]["content"]["application/json"]["schema"]["$ref"],
+            "#/components/schemas/ShockSpec"
+        );
+        assert_eq!(
+            shock["responses"]["200"]["content"]["application/json"]["schema"]["$ref"],
+            "#/components/schemas/ShockDocument"
+        );
+        assert_eq!(
+            schemas["ScenarioUpload"]["properties"]["spec"]["$ref"],
+            "#/components/schemas/ShockSpec"
+        );
+        for holder in ["SavedScenario", "ScenarioRun"] {
+            assert_eq!(
+                schemas[holder]["properties"]["result"]["$ref"], "#/components/schemas/ShockDocument",
+                "{holder}"
+            );
+        }
+    }
+
+    /// `RiskParameters` is serialized by hand: its schema names exactly the keys it writes.
+    #[test]
+    fn the_risk_parameters_schema_names_the_serialized_keys() {
+        let json: serde_json::Value = serde_json::from_str(&openapi_document().to_json().unwrap()).unwrap();
+        let documented = property_names(&json["components"]["schemas"]["RiskParameters"]);
+        let written = serde_json::to_value(critmin_app::stress::RiskParameters(Default::default())).unwrap();
+        let mut written: Vec<String> = written.as_object().unwrap().keys().cloned().collect();
+        let mut documented_sorted = documented.clone();
+        documented_sorted.sort();
+        written.sort();
+        assert_eq!(documented_sorted, written);
+        assert_eq!(documented.len(), 11);
+        assert_eq!(
+            json["components"]["schemas"]["RiskDocument"]["properties"]["parameters"]["$ref"],
+            "#/components/schemas/RiskParameters"
+        );
     }
 }

@@ -12,6 +12,7 @@ use crate::field::resolve_country;
 /// (or, when the caller passes trade flows, the network of those flows).
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[serde(default, deny_unknown_fields)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct NetworkSpec {
     /// Source edition of the production series (`IEA-CMD-2025`, `USGS-MCS2025`); default: the
     /// one covering most stages.

@@ -22,10 +22,11 @@ pub const MAX_SCENARIOS: u64 = 1_000_000;
 /// [`RiskParams`] (documented in [`critmin_network::disruption`]).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(default, deny_unknown_fields)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct RiskSpec {
     /// Mineral id or alias (required).
     pub mineral: String,
-    /// Number of random scenarios, 1 to [`MAX_SCENARIOS`].
+    /// Number of random scenarios, 1 to 1,000,000 ([`MAX_SCENARIOS`]).
     pub scenarios: u64,
     /// Seed: the same seed gives the same result whatever the number of threads.
     pub seed: u64,

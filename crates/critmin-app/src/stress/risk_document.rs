@@ -10,6 +10,7 @@ use serde::{Deserialize, Serialize, Serializer};
 
 /// Supply at risk of one consumer, as both shells print it.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct RiskRecord {
     /// Mineral id.
     pub mineral: String,
@@ -47,6 +48,7 @@ pub struct RiskRecord {
 
 /// One source country's contribution to a consumer's mean shortfall.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Contribution {
     /// Source country.
     pub country: String,
@@ -58,6 +60,7 @@ pub struct Contribution {
 
 /// A supplying country's disruption probabilities.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct SourceRecord {
     /// Country.
     pub country: String,
@@ -73,6 +76,7 @@ pub struct SourceRecord {
 
 /// The Monte Carlo result: `critmin risk --format json` and the result of a `risk` job.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct RiskDocument {
     /// Mineral id.
     pub mineral: String,
@@ -112,29 +116,91 @@ pub struct RiskDocument {
 #[derive(Debug, Clone, PartialEq)]
 pub struct RiskParameters(pub RiskParams);
 
+/// Reads one parameter.
+type Parameter = fn(&RiskParams) -> f64;
+
+/// What [`RiskParameters`] prints, in order: name, meaning (for the OpenAPI schema) and value.
+/// Serializing and the schema both read this table, so they cannot name different fields.
+const PRINTED: [(&str, &str, Parameter); 11] = [
+    (
+        "p_cut_base",
+        "Yearly probability of a capacity cut for every supplier.",
+        |p| p.p_cut_base,
+    ),
+    (
+        "p_cut_governance",
+        "Added cut probability at the weakest governance (WGI risk 10).",
+        |p| p.p_cut_governance,
+    ),
+    (
+        "p_ban_base",
+        "Yearly probability of an export restriction for every supplier.",
+        |p| p.p_ban_base,
+    ),
+    (
+        "p_ban_governance",
+        "Added restriction probability at the weakest governance.",
+        |p| p.p_ban_governance,
+    ),
+    (
+        "p_ban_history",
+        "Added restriction probability for a country with restriction history.",
+        |p| p.p_ban_history,
+    ),
+    (
+        "default_governance_risk",
+        "Governance risk (0–10) assumed for a country without WGI data.",
+        |p| p.default_governance_risk,
+    ),
+    ("severity_min", "Smallest random severity.", |p| p.severity_min),
+    ("severity_max", "Largest random severity.", |p| p.severity_max),
+    (
+        "threshold",
+        "Shortfall fraction of consumption whose exceedance probability is reported.",
+        |p| p.threshold,
+    ),
+    (
+        "stockpile_days",
+        "Days of baseline input every buyer holds in stock.",
+        |p| p.stockpile_days,
+    ),
+    (
+        "spare_capacity",
+        "Headroom of every mine as a fraction of its output.",
+        |p| p.spare_capacity,
+    ),
+];
+
 impl Serialize for RiskParameters {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let p = &self.0;
-        let printed = [
-            ("p_cut_base", p.p_cut_base),
-            ("p_cut_governance", p.p_cut_governance),
-            ("p_ban_base", p.p_ban_base),
-            ("p_ban_governance", p.p_ban_governance),
-            ("p_ban_history", p.p_ban_history),
-            ("default_governance_risk", p.default_governance_risk),
-            ("severity_min", p.severity_min),
-            ("severity_max", p.severity_max),
-            ("threshold", p.threshold),
-            ("stockpile_days", p.stockpile_days),
-            ("spare_capacity", p.spare_capacity),
-        ];
-        let mut out = serializer.serialize_struct("RiskParameters", printed.len())?;
-        for (name, value) in printed {
-            out.serialize_field(name, &value)?;
+        let mut out = serializer.serialize_struct("RiskParameters", PRINTED.len())?;
+        for (name, _, value) in PRINTED {
+            out.serialize_field(name, &value(&self.0))?;
         }
         out.end()
     }
 }
+
+#[cfg(feature = "openapi")]
+impl utoipa::PartialSchema for RiskParameters {
+    fn schema() -> utoipa::openapi::RefOr<utoipa::openapi::schema::Schema> {
+        use utoipa::openapi::schema::{KnownFormat, ObjectBuilder, SchemaFormat, Type};
+        let mut object = ObjectBuilder::new().description(Some(
+            "The parameters used: the disruption model, the threshold and the buyers' buffers.",
+        ));
+        for (name, meaning, _) in PRINTED {
+            let number = ObjectBuilder::new()
+                .schema_type(Type::Number)
+                .format(Some(SchemaFormat::KnownFormat(KnownFormat::Double)))
+                .description(Some(meaning));
+            object = object.property(name, number).required(name);
+        }
+        object.into()
+    }
+}
+
+#[cfg(feature = "openapi")]
+impl utoipa::ToSchema for RiskParameters {}
 
 /// The `k` largest sources of a consumer's mean shortfall, `ISO3 NN%`.
 pub fn top_sources(c: &ConsumerRisk, k: usize) -> String {

@@ -21,6 +21,7 @@ use crate::field::{resolve_country, resolve_mineral};
 /// A deterministic shock: a named scenario and/or cuts and restrictions on one mineral.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(default, deny_unknown_fields)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ShockSpec {
     /// Mineral id or alias; default: the scenario's mineral when it has only one.
     pub mineral: Option<String>,

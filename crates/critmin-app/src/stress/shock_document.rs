@@ -8,6 +8,7 @@ use super::shock::ShockRun;
 
 /// One node of a shock result, as both shells print it.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct NodeRecord {
     /// Mineral id.
     pub mineral: String,
@@ -46,6 +47,7 @@ pub struct NodeRecord {
 /// The result of a deterministic shock, per country and stage, with its totals and mass
 /// balance: `critmin shock --format json` and `POST /api/v1/shocks` answer this.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ShockDocument {
     /// Mineral id.
     pub mineral: String,

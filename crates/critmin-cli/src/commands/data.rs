@@ -5,7 +5,7 @@ use std::process::ExitCode;
 
 use anyhow::{Context, Result};
 use clap::Subcommand;
-use critmin_data::{EMBEDDED_FILES, InputFile, LoadError, embedded_inputs, load, overlay, read_dir_inputs, read_text};
+use critmin_data::{EMBEDDED_FILES, LoadError, embedded_inputs, load, overlay, read_dir_inputs, read_inputs};
 
 #[derive(Debug, Subcommand)]
 pub(crate) enum DataCommand {
@@ -93,15 +93,7 @@ fn import(files: &[PathBuf], into: &Path) -> Result<ExitCode> {
     } else {
         Ok(Vec::new())
     };
-    let new: Result<Vec<InputFile>, LoadError> = files
-        .iter()
-        .map(|p| {
-            Ok(InputFile {
-                name: p.display().to_string(),
-                text: read_text(p)?,
-            })
-        })
-        .collect();
+    let new = read_inputs(files);
     let (existing, new) = match (existing, new) {
         (Ok(a), Ok(b)) => (a, b),
         (Err(e), _) | (_, Err(e)) => {

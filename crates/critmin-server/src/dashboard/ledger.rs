@@ -12,6 +12,7 @@ use axum::response::Response;
 use axum::routing::get;
 use critmin_app::ledger::{ShareRow, View};
 use critmin_ledger::Viewer;
+use critmin_ledger::rules::Date;
 use critmin_model::Group;
 use serde::Deserialize;
 
@@ -39,20 +40,10 @@ pub struct LedgerPageQuery {
     pub lot: Option<String>,
 }
 
+/// A ledger timestamp (unix seconds) as `YYYY-MM-DD HH:MM UTC`.
 fn utc(ts: i64) -> String {
-    // Days to civil date (Howard Hinnant's algorithm), seconds to h:m.
-    let days = ts.div_euclid(86_400);
     let secs = ts.rem_euclid(86_400);
-    let z = days + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z - era * 146_097;
-    let yoe = (doe - doe / 1_460 + doe / 36_524 - doe / 146_096) / 365;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let d = doy - (153 * mp + 2) / 5 + 1;
-    let m = if mp < 10 { mp + 3 } else { mp - 9 };
-    let y = yoe + era * 400 + i64::from(m <= 2);
-    format!("{y:04}-{m:02}-{d:02} {:02}:{:02} UTC", secs / 3600, secs % 3600 / 60)
+    format!("{} {:02}:{:02} UTC", Date::from_unix(ts), secs / 3600, secs % 3600 / 60)
 }
 
 async fn ledger_page(State(state): State<AppState>, Query(q): Query<LedgerPageQuery>) -> Result<Response, ApiError> {

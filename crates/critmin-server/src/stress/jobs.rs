@@ -7,8 +7,8 @@ use critmin_model::Dataset;
 use critmin_network::Scenarios;
 use serde::Serialize;
 use serde::de::DeserializeOwned;
-use utoipa::openapi::RefOr;
-use utoipa::openapi::schema::{ObjectBuilder, Schema};
+use utoipa::openapi::schema::Schema;
+use utoipa::openapi::{Ref, RefOr};
 
 use super::{risk_document, shock_document, spec_error};
 use crate::AppState;
@@ -18,22 +18,27 @@ use crate::jobs::{BoxFuture, JobKind, ProgressFn, Started, read, result};
 /// The `shock` job kind.
 pub const SHOCK_JOB: JobKind = JobKind {
     name: "shock",
-    description: "A deterministic shock on the public dataset (fields as `POST /api/v1/shocks`); the result is the shock document.",
-    schema: spec_schema,
+    description: "A deterministic shock on the public dataset (fields as `POST /api/v1/shocks`); the result is a `ShockDocument`.",
+    schema: shock_spec_schema,
     start: start_shock,
 };
 
 /// The `risk` job kind.
 pub const RISK_JOB: JobKind = JobKind {
     name: "risk",
-    description: "A Monte Carlo supply-at-risk run on the public dataset (fields as `critmin risk`: `mineral`, `scenarios` ≤ 1,000,000, `seed`, `country`, `threshold`, probability overrides, `network`); progress counts scenarios.",
-    schema: spec_schema,
+    description: "A Monte Carlo supply-at-risk run on the public dataset (fields as `critmin risk`: `mineral`, `scenarios` ≤ 1,000,000, `seed`, `country`, `threshold`, probability overrides, `network`); progress counts scenarios; the result is a `RiskDocument`.",
+    schema: risk_spec_schema,
     start: start_risk,
 };
 
-/// The network's specs have no schema derive yet (they move to `critmin-app`): an object.
-fn spec_schema() -> RefOr<Schema> {
-    RefOr::T(Schema::Object(ObjectBuilder::new().build()))
+/// The fields of a shock job: the `ShockSpec` schema.
+fn shock_spec_schema() -> RefOr<Schema> {
+    RefOr::Ref(Ref::from_schema_name("ShockSpec"))
+}
+
+/// The fields of a risk job: the `RiskSpec` schema.
+fn risk_spec_schema() -> RefOr<Schema> {
+    RefOr::Ref(Ref::from_schema_name("RiskSpec"))
 }
 
 fn start_shock(state: &AppState, fields: serde_json::Value) -> BoxFuture<'_, Result<Started, ApiError>> {

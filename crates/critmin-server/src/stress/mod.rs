@@ -21,8 +21,8 @@ use axum::routing::{get, post};
 use critmin_app::FieldError as SpecError;
 use critmin_app::stress::{RiskDocument, ShockDocument};
 use critmin_app::stress::{RiskSpec, ShockSpec};
-use critmin_model::{CountryCode, Dataset};
-use critmin_network::{MonteCarlo, Scenarios};
+use critmin_model::Dataset;
+use critmin_network::Scenarios;
 use utoipa::OpenApi;
 
 use crate::AppState;
@@ -78,7 +78,14 @@ pub fn routes() -> Router<AppState> {
         scenarios::run_scenario,
         scenarios::create_shock
     ),
-    components(schemas(NamedScenarioView, SavedScenarioView))
+    components(schemas(
+        NamedScenarioView,
+        SavedScenarioView,
+        ShockSpec,
+        RiskSpec,
+        ShockDocument,
+        RiskDocument
+    ))
 )]
 pub struct Api;
 
@@ -111,18 +118,13 @@ pub fn risk_document(
     progress: &(dyn Fn(i64, i64) + Send + Sync),
 ) -> Result<RiskDocument, SpecError> {
     let prepared = spec.prepare(ds, scenarios, None)?;
-    let net = &prepared.network;
-    let governance = |c: CountryCode| ds.governance_risk(c, net.year).map(|(_, r)| r);
-    let mc = MonteCarlo::new(net, prepared.params.clone(), &governance, &prepared.history).map_err(|e| SpecError {
-        field: "scenarios".into(),
-        message: e.to_string(),
-    })?;
+    let mc = prepared.monte_carlo(ds)?;
     let total = i64::try_from(prepared.params.scenarios).unwrap_or(i64::MAX);
     progress(0, total);
     let result = mc.run(&|done| progress(i64::try_from(done).unwrap_or(i64::MAX), total));
     Ok(RiskDocument::new(
         &result,
-        net,
+        &prepared.network,
         prepared.focus,
         rayon::current_num_threads(),
     ))

@@ -48,7 +48,7 @@ pub struct SavedScenarioView {
     pub url: String,
     /// The request (absent in lists).
     #[serde(skip_serializing_if = "Option::is_none")]
-    #[schema(value_type = Option<Object>)]
+    #[schema(value_type = Option<ShockSpec>)]
     pub spec: Option<serde_json::Value>,
     /// Its stored runs, oldest first (absent in lists).
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -64,8 +64,8 @@ pub struct ScenarioResultView {
     pub created_by: String,
     /// Unix milliseconds.
     pub created_at_ms: i64,
-    /// The shock document.
-    #[schema(value_type = Object)]
+    /// The shock document, as stored.
+    #[schema(value_type = ShockDocument)]
     pub result: serde_json::Value,
 }
 
@@ -137,7 +137,6 @@ pub struct ScenarioUpload {
     /// A name (1–200 characters).
     pub name: String,
     /// The shock, as for `POST /api/v1/shocks`.
-    #[schema(value_type = Object)]
     pub spec: ShockSpec,
 }
 
@@ -149,7 +148,6 @@ pub struct SavedScenario {
     /// Id of the stored result.
     pub result_id: String,
     /// The shock document.
-    #[schema(value_type = Object)]
     pub result: ShockDocument,
 }
 
@@ -246,7 +244,6 @@ pub struct ScenarioRun {
     /// Id of the stored result (saved scenarios only).
     pub result_id: Option<String>,
     /// The shock document.
-    #[schema(value_type = Object)]
     pub result: ShockDocument,
 }
 
@@ -306,8 +303,8 @@ pub(super) async fn run_scenario(
 /// `stockpile_days`, `spare_capacity`, `countries`, `network` (`source`, `year`,
 /// `consumption` as `ISO3:TONNES`).
 #[utoipa::path(post, path = "/api/v1/shocks", tag = "stress",
-    request_body(content = Object, description = "A shock request (see above)"),
-    responses((status = 200, description = "The shock document (as `critmin shock --format json`)", body = Object),
+    request_body(content = ShockSpec, description = "A shock request (see above)"),
+    responses((status = 200, description = "The shock document (as `critmin shock --format json`)", body = ShockDocument),
         (status = 400, body = ErrorBody), (status = 413, body = ErrorBody)))]
 pub(super) async fn create_shock(
     State(state): State<AppState>,
