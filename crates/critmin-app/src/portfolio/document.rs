@@ -85,7 +85,9 @@ pub enum PortfolioError {
 pub struct PreparedPortfolio {
     /// The problem, with its CVaR scenarios when the request asks for them.
     pub problem: PortfolioProblem,
-    /// The answer without a solution yet: the request's fields, notes and assumptions.
+    /// The answer without a solution yet: the request's fields, notes and assumptions (read
+    /// only by `solve`, which a build without the solver does not have).
+    #[cfg_attr(not(feature = "solver"), allow(dead_code))]
     document: PortfolioDocument,
 }
 
