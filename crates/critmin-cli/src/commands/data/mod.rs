@@ -7,6 +7,10 @@ use anyhow::{Context, Result};
 use clap::Subcommand;
 use critmin_data::{EMBEDDED_FILES, LoadError, embedded_inputs, load, overlay, read_dir_inputs, read_inputs};
 
+use crate::output::Format;
+
+mod edition;
+
 #[derive(Debug, Subcommand)]
 pub(crate) enum DataCommand {
     /// Validate the embedded data, or the data directory given with --data, and report every
@@ -22,6 +26,24 @@ pub(crate) enum DataCommand {
         /// Default: the --data directory (or CRITMIN_DATA) when given, else ./critmin-data.
         #[arg(long, value_name = "DIR")]
         into: Option<PathBuf>,
+    },
+    /// Import a published edition of a source as released (today `usgs-mcs`: the USGS Mineral
+    /// Commodity Summaries 2026 `MCS2026_Commodities_Data.csv`, or the 2025 `MCS2025_World_Data.csv`
+    /// with its salient files) into a data directory, beside the embedded edition: all or
+    /// nothing, every problem with file and line.
+    ImportEdition {
+        /// The source of the files: usgs-mcs.
+        source: String,
+        /// The release files, as published.
+        #[arg(required = true)]
+        files: Vec<PathBuf>,
+        /// Data directory to write into (created if missing); use it later with --data.
+        /// Default: the --data directory (or CRITMIN_DATA) when given, else ./critmin-data.
+        #[arg(long, value_name = "DIR")]
+        into: Option<PathBuf>,
+        /// Output format of the import's document.
+        #[arg(long, value_enum, default_value_t)]
+        format: Format,
     },
     /// Write the embedded data files (CSV and SOURCES.md) into a directory, to read or edit.
     Export {
@@ -66,11 +88,20 @@ pub(crate) fn run(cmd: &DataCommand, data_dir: Option<&Path>) -> Result<ExitCode
             let into = into.as_deref().or(data_dir).unwrap_or(Path::new("critmin-data"));
             import(files, into)
         }
+        DataCommand::ImportEdition {
+            source,
+            files,
+            into,
+            format,
+        } => {
+            let into = into.as_deref().or(data_dir).unwrap_or(Path::new("critmin-data"));
+            edition::import_edition(source, files, into, *format)
+        }
         DataCommand::Export { dir } => export(dir),
     }
 }
 
-fn report(e: LoadError) {
+pub(super) fn report(e: LoadError) {
     eprintln!("error: {e}");
 }
 
@@ -106,19 +137,31 @@ fn import(files: &[PathBuf], into: &Path) -> Result<ExitCode> {
         eprintln!("nothing was imported");
         return Ok(ExitCode::FAILURE);
     }
-    std::fs::create_dir_all(into).with_context(|| format!("creating {}", into.display()))?;
-    for (path, file) in files.iter().zip(&new) {
+    let mut named = Vec::new();
+    for (path, file) in files.iter().zip(new) {
         let name = path.file_name().context("an import path must name a file")?;
-        let target = into.join(name);
-        // Write beside the target and rename, so a crash never leaves a half-written file
-        // that the next load would read.
-        let tmp = into.join(format!(".{}.tmp", name.to_string_lossy()));
-        std::fs::write(&tmp, &file.text).with_context(|| format!("writing {}", tmp.display()))?;
-        std::fs::rename(&tmp, &target).with_context(|| format!("writing {}", target.display()))?;
-        println!("imported {} -> {}", path.display(), target.display());
+        named.push((name.to_string_lossy().into_owned(), file.text));
+    }
+    for (written, path) in write_files(into, &named)?.iter().zip(files) {
+        println!("imported {} -> {}", path.display(), written.display());
     }
     println!("use it with: critmin --data {} <command>", into.display());
     Ok(ExitCode::SUCCESS)
+}
+
+/// Writes `(name, text)` files into `into` (created if missing), each beside its target and
+/// renamed, so a crash never leaves a half-written file that the next load would read.
+pub(super) fn write_files(into: &Path, files: &[(String, String)]) -> Result<Vec<PathBuf>> {
+    std::fs::create_dir_all(into).with_context(|| format!("creating {}", into.display()))?;
+    let mut written = Vec::new();
+    for (name, text) in files {
+        let target = into.join(name);
+        let tmp = into.join(format!(".{name}.tmp"));
+        std::fs::write(&tmp, text).with_context(|| format!("writing {}", tmp.display()))?;
+        std::fs::rename(&tmp, &target).with_context(|| format!("writing {}", target.display()))?;
+        written.push(target);
+    }
+    Ok(written)
 }
 
 fn export(dir: &Path) -> Result<ExitCode> {

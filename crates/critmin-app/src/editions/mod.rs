@@ -7,6 +7,10 @@
 //! edition covers the minerals of the dataset it is compared with. When the files have
 //! problems, nothing is imported and the document lists every problem with file and line.
 
+mod directory;
+
+pub use directory::{DirectoryTables, EditionDirectoryDocument, LeftOut};
+
 use std::collections::{BTreeMap, BTreeSet};
 
 use critmin_data::Problem;
