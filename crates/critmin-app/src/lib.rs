@@ -7,13 +7,15 @@
 //!
 //! Modules: [`field`] (the one error that names the field at fault, and the resolvers of
 //! minerals, countries and partner groups), [`catalog`] (minerals and their series),
-//! [`concentration`], [`supply`], [`exposure`], [`stress`] (shock and Monte Carlo requests and
+//! [`concentration`], [`supply`], [`exposure`], [`dependence`] and [`trend`] (a country's
+//! sourcing and world-trade concentration from real bilateral flows, sharing [`trade_flows`]), [`stress`] (shock and Monte Carlo requests and
 //! documents), [`plan`] (the planner's requests: portfolio, outlook, stock model, inline
 //! projects), [`recycle`] (the stock model's document), [`ledger`] (requests to the chain-of-custody ledger and its share rows) and [`portfolio`] (the CVaR join and
 //! the optimizer's records; the builders from a solution need the `solver` feature).
 
 pub mod catalog;
 pub mod concentration;
+pub mod dependence;
 pub mod exposure;
 pub mod field;
 pub mod ledger;
@@ -22,5 +24,7 @@ pub mod portfolio;
 pub mod recycle;
 pub mod stress;
 pub mod supply;
+pub mod trade_flows;
+pub mod trend;
 
 pub use field::FieldError;

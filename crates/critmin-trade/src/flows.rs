@@ -73,6 +73,9 @@ pub enum TradeFlag {
     CobaltCodesSummed,
     /// China's 260300 imports in 2021–2022 are about 30 % below China customs in BACI.
     ChinaCopperConcentrateLow,
+    /// Papua New Guinea → North Korea 260300 quantities 2019–2022 (7.8–20.8 Mt at US$3–14 a
+    /// tonne) cannot be copper concentrate; they swamp world tonnages of the code.
+    PngPrkCopperConcentrateQuantity,
     /// 711510 tonnages (platinum gauze) cannot be platinum-group metal: use values.
     PlatinumGauzeTonnage,
     /// HS 1992 811230 (germanium) collapses from 2007, when HS 2007 moved germanium to 8112.92.
@@ -81,11 +84,12 @@ pub enum TradeFlag {
 
 impl TradeFlag {
     /// Every flag, in order.
-    pub const ALL: [TradeFlag; 6] = [
+    pub const ALL: [TradeFlag; 7] = [
         TradeFlag::Lumped,
         TradeFlag::AssumedFactor,
         TradeFlag::CobaltCodesSummed,
         TradeFlag::ChinaCopperConcentrateLow,
+        TradeFlag::PngPrkCopperConcentrateQuantity,
         TradeFlag::PlatinumGauzeTonnage,
         TradeFlag::GermaniumHs92Collapse,
     ];
@@ -97,6 +101,7 @@ impl TradeFlag {
             TradeFlag::AssumedFactor => "assumed_factor",
             TradeFlag::CobaltCodesSummed => "cobalt_codes_summed",
             TradeFlag::ChinaCopperConcentrateLow => "china_260300_2021_2022_low",
+            TradeFlag::PngPrkCopperConcentrateQuantity => "png_prk_260300_2019_2022_quantity",
             TradeFlag::PlatinumGauzeTonnage => "platinum_gauze_tonnage",
             TradeFlag::GermaniumHs92Collapse => "germanium_hs92_after_2006",
         }
@@ -119,6 +124,11 @@ impl TradeFlag {
             TradeFlag::ChinaCopperConcentrateLow => {
                 "BACI's China imports of 260300 in 2021-2022 are about 30 % below China customs (2023 agrees)"
             }
+            TradeFlag::PngPrkCopperConcentrateQuantity => {
+                "BACI's Papua New Guinea -> North Korea 260300 rows of 2019-2022 declare 7.8-20.8 Mt at US$3-14 a \
+                 tonne (likely kilograms read as tonnes): tonnages and quantity shares of the code in those years \
+                 are distorted; values are not"
+            }
             TradeFlag::PlatinumGauzeTonnage => {
                 "711510 tonnages (platinum gauze) are not platinum-group metal at their unit values: read values, \
                  not tonnes"
@@ -129,9 +139,10 @@ impl TradeFlag {
         }
     }
 
-    /// Flags that hold for a code in a year, whoever trades it; `china_imports` says whether
-    /// China's imports are part of the figure.
-    pub(crate) fn of_code(mapping: &HsMapping, year: u16, china_imports: bool, out: &mut BTreeSet<TradeFlag>) {
+    /// Flags that hold for a code in a year; `importers` are the importers whose imports the
+    /// figure is built on (`None`: every importer, world trade).
+    pub(crate) fn of_code(mapping: &HsMapping, year: u16, importers: Option<&[u16]>, out: &mut BTreeSet<TradeFlag>) {
+        let imports_of = |code: u16| importers.is_none_or(|codes| codes.contains(&code));
         if mapping.lumped {
             out.insert(TradeFlag::Lumped);
         }
@@ -144,8 +155,13 @@ impl TradeFlag {
             810510 => {
                 out.insert(TradeFlag::CobaltCodesSummed);
             }
-            260300 if china_imports && (2021..=2022).contains(&year) => {
-                out.insert(TradeFlag::ChinaCopperConcentrateLow);
+            260300 => {
+                if imports_of(CHINA) && (2021..=2022).contains(&year) {
+                    out.insert(TradeFlag::ChinaCopperConcentrateLow);
+                }
+                if imports_of(NORTH_KOREA) && (2019..=2022).contains(&year) {
+                    out.insert(TradeFlag::PngPrkCopperConcentrateQuantity);
+                }
             }
             711510 => {
                 out.insert(TradeFlag::PlatinumGauzeTonnage);
@@ -159,4 +175,6 @@ impl TradeFlag {
 }
 
 /// BACI's numeric code for China.
-pub(crate) const CHINA: u16 = 156;
+const CHINA: u16 = 156;
+/// BACI's numeric code for North Korea.
+const NORTH_KOREA: u16 = 408;

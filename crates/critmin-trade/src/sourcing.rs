@@ -5,7 +5,7 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use critmin_model::{ChainStage, MineralId};
 
-use crate::flows::{CHINA, Selection, TradeFlag, TradeFlows, select};
+use crate::flows::{Selection, TradeFlag, TradeFlows, select};
 use crate::hhi::{Basis, Side};
 use crate::hs::{HsMap, HsRevision};
 
@@ -172,7 +172,6 @@ pub fn country_sourcing(
     is_feoc: &dyn Fn(u16) -> bool,
 ) -> Vec<Sourcing> {
     let selections = select(flows, map);
-    let china_imports = importer_codes.contains(&CHINA);
     let mut accs: BTreeMap<(MineralId, ChainStage, u16), (HsRevision, Acc)> = BTreeMap::new();
     let mut wider = filter.clone();
     wider.years = filter.years.map(|(from, to)| (from.saturating_sub(1), to));
@@ -191,7 +190,7 @@ pub fn country_sourcing(
             .or_insert_with(|| (revision, Acc::default()));
         let (v, q) = (table.values()[r], table.quantities()[r]);
         acc.codes.insert(product);
-        TradeFlag::of_code(mapping, year, china_imports, &mut acc.flags);
+        TradeFlag::of_code(mapping, year, Some(importer_codes), &mut acc.flags);
         acc.rows += 1;
         acc.value += v;
         if q.is_nan() {
@@ -327,8 +326,8 @@ pub fn world_concentration(
             .or_insert_with(|| (revision, Acc::default()));
         let (v, q) = (table.values()[r], table.quantities()[r]);
         if acc.codes.insert(product) {
-            // China's imports are in every world total.
-            TradeFlag::of_code(mapping, year, true, &mut acc.flags);
+            // Every importer's imports are in a world total.
+            TradeFlag::of_code(mapping, year, None, &mut acc.flags);
         }
         acc.rows += 1;
         if q.is_nan() {

@@ -294,3 +294,28 @@ fn the_cache_is_built_once_and_then_read() {
         second.flows.parts[0].table.quantities().len()
     );
 }
+
+#[test]
+fn png_to_north_korea_copper_concentrate_tonnages_are_flagged_in_world_trade() {
+    let embedded = flows();
+    let rows = world_concentration(
+        &embedded.flows,
+        &map_of(&["260300"]),
+        Side::Importer,
+        Basis::Quantity,
+        &FlowFilter {
+            years: Some((2018, 2023)),
+            ..FlowFilter::default()
+        },
+        &|_| false,
+    );
+    let flagged: Vec<u16> = rows
+        .iter()
+        .filter(|r| r.flags.contains(&TradeFlag::PngPrkCopperConcentrateQuantity))
+        .map(|r| r.year)
+        .collect();
+    assert_eq!(flagged, vec![2019, 2020, 2021, 2022]);
+    // 2021: North Korea (408) "imports" 20.8 Mt gross from Papua New Guinea, more than China.
+    let y2021 = rows.iter().find(|r| r.year == 2021).expect("2021");
+    assert_eq!(y2021.top3[0].0, 408);
+}
