@@ -150,7 +150,8 @@ fn hhi(shares: &[(u16, f64)]) -> Option<f64> {
 }
 
 fn share_where(shares: &[(u16, f64)], f: &dyn Fn(u16) -> bool) -> Option<f64> {
-    (!shares.is_empty()).then(|| shares.iter().filter(|(c, _)| f(*c)).map(|(_, s)| s).sum())
+    // A fold from +0.0: an empty `sum` of floats is -0.0, which prints as "-0.0%".
+    (!shares.is_empty()).then(|| shares.iter().filter(|(c, _)| f(*c)).fold(0.0, |sum, (_, s)| sum + s))
 }
 
 /// An importer's sourcing per (mineral, stage, year) from real flows.

@@ -275,6 +275,8 @@ fn refined_codes_come_from_the_hs17_file_and_shared_codes_never_do() {
         .find(|r| r.mineral.as_str() == "graphite" && r.stage == critmin_model::ChainStage::Mining)
         .expect("graphite mining");
     assert_eq!(graphite.revision, critmin_trade::HsRevision::Hs1992);
+    // Nobody is FEOC here: every share is +0, never -0 (which would print as "-0.0%").
+    assert!(rows.iter().all(|r| r.feoc_share.is_some_and(|s| s.to_bits() == 0)));
 }
 
 #[test]
