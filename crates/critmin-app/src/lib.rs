@@ -9,7 +9,9 @@
 //!
 //! Modules: [`field`] (the one error that names the field at fault, and the resolvers of
 //! minerals, countries and partner groups), [`catalog`] (minerals and their series),
-//! [`concentration`], [`supply`], [`exposure`], [`projects`] (the project listing), [`scenarios`] (the named shocks' rows), [`trade`] (a trade file's import report), [`stress`] (shock and Monte Carlo requests and
+//! [`concentration`], [`supply`], [`exposure`], [`dependence`] and [`trend`] (a country's
+//! sourcing and world-trade concentration from real bilateral flows, sharing [`trade_flows`]),
+//! [`editions`] (a published USGS edition into critmin's tables), [`projects`] (the project listing), [`scenarios`] (the named shocks' rows), [`trade`] (a trade file's import report), [`stress`] (shock and Monte Carlo requests and
 //! documents), [`plan`] (the planner's requests: portfolio, outlook, stock model, inline
 //! projects), [`recycle`] (the stock model's document), [`ledger`] (requests to the chain-of-custody ledger and its share rows) and [`portfolio`] (the CVaR join and
 //! the optimizer's records; the builders from a solution need the `solver` feature) and
@@ -18,6 +20,7 @@
 
 pub mod catalog;
 pub mod concentration;
+pub mod dependence;
 pub mod editions;
 pub mod exposure;
 pub mod field;
@@ -31,5 +34,7 @@ pub mod scenarios;
 pub mod stress;
 pub mod supply;
 pub mod trade;
+pub mod trade_flows;
+pub mod trend;
 
 pub use field::FieldError;

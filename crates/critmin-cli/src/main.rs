@@ -45,6 +45,12 @@ enum Command {
     /// A country's exposure: import reliance, concentration of the stages it depends on,
     /// partner versus FEOC share.
     Exposure(commands::exposure::Args),
+    /// A country's imports per mineral, stage and year from real bilateral flows (shipped CEPII
+    /// BACI V202601): suppliers and shares, partner and FEOC shares, HHI, change on the year.
+    Dependence(commands::dependence::Args),
+    /// Concentration of world trade in a mineral per stage and year (HHI, top-3, top country,
+    /// FEOC share), exporters' or importers' side, from real bilateral flows.
+    Trend(commands::trend::Args),
     /// Write the self-contained HTML report and print a short summary (the main job).
     Report(commands::report::Args),
     /// Propagate a shock (named scenario, capacity cuts, export restrictions) through a
@@ -98,6 +104,8 @@ fn run(cli: Cli) -> Result<ExitCode> {
         Command::Supply(args) => commands::supply::run(&dataset()?, &args)?,
         Command::Concentration(args) => commands::concentration::run(&dataset()?, &args)?,
         Command::Exposure(args) => commands::exposure::run(&dataset()?, &args)?,
+        Command::Dependence(args) => commands::dependence::run(&dataset()?, &args)?,
+        Command::Trend(args) => commands::trend::run(&dataset()?, &args)?,
         Command::Report(args) => commands::report::run(&dataset()?, &args)?,
         Command::Shock(args) => commands::shock::run(&dataset()?, &args)?,
         Command::Risk(args) => commands::risk::run(&dataset()?, &args)?,

@@ -74,3 +74,34 @@ pub const USGS_COMMODITY_MAP: EmbeddedFile = table!("usgs_commodity_map.csv", "u
 pub const USGS_COUNTRY_NAMES: EmbeddedFile = table!("usgs_country_names.csv", "usgs_country_names.csv");
 /// USGS net-import-reliance labels → critmin mineral ids (the edition importers).
 pub const USGS_RELIANCE_MAP: EmbeddedFile = table!("usgs_reliance_map.csv", "usgs_reliance_map.csv");
+
+/// A binary reference file compiled into the program (a zip archive).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct EmbeddedBytes {
+    /// File name, as in `data/`.
+    pub name: &'static str,
+    /// Contents.
+    pub bytes: &'static [u8],
+}
+
+/// The BACI release the shipped trade files come from (CEPII, Etalab Open Licence 2.0; see
+/// `data/trade/README.md` for the attribution).
+pub const BACI_RELEASE: &str = "V202601";
+/// CEPII BACI V202601, HS 1992, every exporter–importer pair 1995–2024 for 53 HS6 codes of
+/// critical minerals: one CSV (`t,i,j,k,v,q`) in a zip (critmin-trade).
+pub const BACI_HS92_FLOWS: EmbeddedBytes = EmbeddedBytes {
+    name: "BACI_HS92_V202601_critical_minerals_1995_2024.csv.zip",
+    bytes: include_bytes!("../../../data/trade/BACI_HS92_V202601_critical_minerals_1995_2024.csv.zip"),
+};
+/// CEPII BACI V202601, HS 2017, every pair of 2024 for 30 codes, with the refined forms the
+/// HS 1992 file lacks (critmin-trade).
+pub const BACI_HS17_FLOWS_2024: EmbeddedFile = table!(
+    "BACI_HS17_V202601_2024_30codes.csv",
+    "trade/BACI_HS17_V202601_2024_30codes.csv"
+);
+/// CEPII's country code table of release V202601 (critmin-trade).
+pub const BACI_COUNTRY_CODES_V202601: EmbeddedFile =
+    table!("BACI_country_codes_V202601.csv", "trade/BACI_country_codes_V202601.csv");
+/// CEPII's descriptions of the 53 HS 1992 codes of the shipped flows (critmin-trade).
+pub const BACI_HS92_PRODUCT_CODES: EmbeddedFile =
+    table!("BACI_HS92_product_codes.csv", "trade/BACI_HS92_product_codes.csv");

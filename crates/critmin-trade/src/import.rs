@@ -141,6 +141,13 @@ pub fn file_identity(path: &Path, options: &ImportOptions) -> std::io::Result<Ca
     key.extend_from_slice(&size.to_le_bytes());
     key.extend_from_slice(&mtime.to_le_bytes());
     key.extend_from_slice(&xxhash_rust::xxh3::xxh3_64(&sample).to_le_bytes());
+    push_options(&mut key, options);
+    Ok(CacheKey { bytes: key })
+}
+
+/// What the parse depends on besides the input: code table, years, archive codes, Comtrade
+/// flow, cache format version.
+fn push_options(key: &mut Vec<u8>, options: &ImportOptions) {
     key.extend_from_slice(&options.countries.digest().to_le_bytes());
     key.extend_from_slice(&options.years.start().to_le_bytes());
     key.extend_from_slice(&options.years.end().to_le_bytes());
@@ -150,7 +157,6 @@ pub fn file_identity(path: &Path, options: &ImportOptions) -> std::io::Result<Ca
         ComtradeFlow::Exports => b'X',
     });
     key.extend_from_slice(&crate::cache::CACHE_FORMAT_VERSION.to_le_bytes());
-    Ok(CacheKey { bytes: key })
 }
 
 /// The default cache directory: `$XDG_CACHE_HOME/critmin/trade`, else `~/.cache/critmin/trade`.
@@ -278,10 +284,31 @@ fn parse_stream<R: Read + Send>(
     Ok(())
 }
 
-fn is_zip(path: &Path) -> std::io::Result<bool> {
+/// Where an import reads from: a file, or bytes compiled into the program (the shipped flows).
+#[derive(Debug, Clone, Copy)]
+enum Input<'a> {
+    Path(&'a Path),
+    Bytes(&'a [u8]),
+}
+
+/// A reader the zip archive and the parser can both use, whatever the input.
+trait ReadSeek: Read + Seek + Send {}
+impl<T: Read + Seek + Send> ReadSeek for T {}
+
+type Reader<'a> = Box<dyn ReadSeek + 'a>;
+
+impl<'a> Input<'a> {
+    fn open(self) -> std::io::Result<Reader<'a>> {
+        Ok(match self {
+            Input::Path(path) => Box::new(File::open(path)?),
+            Input::Bytes(bytes) => Box::new(std::io::Cursor::new(bytes)),
+        })
+    }
+}
+
+fn is_zip(input: Input<'_>) -> std::io::Result<bool> {
     let mut magic = [0u8; 4];
-    let mut f = File::open(path)?;
-    let n = f.read(&mut magic)?;
+    let n = input.open()?.read(&mut magic)?;
     Ok(n == 4 && &magic == b"PK\x03\x04")
 }
 
@@ -294,15 +321,54 @@ fn base_name(name: &str) -> &str {
 /// Every row is validated; on any bad row the import fails with the problems listed (file,
 /// line, column, value, what was expected) and nothing is kept — no table, no cache file.
 pub fn import(path: &Path, options: &ImportOptions) -> Result<Import, ImportError> {
+    let key = match &options.cache_dir {
+        Some(_) => Some(file_identity(path, options).map_err(|source| ImportError::Io {
+            path: path.to_owned(),
+            source,
+        })?),
+        None => None,
+    };
+    import_input(Input::Path(path), path, key, options)
+}
+
+/// Imports a trade file held in memory (a BACI or Comtrade CSV, or a zip of them) exactly as
+/// [`import`] imports a file; `name` stands for the path in messages. The cache, when
+/// `options.cache_dir` is set, is keyed by `release` and a hash of every byte
+/// ([`bytes_identity`]), so the first use builds it and later uses read it.
+pub fn import_bytes(name: &str, release: &str, bytes: &[u8], options: &ImportOptions) -> Result<Import, ImportError> {
+    let key = options
+        .cache_dir
+        .as_ref()
+        .map(|_| bytes_identity(name, release, bytes, options));
+    import_input(Input::Bytes(bytes), Path::new(name), key, options)
+}
+
+/// The cache identity of bytes held in memory: the name, the release, the length and the
+/// xxh3-64 hash of every byte, plus what the parse depends on (as in [`file_identity`]).
+pub fn bytes_identity(name: &str, release: &str, bytes: &[u8], options: &ImportOptions) -> CacheKey {
+    let mut key = Vec::new();
+    key.extend_from_slice(b"embedded:");
+    key.extend_from_slice(name.as_bytes());
+    key.push(0);
+    key.extend_from_slice(release.as_bytes());
+    key.push(0);
+    key.extend_from_slice(&(bytes.len() as u64).to_le_bytes());
+    key.extend_from_slice(&xxhash_rust::xxh3::xxh3_64(bytes).to_le_bytes());
+    push_options(&mut key, options);
+    CacheKey { bytes: key }
+}
+
+fn import_input(
+    input: Input<'_>,
+    path: &Path,
+    key: Option<CacheKey>,
+    options: &ImportOptions,
+) -> Result<Import, ImportError> {
     let io_err = |source: std::io::Error| ImportError::Io {
         path: path.to_owned(),
         source,
     };
-    let key = match &options.cache_dir {
-        Some(_) => Some(file_identity(path, options).map_err(io_err)?),
-        None => None,
-    };
-    let zipped = is_zip(path).map_err(io_err)?;
+    let zipped = is_zip(input).map_err(io_err)?;
     let display = path.display().to_string();
     let mut countries = options.countries.clone();
     let mut stream = Stream {
@@ -316,7 +382,7 @@ pub fn import(path: &Path, options: &ImportOptions) -> Result<Import, ImportErro
     let mut archive = None;
     let mut entries: Vec<String> = Vec::new();
     if zipped {
-        let file = File::open(path).map_err(io_err)?;
+        let file = input.open().map_err(io_err)?;
         let mut zip = zip::ZipArchive::new(file).map_err(|e| ImportError::Archive {
             path: path.to_owned(),
             message: format!("not a readable zip archive ({e})"),
@@ -363,7 +429,7 @@ pub fn import(path: &Path, options: &ImportOptions) -> Result<Import, ImportErro
         archive = Some(zip);
     }
     // The archive's own code file is inside the fingerprinted archive, so the key covers it.
-    let detected_source = peek_source(path, archive.as_mut(), entries.first(), options).map_err(io_err)?;
+    let detected_source = peek_source(input, archive.as_mut(), entries.first(), options).map_err(io_err)?;
     let mut previous = None;
     if let (Some(dir), Some(key), Some(source)) = (&options.cache_dir, &key, detected_source) {
         match read_cache(dir, key, &countries, source, options.columns) {
@@ -379,7 +445,7 @@ pub fn import(path: &Path, options: &ImportOptions) -> Result<Import, ImportErro
         }
     }
     let rules = Rules::new(options.years.clone(), &countries);
-    parse_all(path, &rules, options, archive, &entries, &mut stream)?;
+    parse_all(input, path, &rules, options, archive, &entries, &mut stream)?;
     if stream.bad_rows > 0 {
         return Err(ImportError::Invalid {
             problems: stream.problems,
@@ -407,10 +473,11 @@ pub fn import(path: &Path, options: &ImportOptions) -> Result<Import, ImportErro
 }
 
 fn parse_all(
+    input: Input<'_>,
     path: &Path,
     rules: &Rules,
     options: &ImportOptions,
-    archive: Option<zip::ZipArchive<File>>,
+    archive: Option<zip::ZipArchive<Reader<'_>>>,
     entries: &[String],
     stream: &mut Stream,
 ) -> Result<(), ImportError> {
@@ -421,7 +488,7 @@ fn parse_all(
     let display = path.display().to_string();
     match archive {
         None => {
-            let file = File::open(path).map_err(io_err)?;
+            let file = input.open().map_err(io_err)?;
             parse_stream(file, &display, rules, options, stream).map_err(io_err)?;
         }
         Some(mut zip) => {
@@ -439,8 +506,8 @@ fn parse_all(
 
 /// The format of the (first) data stream, from its header, without parsing the rows.
 fn peek_source(
-    path: &Path,
-    archive: Option<&mut zip::ZipArchive<File>>,
+    input: Input<'_>,
+    archive: Option<&mut zip::ZipArchive<Reader<'_>>>,
     first_entry: Option<&String>,
     options: &ImportOptions,
 ) -> std::io::Result<Option<TradeSource>> {
@@ -451,7 +518,7 @@ fn peek_source(
             entry.take(1 << 16).read_to_end(&mut head)?;
         }
         _ => {
-            File::open(path)?.take(1 << 16).read_to_end(&mut head)?;
+            input.open()?.take(1 << 16).read_to_end(&mut head)?;
         }
     }
     let end = memchr::memchr(b'\n', &head).unwrap_or(head.len());
@@ -473,14 +540,15 @@ pub fn cached_concentration(
     basis: crate::Basis,
 ) -> Option<(Vec<crate::ProductConcentration>, PathBuf)> {
     let dir = options.cache_dir.as_deref()?;
-    if options.use_archive_codes && is_zip(path).ok()? {
+    let input = Input::Path(path);
+    if options.use_archive_codes && is_zip(input).ok()? {
         return None;
     }
     let key = file_identity(path, options).ok()?;
     let mut archive = None;
     let mut entries = Vec::new();
-    if is_zip(path).ok()? {
-        let zip = zip::ZipArchive::new(File::open(path).ok()?).ok()?;
+    if is_zip(input).ok()? {
+        let zip = zip::ZipArchive::new(input.open().ok()?).ok()?;
         entries = zip
             .file_names()
             .filter_map(|n| n.ok().map(|n| n.into_owned()))
@@ -495,7 +563,7 @@ pub fn cached_concentration(
         entries.sort();
         archive = Some(zip);
     }
-    let source = peek_source(path, archive.as_mut(), entries.first(), options).ok()??;
+    let source = peek_source(input, archive.as_mut(), entries.first(), options).ok()??;
     let results = crate::cache::stream_concentration(dir, &key, &options.countries, source, side, basis).ok()?;
     Some((results, key.path_in(dir)))
 }

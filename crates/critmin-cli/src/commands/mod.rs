@@ -2,6 +2,7 @@
 
 pub(crate) mod concentration;
 pub(crate) mod data;
+pub(crate) mod dependence;
 pub(crate) mod exposure;
 pub(crate) mod keys;
 pub(crate) mod ledger;
@@ -15,6 +16,7 @@ pub(crate) mod serve;
 pub(crate) mod shock;
 pub(crate) mod supply;
 pub(crate) mod trade;
+pub(crate) mod trend;
 
 use anyhow::Result;
 use critmin_metrics::PartnerSet;
