@@ -11,7 +11,7 @@
 //! minerals, countries and partner groups), [`catalog`] (minerals and their series),
 //! [`concentration`], [`supply`], [`exposure`], [`dependence`] and [`trend`] (a country's
 //! sourcing and world-trade concentration from real bilateral flows, sharing [`trade_flows`]),
-//! [`editions`] (a published USGS edition into critmin's tables), [`projects`] (the project listing), [`scenarios`] (the named shocks' rows), [`trade`] (a trade file's import report), [`stress`] (shock and Monte Carlo requests and
+//! [`editions`] (a published USGS edition into critmin's tables), [`outlook`] (the risked supply outlook), [`projects`] (the project listing), [`scenarios`] (the named shocks' rows), [`trade`] (a trade file's import report), [`stress`] (shock and Monte Carlo requests and
 //! documents), [`plan`] (the planner's requests: portfolio, outlook, stock model, inline
 //! projects), [`recycle`] (the stock model's document), [`ledger`] (requests to the chain-of-custody ledger and its share rows) and [`portfolio`] (the CVaR join and
 //! the optimizer's records; the builders from a solution need the `solver` feature) and
@@ -25,6 +25,7 @@ pub mod editions;
 pub mod exposure;
 pub mod field;
 pub mod ledger;
+pub mod outlook;
 pub mod plan;
 pub mod portfolio;
 pub mod projects;

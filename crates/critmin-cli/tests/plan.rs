@@ -222,9 +222,13 @@ fn plan_outlook_balances_supply_against_iea_scenarios() {
     )
     .success()
     .json();
-    let rows = json.as_array().unwrap();
-    assert_eq!(rows.len(), 1);
-    let row = &rows[0];
+    // The same document as GET /api/v1/outlook: years, each with its balance per scenario.
+    let years = json["years"].as_array().unwrap();
+    assert_eq!(years.len(), 1);
+    let year = &years[0];
+    let balance = year["balance"].as_array().unwrap();
+    assert_eq!(balance.len(), 1);
+    let row = &balance[0];
     assert_eq!(row["scenario"], "STEPS");
     // IEA STEPS 2030 lithium demand: 455.487 kt, in the supply unit (t).
     assert!(
@@ -232,9 +236,9 @@ fn plan_outlook_balances_supply_against_iea_scenarios() {
         "{row}"
     );
     let deficit = row["deficit"].as_f64().unwrap();
-    let total = row["total"].as_f64().unwrap();
+    let total = year["total"].as_f64().unwrap();
     assert!((deficit - (row["demand"].as_f64().unwrap() - total)).abs() < 1e-6);
-    assert!(row["hhi_location"].as_f64().unwrap() > 0.0);
+    assert!(year["location_mix"]["hhi"].as_f64().unwrap() > 0.0);
     let bad = critmin(
         dir.path(),
         &["plan", "outlook", "--mineral", "lithium", "--scenario", "XYZ"],

@@ -5,6 +5,7 @@ use std::path::{Path, PathBuf};
 
 use anyhow::{Context, Result, bail};
 use clap::Subcommand;
+use critmin_app::outlook::outlook_document;
 use critmin_app::plan::{CapSpec, ComposeError, FloorSpec, OutlookSpec, PortfolioSpec};
 use critmin_app::portfolio::{PortfolioError, PreparedPortfolio};
 use critmin_data::read_text;
@@ -12,7 +13,6 @@ use critmin_model::Dataset;
 use critmin_planner::demand::parse_user_demand;
 use critmin_planner::mps::to_mps;
 use critmin_planner::portfolio::build_model;
-use serde::Serialize;
 
 use super::projects::{ProjectSources, load_projects};
 use crate::output::{Format, Table, emit, pct, quantity};
@@ -57,30 +57,6 @@ pub(crate) struct OutlookArgs {
     format: Format,
 }
 
-#[derive(Serialize)]
-struct OutlookRecord {
-    mineral: String,
-    stage: String,
-    year: u16,
-    unit: String,
-    current: f64,
-    projects: f64,
-    secondary: f64,
-    total: f64,
-    scenario: Option<String>,
-    demand: Option<f64>,
-    deficit: Option<f64>,
-    hhi_location: f64,
-    top3_location: f64,
-    partner_share_location: f64,
-    feoc_share_location: f64,
-    hhi_ownership: f64,
-    top3_ownership: f64,
-    partner_share_ownership: f64,
-    feoc_share_ownership: f64,
-    current_source: String,
-}
-
 fn run_outlook(ds: &Dataset, args: &OutlookArgs, data_dir: Option<&Path>) -> Result<()> {
     let projects = load_projects(ds, &args.sources, data_dir)?;
     let mut user_demand = Vec::new();
@@ -97,36 +73,11 @@ fn run_outlook(ds: &Dataset, args: &OutlookArgs, data_dir: Option<&Path>) -> Res
         partners: args.partners.clone(),
     };
     let result = spec.run(ds, &projects, user_demand).map_err(spec_error)?;
-    let mut records = Vec::new();
-    for y in &result.years {
-        let base = |scenario: Option<String>, demand: Option<f64>, deficit: Option<f64>| OutlookRecord {
-            mineral: result.mineral.to_string(),
-            stage: result.stage.to_string(),
-            year: y.year,
-            unit: result.unit.clone(),
-            current: y.current,
-            projects: y.projects,
-            secondary: y.secondary,
-            total: y.total,
-            scenario,
-            demand,
-            deficit,
-            hhi_location: y.location_mix.hhi,
-            top3_location: y.location_mix.top3_share,
-            partner_share_location: y.location_mix.partner_share,
-            feoc_share_location: y.location_mix.feoc_share,
-            hhi_ownership: y.ownership_mix.hhi,
-            top3_ownership: y.ownership_mix.top3_share,
-            partner_share_ownership: y.ownership_mix.partner_share,
-            feoc_share_ownership: y.ownership_mix.feoc_share,
-            current_source: result.current_source.clone(),
-        };
-        if y.balance.is_empty() {
-            records.push(base(None, None, None));
-        }
-        for (scenario, demand, deficit) in &y.balance {
-            records.push(base(Some(scenario.clone()), *demand, *deficit));
-        }
+    let document = outlook_document(&result);
+    let records = document.flat_rows();
+    if args.format == Format::Json {
+        println!("{}", serde_json::to_string_pretty(&document)?);
+        return Ok(());
     }
     emit(args.format, &records, || {
         let mut table = Table::new(&[

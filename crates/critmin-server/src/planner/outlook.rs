@@ -6,11 +6,10 @@ use axum::extract::State;
 use axum::response::{IntoResponse, Response};
 use critmin_app::plan::{ComposeError, OutlookSpec};
 use critmin_model::Dataset;
-use critmin_planner::outlook::{CountrySupply, MixConcentration, Outlook};
 use critmin_planner::projects::Project;
 use critmin_store::Role;
-use serde::{Deserialize, Serialize};
-use utoipa::{IntoParams, ToSchema};
+use serde::Deserialize;
+use utoipa::IntoParams;
 
 use super::compose_error;
 use super::projects::stored_projects;
@@ -18,6 +17,10 @@ use crate::AppState;
 use crate::auth::Caller;
 use crate::body::ApiQuery;
 use crate::error::{ApiError, ErrorBody};
+
+pub use critmin_app::outlook::{
+    BalanceRecord, CountryQuantity, MixRecord, OutlookDocument, OutlookYearRecord, outlook_document,
+};
 
 /// The outlook query.
 #[derive(Debug, Deserialize, IntoParams)]
@@ -58,151 +61,6 @@ impl OutlookQuery {
             spec.partners = p.clone();
         }
         spec
-    }
-}
-
-/// Concentration of a supply mix.
-#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
-pub struct MixRecord {
-    /// HHI (0–10,000), lower bound (the residual left out).
-    pub hhi: f64,
-    /// HHI upper bound (the residual as one country).
-    pub hhi_upper: f64,
-    /// Share of the three largest named countries.
-    pub top3_share: f64,
-    /// Share from partners.
-    pub partner_share: f64,
-    /// Share from FEOC-covered countries.
-    pub feoc_share: f64,
-}
-
-impl From<&MixConcentration> for MixRecord {
-    fn from(m: &MixConcentration) -> MixRecord {
-        MixRecord {
-            hhi: m.hhi,
-            hhi_upper: m.hhi_upper,
-            top3_share: m.top3_share,
-            partner_share: m.partner_share,
-            feoc_share: m.feoc_share,
-        }
-    }
-}
-
-/// A quantity by country.
-#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
-pub struct CountryQuantity {
-    /// ISO3 (`ROW` for the source's residual).
-    pub country: String,
-    /// Quantity in the outlook's unit.
-    pub quantity: f64,
-}
-
-fn quantities(list: &[CountrySupply]) -> Vec<CountryQuantity> {
-    list.iter()
-        .map(|c| CountryQuantity {
-            country: c.country.to_string(),
-            quantity: c.quantity,
-        })
-        .collect()
-}
-
-/// Demand of one scenario in one year.
-#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
-pub struct BalanceRecord {
-    /// Scenario.
-    pub scenario: String,
-    /// Demand in the outlook's unit (absent outside the published years: never extrapolated).
-    pub demand: Option<f64>,
-    /// Demand − risked supply (positive = shortfall).
-    pub deficit: Option<f64>,
-}
-
-/// One year of the outlook.
-#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
-pub struct OutlookYearRecord {
-    /// Year.
-    pub year: u16,
-    /// Current supply held (named countries + residual).
-    pub current: f64,
-    /// Risked output of projects.
-    pub projects: f64,
-    /// Secondary supply.
-    pub secondary: f64,
-    /// Total risked supply.
-    pub total: f64,
-    /// Demand by scenario.
-    pub balance: Vec<BalanceRecord>,
-    /// Concentration of the mix by location.
-    pub location_mix: MixRecord,
-    /// Concentration of the mix by ownership.
-    pub ownership_mix: MixRecord,
-    /// Supply by location, largest first.
-    pub by_location: Vec<CountryQuantity>,
-    /// Supply by ownership, largest first.
-    pub by_ownership: Vec<CountryQuantity>,
-}
-
-/// The risked supply outlook of a mineral and stage against demand.
-#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
-pub struct OutlookDocument {
-    /// Mineral id.
-    pub mineral: String,
-    /// Stage id.
-    pub stage: String,
-    /// Unit of every quantity.
-    pub unit: String,
-    /// Source and year of the current supply.
-    pub current_source: String,
-    /// Projects counted.
-    pub projects_counted: Vec<String>,
-    /// Projects without a published capacity (not counted).
-    pub projects_without_capacity: Vec<String>,
-    /// Demand scenarios balanced.
-    pub scenarios: Vec<String>,
-    /// Scenarios not balanced, and why.
-    pub scenarios_skipped: Vec<String>,
-    /// Years.
-    pub years: Vec<OutlookYearRecord>,
-    /// Conventions used.
-    pub assumptions: Vec<String>,
-}
-
-/// The outlook as a record.
-pub fn outlook_document(o: &Outlook) -> OutlookDocument {
-    OutlookDocument {
-        mineral: o.mineral.to_string(),
-        stage: o.stage.to_string(),
-        unit: o.unit.clone(),
-        current_source: o.current_source.clone(),
-        projects_counted: o.projects_counted.clone(),
-        projects_without_capacity: o.projects_without_capacity.clone(),
-        scenarios: o.scenarios.clone(),
-        scenarios_skipped: o.scenarios_skipped.clone(),
-        years: o
-            .years
-            .iter()
-            .map(|y| OutlookYearRecord {
-                year: y.year,
-                current: y.current,
-                projects: y.projects,
-                secondary: y.secondary,
-                total: y.total,
-                balance: y
-                    .balance
-                    .iter()
-                    .map(|(scenario, demand, deficit)| BalanceRecord {
-                        scenario: scenario.clone(),
-                        demand: *demand,
-                        deficit: *deficit,
-                    })
-                    .collect(),
-                location_mix: (&y.location_mix).into(),
-                ownership_mix: (&y.ownership_mix).into(),
-                by_location: quantities(&y.by_location),
-                by_ownership: quantities(&y.by_ownership),
-            })
-            .collect(),
-        assumptions: o.assumptions.iter().map(|a| (*a).to_owned()).collect(),
     }
 }
 
