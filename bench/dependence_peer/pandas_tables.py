@@ -4,8 +4,10 @@ pandas notebook, on the files critmin ships (data/trade, data/hs_minerals.csv).
     pandas_tables.py dependence ISO3 [MINERAL] OUT.json
     pandas_tables.py trend MINERAL OUT.json
 
-Writes the table as JSON (see bench/dependence_peer/README.md for the fields) and prints the
-in-process seconds (load, compute, total; interpreter start-up excluded) as JSON on stdout.
+Writes the table as a JSON list of rows keyed like critmin's (mineral, stage, year;
+dependence: imports_t, imports_usd, suppliers [{country, share}] largest first, hhi; trend:
+world_total, n_countries, hhi, top3_share, top_country) and prints the in-process seconds
+(load, compute, total; interpreter start-up excluded) as JSON on stdout.
 
 The rules are critmin's (crates/critmin-trade/src/sourcing.rs and flows.rs), restated here:
 - The shipped flows are two BACI files, HS 1992 (1995-2024, zipped) and HS 2017 (2024). Each
