@@ -1,11 +1,13 @@
 //! `critmin dependence` and `critmin trend` end to end: the real binary on the shipped BACI
-//! V202601 flows (cold run builds the cache, warm run reads it) and on a user's `--trade` file.
+//! V202601 flows (cold run builds the cache, warm run reads it) and on a user's `--trade` file;
+//! `critmin serve`'s `/api/v1/dependence` and `/api/v1/trend` against the commands.
 
 mod support;
 
 use std::path::Path;
 
-use support::{as_f64, as_str, critmin, data_path, records, tmp};
+use critmin_server::test_client::Client;
+use support::{Server, as_f64, as_str, critmin, data_path, records, tmp};
 
 /// The shipped HS map restricted to natural graphite in flakes (250410), so that figures are
 /// those of `tools/trade/golden_expected.txt` for that code.
@@ -214,4 +216,76 @@ fn bad_fields_are_named() {
     )
     .fails_with(1);
     assert!(run.stderr.contains("--from:"), "{}", run.stderr);
+}
+
+/// `critmin serve` answers `/api/v1/dependence/{country}` and `/api/v1/trend` with documents
+/// whose rows are what the commands print for the same request, importing the shipped flows on
+/// the first request through the cache the commands read (`$XDG_CACHE_HOME/critmin/trade`, a
+/// temporary directory here).
+#[test]
+fn the_server_answers_what_the_commands_print() {
+    let dir = tmp();
+    let db = format!("sqlite:{}", dir.path().join("critmin.db").display());
+    let server = Server::start(dir.path(), &db, &[]);
+    let client = Client::new(server.addr);
+    let cache = dir.path().join("cache/critmin/trade");
+    assert!(!cache.exists(), "nothing is imported at start");
+    let cache_arg = cache.display().to_string();
+    for (path, args) in [
+        (
+            "/api/v1/dependence/IND?mineral=graphite&from=2022&to=2024&partners=quad&by=value",
+            &[
+                "dependence",
+                "--country",
+                "IND",
+                "--mineral",
+                "graphite",
+                "--from",
+                "2022",
+                "--to",
+                "2024",
+                "--partners",
+                "quad",
+                "--by",
+                "value",
+            ][..],
+        ),
+        (
+            "/api/v1/trend?mineral=cobalt&stage=processing&side=importer&year=2024",
+            &[
+                "trend",
+                "--mineral",
+                "cobalt",
+                "--stage",
+                "processing",
+                "--side",
+                "importer",
+                "--year",
+                "2024",
+            ][..],
+        ),
+    ] {
+        let answer = client.get(path, None).unwrap();
+        assert_eq!(answer.status, 200, "{path}: {}", answer.body);
+        let args: Vec<&str> = args
+            .iter()
+            .copied()
+            .chain(["--cache", &cache_arg, "--format", "json"])
+            .collect();
+        let printed = critmin(dir.path(), &args).success();
+        assert!(
+            printed.stderr.contains("read from cache"),
+            "the server wrote the cache the command reads: {}",
+            printed.stderr
+        );
+        assert_eq!(
+            answer.json()["rows"],
+            printed.json(),
+            "{path} against critmin {}",
+            args.join(" ")
+        );
+    }
+    let answer = client.get("/api/v1/dependence/IND?stage=smelting", None).unwrap();
+    assert_eq!(answer.status, 400, "{}", answer.body);
+    assert_eq!(answer.json()["error"]["field"], "stage");
 }

@@ -135,6 +135,14 @@ impl AppState {
         }
     }
 
+    /// The same state with the shipped trade flows imported (on first use) through the columnar
+    /// cache in `cache_dir`; call before adding `--trade` files. Without it they are parsed in
+    /// memory and nothing is written.
+    pub fn with_trade_cache(mut self, cache_dir: Option<std::path::PathBuf>) -> AppState {
+        self.trade = Arc::new(trade::TradeState::with_cache_dir(cache_dir));
+        self
+    }
+
     /// The same state with the ledger's routes served from `ledger`.
     pub fn with_ledger(mut self, ledger: ledger::LedgerService) -> AppState {
         self.ledger = Some(Arc::new(ledger));

@@ -58,7 +58,9 @@ pub(crate) fn run(dataset: Dataset, args: &Args) -> Result<()> {
         let store = Store::connect(&args.db)
             .await
             .with_context(|| format!("opening the database {}", args.db))?;
-        let mut state = AppState::new(dataset, store.clone(), ServerConfig::default());
+        // The shipped trade flows (`/api/v1/dependence`, `/api/v1/trend`) share the CLI's cache.
+        let mut state = AppState::new(dataset, store.clone(), ServerConfig::default())
+            .with_trade_cache(critmin_trade::default_cache_dir());
         if let Some(path) = &args.ledger_key {
             let key = read_ledger_key(path)?;
             // A writer killed a moment ago may still hold the log's lock until its database

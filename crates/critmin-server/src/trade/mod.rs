@@ -1,6 +1,7 @@
-//! Bilateral trade files through the API: uploads (JSON or `text/csv`) and files given to
-//! `critmin serve --trade FILE`, with their HHI and dependence rows (`critmin_trade::rows`,
-//! the rows `critmin trade … --format json` prints).
+//! Bilateral trade through the API: the shipped CEPII BACI flows (`/api/v1/dependence/{country}`
+//! and `/api/v1/trend`, the documents of `critmin dependence|trend`; [`flows`]), and uploads
+//! (JSON or `text/csv`) and files given to `critmin serve --trade FILE`, with their HHI and
+//! dependence rows (`critmin_trade::rows`, the rows `critmin trade … --format json` prints).
 //!
 //! Who may do what: uploading needs an analyst key, reading uploads a viewer key, like stored
 //! datasets. Files given on the command line (ids `file-1`, `file-2`, …) are the operator's
@@ -10,7 +11,10 @@
 //! validation report) and imported again on first use after a restart; a `--trade` file is
 //! imported through the columnar cache keyed by file identity (`critmin_trade::cache`) and
 //! kept in memory. Imported tables are held in memory by id (at most [`MAX_TABLES`] uploads).
+//! The shipped flows are imported on first use through the columnar cache in the directory the
+//! state was made with ([`TradeState::with_cache_dir`]; none by default: parsed in memory).
 
+mod flows;
 mod metrics;
 mod upload;
 
@@ -29,6 +33,7 @@ use crate::AppState;
 use crate::auth::Caller;
 use crate::error::ApiError;
 
+pub use flows::{DependenceParams, TrendParams};
 pub use metrics::{DependenceQuery, HhiQuery};
 use upload::upload_view;
 pub use upload::{TradeBody, TradeUpload, TradeView, import_text};
@@ -36,11 +41,12 @@ pub use upload::{TradeBody, TradeUpload, TradeView, import_text};
 /// Uploaded trade tables kept in memory at once.
 pub const MAX_TABLES: usize = 16;
 
-/// The imported trade tables: the command line's files and the uploads in use.
+/// The imported trade tables: the shipped flows, the command line's files and the uploads in use.
 #[derive(Default)]
 pub struct TradeState {
     tables: Mutex<HashMap<String, Arc<TradeEntry>>>,
     files: Mutex<Vec<TradeView>>,
+    shipped: flows::ShippedSlot,
 }
 
 impl std::fmt::Debug for TradeState {
@@ -58,6 +64,15 @@ pub struct TradeEntry {
 }
 
 impl TradeState {
+    /// No table yet; the shipped flows will be imported through the columnar cache in
+    /// `cache_dir` (`None`: parsed in memory, nothing written).
+    pub fn with_cache_dir(cache_dir: Option<PathBuf>) -> TradeState {
+        TradeState {
+            shipped: flows::ShippedSlot::new(cache_dir),
+            ..TradeState::default()
+        }
+    }
+
     /// Keeps an imported upload in memory while fewer than [`MAX_TABLES`] uploads are held.
     fn keep(&self, id: &str, entry: Arc<TradeEntry>) {
         let files = self.files.lock().unwrap_or_else(|p| p.into_inner()).len();
@@ -74,6 +89,8 @@ pub fn routes() -> Router<AppState> {
         .route("/api/v1/trade", get(upload::list_trade).post(upload::upload_trade))
         .route("/api/v1/trade/{id}/hhi", get(metrics::trade_hhi))
         .route("/api/v1/trade/{id}/dependence", get(metrics::trade_dependence))
+        .route("/api/v1/dependence/{country}", get(flows::get_dependence))
+        .route("/api/v1/trend", get(flows::get_trend))
 }
 
 /// The OpenAPI part of the trade routes.
@@ -83,7 +100,9 @@ pub fn routes() -> Router<AppState> {
         upload::list_trade,
         upload::upload_trade,
         metrics::trade_hhi,
-        metrics::trade_dependence
+        metrics::trade_dependence,
+        flows::get_dependence,
+        flows::get_trend
     ),
     components(schemas(TradeView))
 )]
