@@ -58,7 +58,7 @@ fn a_chinese_rare_earth_ban_on_real_trade_matches_dependence() {
             .find(|s| as_str(&s["country"], "country") == "CHN")
             .map_or(0.0, |s| as_f64(&s["share"], "share"));
         let node = records(&shock["nodes"])
-            .into_iter()
+            .iter()
             .find(|n| as_str(&n["country"], "country") == importer && as_str(&n["stage"], "stage") == "consumption")
             .unwrap();
         let shortfall = as_f64(&node["shortfall_t"], "shortfall_t");
