@@ -9,6 +9,8 @@
 //!   a country, a group), propagated by proportional trade allocation with reserves (Marchand
 //!   et al. 2016; Burkholz & Schweitzer 2019), stage by stage, to a fixed point, with an
 //!   exact mass balance (lost supply = shortfalls + stock drawn).
+//! - [`trade`]: the network on real trade ([`trade_network`]): bilateral flows plus each
+//!   country's production kept at home, so its use is production − net exports.
 //! - [`scenario`]: the named historical scenarios shipped as data, validated with line numbers.
 //! - [`disruption`]: the disruption model (its parameters, [`RiskParams`], checked in one
 //!   place; per-country cut and restriction probabilities from governance and restriction
@@ -36,6 +38,7 @@ pub mod pooled;
 pub mod propagate;
 pub mod scenario;
 pub mod shock;
+pub mod trade;
 
 pub use disruption::{DisruptionSampler, Draws, RiskParams, SourceRisk};
 pub use flows::parse_flows;
@@ -47,6 +50,7 @@ pub use scenario::{ScenarioKind, ScenarioRow, Scenarios, parse_scenarios};
 pub use shock::{
     Cut, Destination, NodeResult, Restriction, Shock, ShockResult, apply_shock, producing_node, run_shock,
 };
+pub use trade::{StageProduction, trade_network};
 
 /// Why a network could not be built or a shock not applied.
 #[derive(Debug, thiserror::Error)]

@@ -69,10 +69,14 @@ pub enum ConsumptionBasis {
     Nominal,
     /// Imports at the last stage of the trade flows the network was built from.
     TradeFlows,
+    /// Production of the last traded stage minus its net exports (real trade plus the dataset's
+    /// production series).
+    ProductionMinusNetExports,
 }
 
 impl ConsumptionBasis {
-    /// Short label for tables (`usgs-salient`, `user`, `output-share-proxy`, `nominal`, `trade-flows`).
+    /// Short label for tables (`usgs-salient`, `user`, `output-share-proxy`, `nominal`, `trade-flows`,
+    /// `production-net-exports`).
     pub fn label(&self) -> &'static str {
         match self {
             ConsumptionBasis::UsgsSalient { .. } => "usgs-salient",
@@ -80,6 +84,7 @@ impl ConsumptionBasis {
             ConsumptionBasis::OutputShareProxy => "output-share-proxy",
             ConsumptionBasis::Nominal => "nominal",
             ConsumptionBasis::TradeFlows => "trade-flows",
+            ConsumptionBasis::ProductionMinusNetExports => "production-net-exports",
         }
     }
 }
@@ -104,6 +109,9 @@ impl fmt::Display for ConsumptionBasis {
             }
             ConsumptionBasis::Nominal => f.write_str("nominal demand (percent only; no consumption data)"),
             ConsumptionBasis::TradeFlows => f.write_str("imports at the last traded stage"),
+            ConsumptionBasis::ProductionMinusNetExports => {
+                f.write_str("production of the last traded stage − its net exports")
+            }
         }
     }
 }

@@ -49,5 +49,8 @@ pub use import::{
 pub use rows::{
     DependenceRow, HhiFilter, HhiRow, QueryError, dependence_rows, hhi_rows, importer_codes, parse_products,
 };
-pub use sourcing::{FlowFilter, Sourcing, WorldConcentration, YearChange, country_sourcing, world_concentration};
+pub use sourcing::{
+    FlowFilter, Sourcing, WorldConcentration, YearChange, country_sourcing, latest_year, world_concentration,
+    year_flows,
+};
 pub use table::{Columns, ComtradeFlow, ProductYear, TradeSource, TradeTable, hs6_text};

@@ -367,3 +367,91 @@ pub fn world_concentration(
         })
         .collect()
 }
+
+/// The contained-tonne flows of one year, every (mineral, stage) read from the part and codes
+/// [`country_sourcing`] reads it from (one HS revision per mineral and stage): the input of a
+/// stage network built on real trade.
+///
+/// Formula: per (mineral, stage, exporter, importer), `contained_tonnes = Σ q · factor` and
+/// `value_kusd = Σ v` over the rows of the selected codes; `lumped` when any code is lumped.
+/// Rows without a quantity, with a partner lacking an ISO3 code, or from a country to itself
+/// (re-imports) are left out and counted in the [`FlowExtraction`].
+pub fn year_flows(flows: &TradeFlows, map: &HsMap, mineral: Option<&MineralId>, year: u16) -> crate::FlowExtraction {
+    let selections = select(flows, map);
+    let filter = FlowFilter {
+        mineral: mineral.cloned(),
+        stage: None,
+        years: Some((year, year)),
+    };
+    type Key = (
+        MineralId,
+        ChainStage,
+        critmin_model::CountryCode,
+        critmin_model::CountryCode,
+    );
+    let mut by_key: BTreeMap<Key, (f64, f64, bool)> = BTreeMap::new();
+    let (mut used, mut missing, mut no_iso) = (0u64, 0u64, 0u64);
+    for_each_row(
+        flows,
+        &selections,
+        &filter,
+        |key, selection, row_year, product, table, r| {
+            if row_year != year {
+                return;
+            }
+            let q = table.quantities()[r];
+            if q.is_nan() {
+                missing += 1;
+                return;
+            }
+            let countries = table.countries();
+            let (Some(exporter), Some(importer)) = (
+                countries.iso3(table.exporters()[r]),
+                countries.iso3(table.importers()[r]),
+            ) else {
+                no_iso += 1;
+                return;
+            };
+            if exporter == importer {
+                return;
+            }
+            used += 1;
+            let mapping = &selection.products[&product];
+            let entry = by_key
+                .entry((key.0.clone(), key.1, exporter, importer))
+                .or_insert((0.0, 0.0, false));
+            entry.0 += q * mapping.factor;
+            entry.1 += table.values()[r];
+            entry.2 |= mapping.lumped;
+        },
+    );
+    crate::FlowExtraction {
+        flows: by_key
+            .into_iter()
+            .map(
+                |((mineral, stage, exporter, importer), (tonnes, value, lumped))| critmin_model::MineralFlow {
+                    year,
+                    exporter,
+                    importer,
+                    mineral,
+                    stage,
+                    contained_tonnes: tonnes,
+                    value_kusd: value,
+                    lumped,
+                },
+            )
+            .collect(),
+        rows_used: used,
+        rows_missing_quantity: missing,
+        rows_without_iso3: no_iso,
+    }
+}
+
+/// The latest year with a row in any part.
+pub fn latest_year(flows: &TradeFlows) -> Option<u16> {
+    flows
+        .parts
+        .iter()
+        .flat_map(|p| p.table.groups().iter().map(|g| g.year))
+        .max()
+}

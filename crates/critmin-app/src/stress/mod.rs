@@ -11,7 +11,7 @@ pub mod risk_document;
 pub mod shock;
 pub mod shock_document;
 
-pub use network::NetworkSpec;
+pub use network::{NetworkBuilt, NetworkData, NetworkSpec, POOLED_BASIS, TradeYear, stage_production, trade_network};
 pub use risk::{MAX_SCENARIOS, PreparedRisk, RiskSpec};
 pub use risk_document::{Contribution, RiskDocument, RiskParameters, RiskRecord, SourceRecord, top_sources};
 pub use shock::{ResolvedShock, ShockRun, ShockSpec, parse_ban, parse_cut};

@@ -11,7 +11,7 @@ use critmin_model::{CountryCode, Dataset, MineralFlow, MineralId};
 use critmin_network::{MonteCarlo, Network, NetworkError, RiskParams, Scenarios};
 use serde::{Deserialize, Serialize};
 
-use super::network::NetworkSpec;
+use super::network::{NetworkData, NetworkSpec};
 use crate::FieldError;
 use crate::field::{resolve_country, resolve_mineral};
 
@@ -96,6 +96,8 @@ pub struct PreparedRisk {
     pub params: RiskParams,
     /// Countries with restriction history (from the named scenarios).
     pub history: BTreeSet<CountryCode>,
+    /// The basis of the network, when the request chose one ([`RiskSpec::prepare_on`]).
+    pub basis: Option<String>,
 }
 
 impl RiskSpec {
@@ -136,6 +138,19 @@ impl RiskSpec {
         scenarios: &Scenarios,
         flows: Option<&[MineralFlow]>,
     ) -> Result<PreparedRisk, FieldError> {
+        let data = flows.map_or(NetworkData::Pooled, NetworkData::Flows);
+        let mut prepared = self.prepare_on(ds, scenarios, data)?;
+        prepared.basis = None;
+        Ok(prepared)
+    }
+
+    /// As [`RiskSpec::prepare`] on the network `data` chooses; the result names its basis.
+    pub fn prepare_on(
+        &self,
+        ds: &Dataset,
+        scenarios: &Scenarios,
+        data: NetworkData,
+    ) -> Result<PreparedRisk, FieldError> {
         if self.mineral.trim().is_empty() {
             return Err(FieldError::new("mineral", "missing: expected a mineral id or alias"));
         }
@@ -148,13 +163,14 @@ impl RiskSpec {
         let params = self.params()?;
         let mut nominal = vec![CountryCode::INDIA, CountryCode::USA];
         nominal.extend(focus);
-        let network = self.network.build(ds, &mineral, &nominal, flows)?;
+        let built = self.network.build_on(ds, &mineral, &nominal, data)?;
         Ok(PreparedRisk {
             mineral,
             focus,
-            network,
+            network: built.network,
             params,
             history: scenarios.restricting_countries(),
+            basis: Some(built.basis),
         })
     }
 }

@@ -78,6 +78,10 @@ pub struct SourceRecord {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct RiskDocument {
+    /// The network's basis (`trade BACI V202601 2024`, `pooled-market estimate`), when the
+    /// request chose one ([`RiskDocument::with_basis`]).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub basis: Option<String>,
     /// Mineral id.
     pub mineral: String,
     /// Data year.
@@ -261,6 +265,7 @@ impl RiskDocument {
                 )
             });
         RiskDocument {
+            basis: None,
             mineral: result.mineral.clone(),
             year: result.year,
             scenarios: result.scenarios,
@@ -287,5 +292,10 @@ impl RiskDocument {
             focus,
             notes: network.notes.clone(),
         }
+    }
+
+    /// The document naming the basis of its network.
+    pub fn with_basis(self, basis: Option<String>) -> RiskDocument {
+        RiskDocument { basis, ..self }
     }
 }

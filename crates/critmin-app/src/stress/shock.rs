@@ -14,7 +14,7 @@ use critmin_network::{
 };
 use serde::{Deserialize, Serialize};
 
-use super::network::NetworkSpec;
+use super::network::{NetworkData, NetworkSpec};
 use crate::FieldError;
 use crate::field::{resolve_country, resolve_mineral};
 
@@ -146,6 +146,8 @@ pub struct ShockRun {
     pub result: ShockResult,
     /// Convergence settings.
     pub convergence: Convergence,
+    /// The basis of the network, when the request chose one ([`ShockSpec::run_on`]).
+    pub basis: Option<String>,
 }
 
 impl ShockSpec {
@@ -238,7 +240,8 @@ impl ShockSpec {
     }
 
     /// Resolves, builds the network (from `flows` when given), checks that every cut and
-    /// restriction hits a node of it, and propagates the shock.
+    /// restriction hits a node of it, and propagates the shock. The run names no basis (the
+    /// documents of this call stay as they were before bases existed).
     pub fn run(
         &self,
         ds: &Dataset,
@@ -247,6 +250,87 @@ impl ShockSpec {
     ) -> Result<ShockRun, FieldError> {
         let request = self.resolve(ds, scenarios)?;
         let network = self.network.build(ds, &request.mineral, &request.focus, flows)?;
+        self.propagate(ds, request, network, None)
+    }
+
+    /// As [`ShockSpec::run`] on the network `data` chooses; the run names its basis.
+    pub fn run_on(&self, ds: &Dataset, scenarios: &Scenarios, data: NetworkData) -> Result<ShockRun, FieldError> {
+        let request = self.resolve(ds, scenarios)?;
+        let mut built = self.network.build_on(ds, &request.mineral, &request.focus, data)?;
+        if matches!(data, NetworkData::Trade(_)) && built.basis != super::network::POOLED_BASIS {
+            let mut fitted = request.clone();
+            match self.drop_untraded_rows(&mut fitted, &mut built.network) {
+                Some(()) => return self.propagate(ds, fitted, built.network, Some(built.basis)),
+                // No row of the scenario is at a traded stage: trade is missing for this shock,
+                // so it runs on the pooled-market estimate, and says so.
+                None => {
+                    let stages: Vec<&str> = built.network.layers.iter().map(|l| l.kind.id()).collect();
+                    built = self
+                        .network
+                        .build_on(ds, &request.mineral, &request.focus, NetworkData::Pooled)?;
+                    built.network.notes.insert(
+                        0,
+                        format!(
+                            "No row of scenario `{}` is at a stage of the trade network of {} ({}): the \
+                             pooled-market estimate instead.",
+                            self.scenario.as_deref().unwrap_or_default(),
+                            request.mineral,
+                            stages.join(", ")
+                        ),
+                    );
+                }
+            }
+        }
+        self.propagate(ds, request, built.network, Some(built.basis))
+    }
+
+    /// On real trade, a named scenario's rows at a stage the flows do not have (graphite's
+    /// processed forms are not in the shipped codes) are left out and named in the notes; the
+    /// cuts and bans given by hand still must hit the network. `None` when nothing is left.
+    fn drop_untraded_rows(&self, request: &mut ResolvedShock, network: &mut Network) -> Option<()> {
+        let Some(name) = &self.scenario else { return Some(()) };
+        let scenario_cuts = request.shock.cuts.len() - self.cuts.len();
+        let scenario_bans = request.shock.restrictions.len() - self.bans.len();
+        let traded = |stage: LayerKind| network.layer_of(stage).is_some();
+        let mut dropped = Vec::new();
+        let mut index = 0;
+        request.shock.cuts.retain(|c| {
+            index += 1;
+            let keep = index > scenario_cuts || traded(c.stage);
+            if !keep {
+                dropped.push(super::describe_cut(c));
+            }
+            keep
+        });
+        index = 0;
+        request.shock.restrictions.retain(|r| {
+            index += 1;
+            let keep = index > scenario_bans || traded(r.stage);
+            if !keep {
+                dropped.push(super::describe_ban(r));
+            }
+            keep
+        });
+        if dropped.is_empty() {
+            return Some(());
+        }
+        if request.shock.cuts.is_empty() && request.shock.restrictions.is_empty() {
+            return None;
+        }
+        network.notes.push(format!(
+            "Rows of scenario `{name}` left out, their stage not being in the trade flows: {}.",
+            dropped.join(", ")
+        ));
+        Some(())
+    }
+
+    fn propagate(
+        &self,
+        ds: &Dataset,
+        request: ResolvedShock,
+        network: Network,
+        basis: Option<String>,
+    ) -> Result<ShockRun, FieldError> {
         // Name the component that misses the network, before propagating.
         let scenario_rows = if self.scenario.is_some() {
             request.shock.cuts.len() - self.cuts.len()
@@ -297,6 +381,7 @@ impl ShockSpec {
             network,
             result,
             convergence,
+            basis,
         })
     }
 }

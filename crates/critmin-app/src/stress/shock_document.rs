@@ -53,6 +53,10 @@ pub struct ShockDocument {
     pub mineral: String,
     /// Data year.
     pub year: u16,
+    /// The network's basis (`trade BACI V202601 2024`, `pooled-market estimate`), when the
+    /// request chose one.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub basis: Option<String>,
     /// Named scenario, when one was used.
     pub scenario: Option<String>,
     /// Cuts applied, `ISO3:STAGE:FRACTION`.
@@ -130,6 +134,7 @@ impl ShockDocument {
         ShockDocument {
             mineral: result.mineral.to_string(),
             year: result.year,
+            basis: run.basis.clone(),
             scenario: run.request.scenario.clone(),
             cuts: run.request.shock.cuts.iter().map(describe_cut).collect(),
             restrictions: run.request.shock.restrictions.iter().map(describe_ban).collect(),

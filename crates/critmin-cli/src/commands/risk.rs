@@ -103,10 +103,13 @@ impl From<&Args> for RiskSpec {
 
 pub(crate) fn run(ds: &Dataset, args: &Args) -> Result<()> {
     let spec = RiskSpec::from(args);
-    let flows = args.network.flows(ds)?;
-    let prepared = spec
-        .prepare(ds, &Scenarios::embedded()?, flows.as_deref())
-        .map_err(flag_error)?;
+    let input = args.network.input(ds)?;
+    let scenarios = Scenarios::embedded()?;
+    let prepared = match input.named() {
+        Some(data) => spec.prepare_on(ds, &scenarios, data),
+        None => spec.prepare(ds, &scenarios, input.unnamed_flows()),
+    }
+    .map_err(flag_error)?;
     let (net, params, focus) = (&prepared.network, &prepared.params, prepared.focus);
     let mc = prepared.monte_carlo(ds).map_err(flag_error)?;
     if let Some(dir) = &args.export_bench {
@@ -135,7 +138,7 @@ pub(crate) fn run(ds: &Dataset, args: &Args) -> Result<()> {
     if let Some(b) = bar {
         b.finish_and_clear();
     }
-    let doc = RiskDocument::new(&result, net, focus, threads);
+    let doc = RiskDocument::new(&result, net, focus, threads).with_basis(prepared.basis.clone());
     if args.format == Format::Json {
         let mut out = std::io::stdout().lock();
         serde_json::to_writer_pretty(&mut out, &doc)?;
@@ -198,6 +201,9 @@ pub(crate) fn run(ds: &Dataset, args: &Args) -> Result<()> {
              p_ban_governance × WGI risk/10 + p_ban_history × (restricted before); see --help to override."
                 .to_owned(),
         );
+        if let Some(basis) = &doc.basis {
+            t.footer.push(format!("basis: {basis}"));
+        }
         t.footer.extend(net.notes.iter().cloned());
         t
     })

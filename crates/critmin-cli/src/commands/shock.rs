@@ -6,15 +6,71 @@ use std::path::PathBuf;
 use anyhow::{Context, Result};
 use critmin_app::FieldError;
 use critmin_app::scenarios::ScenarioRowRecord;
-use critmin_app::stress::{self, NetworkSpec, ShockDocument, ShockSpec};
+use critmin_app::stress::{self, NetworkData, NetworkSpec, ShockDocument, ShockSpec, TradeYear};
 use critmin_model::{Dataset, MineralFlow};
 use critmin_network::{Scenarios, parse_flows};
 
 use crate::output::{Format, Table, emit, quantity};
 
+/// Which network to build.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub(crate) enum NetworkArg {
+    /// Real trade: the shipped CEPII BACI V202601 flows of one year (contained tonnes) with each
+    /// country's production kept at home; the pooled-market estimate for a mineral without flows.
+    Trade,
+    /// The pooled-market estimate from the dataset's production series.
+    Pooled,
+}
+
+/// The data a network is built from, held while the command runs.
+pub(crate) enum NetworkInput {
+    /// No `--network`: the pooled estimate or the `--flows`/`--trade` file, without a basis line.
+    Unnamed(Option<Vec<MineralFlow>>),
+    /// `--network pooled`.
+    Pooled,
+    /// `--network trade`: one year of the shipped flows.
+    Trade {
+        /// `BACI V202601`.
+        release: String,
+        /// The trade year.
+        year: u16,
+        /// Flows of that year, every mineral.
+        flows: Vec<MineralFlow>,
+    },
+}
+
+impl NetworkInput {
+    /// The network data of a named basis (`None` without `--network`).
+    pub(crate) fn named(&self) -> Option<NetworkData<'_>> {
+        match self {
+            NetworkInput::Unnamed(_) => None,
+            NetworkInput::Pooled => Some(NetworkData::Pooled),
+            NetworkInput::Trade { release, year, flows } => Some(NetworkData::Trade(TradeYear {
+                release,
+                year: *year,
+                flows,
+            })),
+        }
+    }
+
+    /// The flows of `--flows`/`--trade`, without `--network`.
+    pub(crate) fn unnamed_flows(&self) -> Option<&[MineralFlow]> {
+        match self {
+            NetworkInput::Unnamed(flows) => flows.as_deref(),
+            _ => None,
+        }
+    }
+}
+
 /// Options shared by `shock` and `risk` that choose the network.
 #[derive(Debug, clap::Args)]
 pub(crate) struct NetworkArgs {
+    /// The network: `trade` (the shipped BACI flows of `--year`, default the latest year, with
+    /// each country's use = production − net exports) or `pooled` (the pooled-market estimate).
+    /// Without it: the pooled-market estimate, or the --flows/--trade file; the document then
+    /// names no basis.
+    #[arg(long, value_enum, value_name = "trade|pooled", conflicts_with_all = ["flows", "trade"])]
+    network: Option<NetworkArg>,
     /// Consumption of a country, tonnes per year (ISO3:TONNES; repeat). Overrides data and proxies.
     #[arg(long = "consumption", value_name = "ISO3:TONNES")]
     consumption: Vec<String>,
@@ -22,7 +78,8 @@ pub(crate) struct NetworkArgs {
     /// covering most stages.
     #[arg(long, value_name = "CODE")]
     source: Option<String>,
-    /// Year of the production series (or of the flows). Default: the latest covering most stages.
+    /// Year of the production series (or of the flows; with `--network trade`, the trade year,
+    /// default the latest in the shipped flows). Default: the latest covering most stages.
     #[arg(long)]
     year: Option<u16>,
     /// Build the network from trade flows in this CSV instead of the pooled-market estimate
@@ -42,6 +99,47 @@ impl NetworkArgs {
             source: self.source.clone(),
             year: self.year,
             consumption: self.consumption.clone(),
+        }
+    }
+
+    /// What the network is built from: `--network`, else `--flows`/`--trade`, else nothing
+    /// (the pooled-market estimate). The shipped flows go through the trade cache.
+    pub(crate) fn input(&self, ds: &Dataset) -> Result<NetworkInput> {
+        match self.network {
+            None => Ok(NetworkInput::Unnamed(self.flows(ds)?)),
+            Some(NetworkArg::Pooled) => Ok(NetworkInput::Pooled),
+            Some(NetworkArg::Trade) => {
+                let embedded = critmin_trade::import_embedded(critmin_trade::default_cache_dir())?;
+                let years = embedded
+                    .flows
+                    .parts
+                    .iter()
+                    .flat_map(|p| p.table.groups().iter().map(|g| g.year))
+                    .collect::<std::collections::BTreeSet<u16>>();
+                let year = match self.year {
+                    None => critmin_trade::latest_year(&embedded.flows).context("the shipped flows are empty")?,
+                    Some(y) if years.contains(&y) => y,
+                    Some(y) => anyhow::bail!(
+                        "--year: {y}: the shipped BACI {} flows cover {}–{}",
+                        critmin_trade::EMBEDDED_RELEASE,
+                        years.first().copied().unwrap_or_default(),
+                        years.last().copied().unwrap_or_default()
+                    ),
+                };
+                let extraction =
+                    critmin_trade::year_flows(&embedded.flows, &critmin_trade::HsMap::embedded(), None, year);
+                eprintln!(
+                    "trade: {} flows of {year}; left out: {} rows without quantity, {} rows with a country lacking ISO3",
+                    extraction.flows.len(),
+                    extraction.rows_missing_quantity,
+                    extraction.rows_without_iso3
+                );
+                Ok(NetworkInput::Trade {
+                    release: format!("BACI {}", critmin_trade::EMBEDDED_RELEASE),
+                    year,
+                    flows: extraction.flows,
+                })
+            }
         }
     }
 
@@ -134,8 +232,12 @@ pub(crate) fn run(ds: &Dataset, args: &Args) -> Result<()> {
         countries: args.countries.clone(),
         network: args.network.spec(),
     };
-    let flows = args.network.flows(ds)?;
-    let shock_run = spec.run(ds, &scenarios, flows.as_deref()).map_err(flag_error)?;
+    let input = args.network.input(ds)?;
+    let shock_run = match input.named() {
+        Some(data) => spec.run_on(ds, &scenarios, data),
+        None => spec.run(ds, &scenarios, input.unnamed_flows()),
+    }
+    .map_err(flag_error)?;
     let doc = ShockDocument::new(&shock_run);
     let (net, result, shock) = (&shock_run.network, &shock_run.result, &shock_run.request.shock);
     let o = result.outcome;
@@ -206,6 +308,9 @@ pub(crate) fn run(ds: &Dataset, args: &Args) -> Result<()> {
         for l in &net.layers {
             t.footer
                 .push(format!("layer {}: {} ({})", l.kind, l.source, l.source_unit));
+        }
+        if let Some(basis) = &doc.basis {
+            t.footer.push(format!("basis: {basis}"));
         }
         t.footer.extend(net.notes.iter().cloned());
         t
